@@ -1,0 +1,104 @@
+/**
+ * Renders a workflow result for people, in the tutorial's terms (which console steps each
+ * change replaces). `--json` bypasses this and prints the result as is.
+ */
+import Table from 'cli-table3';
+import type { RouteChange, RuleChange, VpcSide } from '../../functions/network/model.js';
+
+export interface WorkflowResult {
+  readonly peeringConnectionId: string;
+  readonly decision: 'accepted' | 'already-active' | 'refused';
+  readonly reason?: string;
+  readonly dryRun?: boolean;
+  readonly requester?: VpcSide;
+  readonly accepter?: VpcSide;
+  readonly routes: RouteChange[];
+  readonly securityGroupRules: RuleChange[];
+  readonly verification: { status: string; reason?: string; probes: unknown[]; diagnosis: unknown[] };
+}
+
+/** No ANSI colours: output is read in CI logs and pasted into tickets. */
+const PLAIN = { head: [], border: [] };
+
+const label = (side?: VpcSide) => (side ? `${side.name ?? side.vpcId} (${side.cidrs.join(', ')})` : '?');
+
+/** Exit code for a finished run: 0 configured, 2 refused. Failed executions are 1 (see main). */
+export function exitCodeFor(result: WorkflowResult): number {
+  return result.decision === 'refused' ? 2 : 0;
+}
+
+export function renderResult(result: WorkflowResult): string {
+  const lines: string[] = [];
+  const { requester, accepter } = result;
+  const verb = result.dryRun ? 'would' : 'did';
+  lines.push(`Peering ${result.peeringConnectionId}: ${label(requester)} <> ${label(accepter)}`);
+  if (result.decision === 'refused') {
+    lines.push(`  REFUSED: ${result.reason}`);
+    lines.push('  Nothing was accepted, routed or opened.');
+    return lines.join('\n');
+  }
+  lines.push(
+    result.decision === 'accepted'
+      ? `  Accept request (tutorial steps 16-18): ${result.dryRun ? 'would accept' : 'accepted, now active'}`
+      : '  Accept request (tutorial steps 16-18): already active',
+  );
+  const nameOf = (vpcId: string) => [requester, accepter].find((s) => s?.vpcId === vpcId)?.name ?? vpcId;
+  const step = (vpcId: string) => (vpcId === requester?.vpcId ? '22' : '27');
+  const routes = new Table({
+    style: PLAIN,
+    head: ['route table', 'VPC', 'destination', 'action', 'tutorial'],
+  });
+  for (const r of result.routes) {
+    routes.push([
+      r.routeTableId,
+      nameOf(r.vpcId),
+      r.destinationCidr,
+      actionText(r.action, r.applied, r.detail),
+      `step ${step(r.vpcId)}`,
+    ]);
+  }
+  lines.push(`  Routes to the peer CIDR on both sides (what a run ${verb} change):`);
+  lines.push(indent(result.routes.length > 0 ? routes.toString() : '(no route tables in use)'));
+  const rules = new Table({
+    style: PLAIN,
+    head: ['security group', 'VPC', 'source', 'traffic', 'action', 'tutorial'],
+  });
+  for (const r of result.securityGroupRules) {
+    const traffic =
+      r.protocol === 'none'
+        ? '-'
+        : r.fromPort === -1
+          ? r.protocol
+          : `${r.protocol}:${r.fromPort}-${r.toPort}`;
+    rules.push([
+      r.groupId,
+      nameOf(r.vpcId),
+      r.cidr,
+      traffic,
+      actionText(r.action, r.applied, r.detail),
+      'steps 32-35',
+    ]);
+  }
+  lines.push('  Opted-in security groups (peering-autopilot:ingress):');
+  lines.push(
+    indent(result.securityGroupRules.length > 0 ? rules.toString() : '(no security group opted in)'),
+  );
+  const v = result.verification;
+  lines.push(`  Verification (tutorial step 36, ping): ${v.status}${v.reason ? ` — ${v.reason}` : ''}`);
+  if (result.dryRun) lines.push('  Dry run: nothing was changed.');
+  return lines.join('\n');
+}
+
+function actionText(action: string, applied: boolean, detail?: string): string {
+  const base = action === 'created' && !applied ? 'to create' : action;
+  return action === 'conflict' || action === 'skipped' || action === 'invalid-tag'
+    ? `${base}: ${detail ?? ''}`
+    : base;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}

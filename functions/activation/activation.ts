@@ -1,0 +1,41 @@
+/**
+ * Accept a pending peering in the accepter's region, and report its status for the bounded
+ * poll in the workflow (the Wait loop and its deadline live in the ASL, not here).
+ */
+import { AcceptVpcPeeringConnectionCommand } from '@aws-sdk/client-ec2';
+import { z } from 'zod';
+import { type Ec2ForRegion, isAwsError } from '../commons/aws-clients.js';
+import { describePeering } from '../commons/ec2-facts.js';
+import { PEERING_ID } from '../inspect/inspect.js';
+
+export const ActivationRequestSchema = z.object({
+  action: z.enum(['accept', 'check']),
+  peeringConnectionId: z.string().regex(PEERING_ID, 'expected a pcx- id'),
+  accepterRegion: z.string().min(1),
+  attempt: z.number().int().nonnegative().default(0),
+});
+export type ActivationRequest = z.output<typeof ActivationRequestSchema>;
+
+export interface Activation {
+  readonly status: string;
+  /** Polls done so far; the workflow stops waiting at its limit. */
+  readonly attempt: number;
+}
+
+export async function activate(req: ActivationRequest, ec2For: Ec2ForRegion): Promise<Activation> {
+  const ec2 = ec2For(req.accepterRegion);
+  if (req.action === 'accept') {
+    try {
+      const out = await ec2.send(
+        new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: req.peeringConnectionId }),
+      );
+      const status = out.VpcPeeringConnection?.Status?.Code;
+      if (status) return { status, attempt: 0 };
+    } catch (error) {
+      // A concurrent run (or a person) accepted it first: carry on from its current status.
+      if (!isAwsError(error, 'InvalidStateTransition')) throw error;
+    }
+  }
+  const peering = await describePeering(ec2For, req.accepterRegion, req.peeringConnectionId);
+  return { status: peering.Status?.Code ?? 'unknown', attempt: req.action === 'check' ? req.attempt + 1 : 0 };
+}

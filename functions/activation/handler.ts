@@ -1,0 +1,17 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ec2For } from '../commons/aws-clients.js';
+import { lambdaHandler } from '../commons/handler.js';
+import { metrics } from '../commons/powertools/metrics.js';
+import { parseOrThrow } from '../commons/validation.js';
+import { ActivationRequestSchema, activate } from './activation.js';
+
+export const handler = lambdaHandler(async (event) => {
+  const request = parseOrThrow(ActivationRequestSchema, event, 'activation request');
+  const activation = await activate(request, ec2For);
+  metrics.addMetric(
+    request.action === 'accept' ? 'PeeringsAccepted' : 'ActivationPolls',
+    MetricUnit.Count,
+    1,
+  );
+  return activation;
+});

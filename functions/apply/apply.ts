@@ -1,0 +1,163 @@
+/**
+ * Apply: carry out exactly the `created` lines of a plan. Idempotent under concurrent runs and
+ * duplicate deliveries: a write that finds its route or rule already there re-reads and reports
+ * `exists` (or `conflict`), never an error. Writes run at bounded concurrency because EC2
+ * refills mutating tokens at ~5/s per account and region.
+ */
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateRouteCommand,
+  DescribeRouteTablesCommand,
+  type IpPermission,
+} from '@aws-sdk/client-ec2';
+import pLimit from 'p-limit';
+import { type Ec2ForRegion, isAwsError } from '../commons/aws-clients.js';
+import { routeTableFacts } from '../commons/ec2-facts.js';
+import { PeeringNotActiveError, QuotaExceededError } from '../commons/errors.js';
+import type { Inspection } from '../inspect/inspect.js';
+import { cidrFamily } from '../network/cidr.js';
+import type { RouteChange, RuleChange } from '../network/model.js';
+import { countWrites } from '../network/plan.js';
+import type { Changes } from '../plan/plan.js';
+
+/** Concurrent EC2 writes per run: below the mutating bucket's refill, so a run never throttles itself. */
+export const WRITE_CONCURRENCY = 4;
+
+const PEERING_GONE = ['InvalidVpcPeeringConnectionID.NotFound', 'InvalidVpcPeeringConnectionId.NotFound'];
+
+async function createRoute(ec2For: Ec2ForRegion, pcx: string, change: RouteChange): Promise<RouteChange> {
+  const ec2 = ec2For(change.region);
+  const destination =
+    cidrFamily(change.destinationCidr) === 'ipv6'
+      ? { DestinationIpv6CidrBlock: change.destinationCidr }
+      : { DestinationCidrBlock: change.destinationCidr };
+  try {
+    await ec2.send(
+      new CreateRouteCommand({
+        RouteTableId: change.routeTableId,
+        VpcPeeringConnectionId: pcx,
+        ...destination,
+      }),
+    );
+    return { ...change, applied: true };
+  } catch (error) {
+    if (isAwsError(error, 'RouteAlreadyExists')) {
+      // Someone (a concurrent run, a person) wrote this destination since the plan: re-read it.
+      const out = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [change.routeTableId] }));
+      const table = out.RouteTables?.[0];
+      const route = table
+        ? routeTableFacts(table).routes.find((r) => r.destination === change.destinationCidr)
+        : undefined;
+      if (route?.peeringConnectionId === pcx) return { ...change, action: 'exists' };
+      return {
+        ...change,
+        action: 'conflict',
+        detail: `already routed to ${route?.target ?? 'another target'}`,
+      };
+    }
+    if (isAwsError(error, 'RouteLimitExceeded')) {
+      throw new QuotaExceededError(
+        `route quota: route table ${change.routeTableId} is full (RouteLimitExceeded) adding ${change.destinationCidr}`,
+      );
+    }
+    if (isAwsError(error, ...PEERING_GONE)) {
+      throw new PeeringNotActiveError(`peering ${pcx} disappeared while routes were being written`);
+    }
+    throw error;
+  }
+}
+
+function permission(rules: readonly RuleChange[]): IpPermission[] {
+  const byTraffic = new Map<string, IpPermission>();
+  for (const r of rules) {
+    const key = `${r.protocol}:${r.fromPort}:${r.toPort}`;
+    const p = byTraffic.get(key) ?? { IpProtocol: r.protocol, FromPort: r.fromPort, ToPort: r.toPort };
+    const Description = r.detail;
+    if (cidrFamily(r.cidr) === 'ipv6')
+      p.Ipv6Ranges = [...(p.Ipv6Ranges ?? []), { CidrIpv6: r.cidr, Description }];
+    else p.IpRanges = [...(p.IpRanges ?? []), { CidrIp: r.cidr, Description }];
+    byTraffic.set(key, p);
+  }
+  return [...byTraffic.values()];
+}
+
+async function authorize(ec2For: Ec2ForRegion, rules: RuleChange[]): Promise<RuleChange[]> {
+  const first = rules[0];
+  if (!first) return [];
+  const ec2 = ec2For(first.region);
+  const send = (subset: RuleChange[]) =>
+    ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({ GroupId: first.groupId, IpPermissions: permission(subset) }),
+    );
+  const quota = (error: unknown) =>
+    isAwsError(error, 'RulesPerSecurityGroupLimitExceeded')
+      ? new QuotaExceededError(
+          `security group rule quota: ${first.groupId} is full (RulesPerSecurityGroupLimitExceeded); raise ` +
+            `"Inbound or outbound rules per security group" or reduce peer CIDRs`,
+        )
+      : error;
+  try {
+    await send(rules);
+    return rules.map((r) => ({ ...r, applied: true }));
+  } catch (error) {
+    if (!isAwsError(error, 'InvalidPermission.Duplicate')) throw quota(error);
+  }
+  // One of them exists already (a concurrent run): fall back to one rule per call.
+  const out: RuleChange[] = [];
+  for (const rule of rules) {
+    try {
+      await send([rule]);
+      out.push({ ...rule, applied: true });
+    } catch (error) {
+      if (!isAwsError(error, 'InvalidPermission.Duplicate')) throw quota(error);
+      out.push({ ...rule, action: 'exists' });
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs every write, then reports. If a write fails, the others still finish and the error names
+ * what was already written, so the caller (and the cleanup path) know the exact state.
+ */
+export async function applyChanges(
+  inspection: Inspection,
+  plan: Changes,
+  ec2For: Ec2ForRegion,
+): Promise<Changes> {
+  const pcx = inspection.peeringConnectionId;
+  const limit = pLimit(WRITE_CONCURRENCY);
+  const routeJobs = plan.routes.map((c) =>
+    c.action === 'created' ? limit(() => createRoute(ec2For, pcx, c)) : Promise.resolve(c),
+  );
+  const byGroup = new Map<string, RuleChange[]>();
+  for (const r of plan.securityGroupRules.filter((r) => r.action === 'created')) {
+    byGroup.set(r.groupId, [...(byGroup.get(r.groupId) ?? []), r]);
+  }
+  const ruleJobs = [...byGroup.values()].map((rules) => limit(() => authorize(ec2For, rules)));
+  const [routeResults, ruleResults] = await Promise.all([
+    Promise.allSettled(routeJobs),
+    Promise.allSettled(ruleJobs),
+  ]);
+
+  const failures = [...routeResults, ...ruleResults].filter((r) => r.status === 'rejected');
+  const routes = routeResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const applied = new Map(
+    ruleResults.flatMap((r) => (r.status === 'fulfilled' ? r.value : [])).map((r) => [ruleKey(r), r]),
+  );
+  const securityGroupRules = plan.securityGroupRules.map((r) => applied.get(ruleKey(r)) ?? r);
+  if (failures.length > 0) {
+    const first = (failures[0] as PromiseRejectedResult).reason as Error;
+    const written = [
+      ...routes.filter((r) => r.applied).map((r) => `route ${r.routeTableId} ${r.destinationCidr}`),
+      ...securityGroupRules.filter((r) => r.applied).map((r) => `rule ${r.groupId} ${r.protocol} ${r.cidr}`),
+    ];
+    first.message += `; written before the failure: ${written.length > 0 ? written.join(', ') : 'nothing'}`;
+    throw first;
+  }
+  return { routes, securityGroupRules, writes: countWrites(routes, securityGroupRules) };
+}
+
+function ruleKey(r: RuleChange): string {
+  return `${r.groupId}|${r.cidr}|${r.protocol}|${r.fromPort}|${r.toPort}`;
+}

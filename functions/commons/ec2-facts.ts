@@ -1,0 +1,229 @@
+/**
+ * Read side of EC2: describe calls and their translation into the plain facts the network
+ * planners use. Calls are filtered and batched per region so a peering costs a fixed number of
+ * reads however many route tables or groups it touches.
+ */
+import {
+  DescribeVpcPeeringConnectionsCommand,
+  DescribeVpcsCommand,
+  type IpPermission,
+  paginateDescribeRouteTables,
+  paginateDescribeSecurityGroups,
+  type Route,
+  type RouteTable,
+  type SecurityGroup,
+  type Vpc,
+  type VpcPeeringConnection,
+} from '@aws-sdk/client-ec2';
+import {
+  type IngressRuleFacts,
+  type RouteTableFacts,
+  type SecurityGroupFacts,
+  TAGS,
+  tagsToRecord,
+  type VpcSide,
+} from '../network/model.js';
+import { type Ec2ForRegion, isAwsError } from './aws-clients.js';
+import { PeeringNotFoundError } from './errors.js';
+
+/** Groups VPC ids by region: one describe call per region instead of one per VPC. */
+export function vpcIdsByRegion(
+  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region'>>,
+): Map<string, string[]> {
+  const byRegion = new Map<string, string[]>();
+  for (const s of sides) {
+    const ids = byRegion.get(s.region) ?? [];
+    if (!ids.includes(s.vpcId)) ids.push(s.vpcId);
+    byRegion.set(s.region, ids);
+  }
+  return byRegion;
+}
+
+/** Describes one peering; an unknown id becomes PeeringNotFoundError naming it. */
+export async function describePeering(
+  ec2For: Ec2ForRegion,
+  region: string,
+  peeringConnectionId: string,
+): Promise<VpcPeeringConnection> {
+  try {
+    const out = await ec2For(region).send(
+      new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [peeringConnectionId] }),
+    );
+    const found = out.VpcPeeringConnections?.find((p) => p.VpcPeeringConnectionId === peeringConnectionId);
+    if (found) return found;
+  } catch (error) {
+    if (
+      !isAwsError(error, 'InvalidVpcPeeringConnectionID.NotFound', 'InvalidVpcPeeringConnectionId.NotFound')
+    ) {
+      throw error;
+    }
+  }
+  throw new PeeringNotFoundError(
+    `peeringConnectionId "${peeringConnectionId}" was not found in region ${region} of this account`,
+  );
+}
+
+/** A peering side as the peering itself reports it (before, or instead of, describing the VPC). */
+export function sideFromPeering(
+  info: VpcPeeringConnection['RequesterVpcInfo'],
+  role: string,
+  fallbackRegion: string,
+): VpcSide {
+  if (!info?.VpcId || !info.OwnerId) throw new Error(`peering has no ${role} VPC id or owner`);
+  const cidrs = (info.CidrBlockSet ?? []).map((c) => c.CidrBlock).filter((c): c is string => !!c);
+  if (cidrs.length === 0 && info.CidrBlock) cidrs.push(info.CidrBlock);
+  return {
+    vpcId: info.VpcId,
+    ownerId: info.OwnerId,
+    region: info.Region ?? fallbackRegion,
+    cidrs,
+    ipv6Cidrs: (info.Ipv6CidrBlockSet ?? []).map((c) => c.Ipv6CidrBlock).filter((c): c is string => !!c),
+    tags: {},
+  };
+}
+
+function sideFromVpc(vpc: Vpc, side: VpcSide): VpcSide {
+  const associated = (state?: string) => state === undefined || state === 'associated';
+  const cidrs = (vpc.CidrBlockAssociationSet ?? [])
+    .filter((a) => associated(a.CidrBlockState?.State))
+    .map((a) => a.CidrBlock)
+    .filter((c): c is string => !!c);
+  const ipv6Cidrs = (vpc.Ipv6CidrBlockAssociationSet ?? [])
+    .filter((a) => associated(a.Ipv6CidrBlockState?.State))
+    .map((a) => a.Ipv6CidrBlock)
+    .filter((c): c is string => !!c);
+  const tags = tagsToRecord(vpc.Tags);
+  return {
+    ...side,
+    ownerId: vpc.OwnerId ?? side.ownerId,
+    cidrs: cidrs.length > 0 ? cidrs : vpc.CidrBlock ? [vpc.CidrBlock] : side.cidrs,
+    ipv6Cidrs,
+    tags,
+    ...(tags.Name ? { name: tags.Name } : {}),
+  };
+}
+
+/** Refreshes both sides from DescribeVpcs (current CIDR blocks, tags) in their own regions. */
+export async function describeSides(ec2For: Ec2ForRegion, sides: readonly VpcSide[]): Promise<VpcSide[]> {
+  const found = new Map<string, Vpc>();
+  for (const [region, vpcIds] of vpcIdsByRegion(sides)) {
+    const out = await ec2For(region).send(new DescribeVpcsCommand({ VpcIds: vpcIds }));
+    for (const vpc of out.Vpcs ?? []) if (vpc.VpcId) found.set(vpc.VpcId, vpc);
+  }
+  return sides.map((side) => {
+    const vpc = found.get(side.vpcId);
+    if (!vpc)
+      throw new PeeringNotFoundError(`VPC ${side.vpcId} of the peering was not found in ${side.region}`);
+    return sideFromVpc(vpc, side);
+  });
+}
+
+function routeTarget(route: Route): string {
+  return (
+    route.VpcPeeringConnectionId ??
+    route.GatewayId ??
+    route.NatGatewayId ??
+    route.TransitGatewayId ??
+    route.NetworkInterfaceId ??
+    route.InstanceId ??
+    route.CarrierGatewayId ??
+    route.LocalGatewayId ??
+    route.EgressOnlyInternetGatewayId ??
+    'unknown target'
+  );
+}
+
+export function routeTableFacts(table: RouteTable): RouteTableFacts {
+  const associations = table.Associations ?? [];
+  return {
+    routeTableId: table.RouteTableId ?? '',
+    vpcId: table.VpcId ?? '',
+    main: associations.some((a) => a.Main === true),
+    subnetIds: associations.map((a) => a.SubnetId).filter((s): s is string => !!s),
+    tags: tagsToRecord(table.Tags),
+    routes: (table.Routes ?? [])
+      .filter((r) => r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock)
+      .map((r) => ({
+        destination: (r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock) as string,
+        ...(r.VpcPeeringConnectionId ? { peeringConnectionId: r.VpcPeeringConnectionId } : {}),
+        target: routeTarget(r),
+        propagated: r.Origin === 'EnableVgwRoutePropagation',
+        ...(r.State ? { state: r.State } : {}),
+      })),
+  };
+}
+
+/** Every route table of the given VPCs: one paginated, vpc-id filtered call per region. */
+export async function describeRouteTables(
+  ec2For: Ec2ForRegion,
+  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region'>>,
+): Promise<RouteTableFacts[]> {
+  const tables: RouteTableFacts[] = [];
+  for (const [region, vpcIds] of vpcIdsByRegion(sides)) {
+    const pages = paginateDescribeRouteTables(
+      { client: ec2For(region) },
+      { Filters: [{ Name: 'vpc-id', Values: vpcIds }] },
+    );
+    for await (const page of pages) tables.push(...(page.RouteTables ?? []).map(routeTableFacts));
+  }
+  return tables;
+}
+
+const PROTOCOLS: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'icmpv6' };
+
+/** Flattens IpPermissions into one fact per source CIDR (the unit EC2 counts against quotas). */
+export function ingressFacts(permissions: readonly IpPermission[]): {
+  rules: IngressRuleFacts[];
+  otherSources: number;
+} {
+  const rules: IngressRuleFacts[] = [];
+  let otherSources = 0;
+  for (const p of permissions) {
+    const protocol = PROTOCOLS[p.IpProtocol ?? ''] ?? p.IpProtocol ?? '-1';
+    const base = { protocol, fromPort: p.FromPort ?? -1, toPort: p.ToPort ?? -1 };
+    for (const r of p.IpRanges ?? []) {
+      if (r.CidrIp)
+        rules.push({ ...base, cidr: r.CidrIp, ...(r.Description ? { description: r.Description } : {}) });
+    }
+    for (const r of p.Ipv6Ranges ?? []) {
+      if (r.CidrIpv6) {
+        rules.push({ ...base, cidr: r.CidrIpv6, ...(r.Description ? { description: r.Description } : {}) });
+      }
+    }
+    otherSources += (p.PrefixListIds?.length ?? 0) + (p.UserIdGroupPairs?.length ?? 0);
+  }
+  return { rules, otherSources };
+}
+
+export function securityGroupFacts(group: SecurityGroup): SecurityGroupFacts {
+  const { rules, otherSources } = ingressFacts(group.IpPermissions ?? []);
+  return {
+    groupId: group.GroupId ?? '',
+    vpcId: group.VpcId ?? '',
+    ...(group.GroupName ? { groupName: group.GroupName } : {}),
+    tags: tagsToRecord(group.Tags),
+    ingress: rules,
+    otherIngressSources: otherSources,
+  };
+}
+
+/** Opted-in security groups (tagged peering-autopilot:ingress) of the given VPCs, per region. */
+export async function describeOptedInGroups(
+  ec2For: Ec2ForRegion,
+  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region'>>,
+): Promise<SecurityGroupFacts[]> {
+  const groups: SecurityGroupFacts[] = [];
+  for (const [region, vpcIds] of vpcIdsByRegion(sides)) {
+    const pages = paginateDescribeSecurityGroups(
+      { client: ec2For(region) },
+      {
+        Filters: [
+          { Name: 'vpc-id', Values: vpcIds },
+          { Name: 'tag-key', Values: [TAGS.ingress] },
+        ],
+      },
+    );
+    for await (const page of pages) groups.push(...(page.SecurityGroups ?? []).map(securityGroupFacts));
+  }
+  return groups;
+}

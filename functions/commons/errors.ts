@@ -1,0 +1,24 @@
+/**
+ * Errors the workflow branches on. Each `name` is matched by `ErrorEquals` in the ASL, so the
+ * names are a contract between the functions and state-machines/peering-workflow.asl.json.
+ */
+
+/** The workflow input or an event failed validation; nothing was changed. */
+export class InputValidationError extends Error {
+  override name = 'InputValidationError';
+}
+
+/** The peering id does not exist (or is not visible to this account). */
+export class PeeringNotFoundError extends Error {
+  override name = 'PeeringNotFoundError';
+}
+
+/** Writing would exceed an EC2 quota (routes per table, rules per security group). */
+export class QuotaExceededError extends Error {
+  override name = 'QuotaExceededError';
+}
+
+/** The peering left the path to `active` (deleted, rejected, failed) while we waited or wrote. */
+export class PeeringNotActiveError extends Error {
+  override name = 'PeeringNotActiveError';
+}

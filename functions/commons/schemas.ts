@@ -1,0 +1,57 @@
+/**
+ * Schemas for the state the workflow passes between steps. Each function parses its input at
+ * the edge, so a hand-started or mis-wired execution fails with a message naming the field.
+ */
+import { z } from 'zod';
+
+export const VpcSideSchema = z.object({
+  vpcId: z.string().startsWith('vpc-'),
+  ownerId: z.string().min(1),
+  region: z.string().min(1),
+  cidrs: z.array(z.string()),
+  ipv6Cidrs: z.array(z.string()),
+  tags: z.record(z.string(), z.string()),
+  name: z.string().optional(),
+});
+
+export const InspectionSchema = z.object({
+  peeringConnectionId: z.string().startsWith('pcx-'),
+  dryRun: z.boolean(),
+  status: z.string(),
+  decision: z.enum(['accepted', 'already-active', 'refused']),
+  needsAccept: z.boolean(),
+  reason: z.string(),
+  requester: VpcSideSchema,
+  accepter: VpcSideSchema,
+});
+
+export const RouteChangeSchema = z.object({
+  routeTableId: z.string(),
+  vpcId: z.string(),
+  region: z.string(),
+  destinationCidr: z.string(),
+  action: z.enum(['created', 'exists', 'conflict', 'skipped']),
+  applied: z.boolean(),
+  detail: z.string().optional(),
+});
+
+export const RuleChangeSchema = z.object({
+  groupId: z.string(),
+  vpcId: z.string(),
+  region: z.string(),
+  cidr: z.string(),
+  protocol: z.enum(['icmp', 'icmpv6', 'tcp', 'udp', 'none']),
+  fromPort: z.number().int(),
+  toPort: z.number().int(),
+  action: z.enum(['created', 'exists', 'invalid-tag']),
+  applied: z.boolean(),
+  detail: z.string().optional(),
+});
+
+export const ChangesSchema = z.object({
+  routes: z.array(RouteChangeSchema),
+  securityGroupRules: z.array(RuleChangeSchema),
+  writes: z.number().int().nonnegative(),
+});
+
+export const ApplyRequestSchema = z.object({ inspection: InspectionSchema, changes: ChangesSchema });

@@ -1,0 +1,33 @@
+/**
+ * Function settings from environment variables (set by the CDK construct), validated once.
+ */
+import { z } from 'zod';
+import type { AcceptPolicy } from '../network/decision.js';
+import { DEFAULT_QUOTAS, type Quotas } from '../network/plan.js';
+import { parseOrThrow } from './validation.js';
+
+const SettingsSchema = z.object({
+  ACCEPT_POLICY: z.enum(['same-account', 'tagged-only']).default('same-account'),
+  ROUTES_PER_TABLE_QUOTA: z.coerce.number().int().positive().default(DEFAULT_QUOTAS.routesPerTable),
+  RULES_PER_SECURITY_GROUP_QUOTA: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_QUOTAS.rulesPerSecurityGroup),
+});
+
+export interface Settings {
+  readonly acceptPolicy: AcceptPolicy;
+  readonly quotas: Quotas;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const s = parseOrThrow(SettingsSchema, env, 'function settings (environment)');
+  return {
+    acceptPolicy: s.ACCEPT_POLICY,
+    quotas: {
+      routesPerTable: s.ROUTES_PER_TABLE_QUOTA,
+      rulesPerSecurityGroup: s.RULES_PER_SECURITY_GROUP_QUOTA,
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { callerAccount, ec2For, homeRegion } from '../commons/aws-clients.js';
+import { lambdaHandler } from '../commons/handler.js';
+import { logger } from '../commons/powertools/logger.js';
+import { metrics } from '../commons/powertools/metrics.js';
+import { readSettings } from '../commons/settings.js';
+import { parseOrThrow } from '../commons/validation.js';
+import { inspect, WorkflowInputSchema } from './inspect.js';
+
+const settings = readSettings();
+
+export const handler = lambdaHandler(async (event) => {
+  const input = parseOrThrow(WorkflowInputSchema, event, 'workflow input');
+  const inspection = await inspect(input, {
+    ec2For,
+    accountId: callerAccount,
+    region: homeRegion(),
+    policy: settings.acceptPolicy,
+  });
+  logger.info('inspected peering', {
+    peeringConnectionId: inspection.peeringConnectionId,
+    status: inspection.status,
+    decision: inspection.decision,
+    reason: inspection.reason,
+  });
+  metrics.addDimension('decision', inspection.decision);
+  metrics.addMetric('PeeringsInspected', MetricUnit.Count, 1);
+  return inspection;
+});

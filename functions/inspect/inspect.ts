@@ -1,0 +1,73 @@
+/**
+ * Inspect: validate the workflow input, describe the peering and both VPCs, and decide.
+ * Read-only: a refused or invalid peering leaves the account exactly as it was.
+ */
+import { z } from 'zod';
+import type { Ec2ForRegion } from '../commons/aws-clients.js';
+import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
+import { type AcceptPolicy, type Decision, decide } from '../network/decision.js';
+import type { VpcSide } from '../network/model.js';
+
+/** AWS peering ids: `pcx-` and 8 (older) or 17 hex digits. */
+export const PEERING_ID = /^pcx-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** The manual workflow input (ARCHITECTURE.md): anything else is rejected before any AWS call. */
+export const WorkflowInputSchema = z
+  .object({
+    peeringConnectionId: z
+      .string()
+      .regex(PEERING_ID, 'expected "pcx-" followed by 8 or 17 lowercase hex digits'),
+    dryRun: z.boolean().default(false),
+  })
+  .strict();
+export type WorkflowInput = z.output<typeof WorkflowInputSchema>;
+
+export interface Inspection {
+  readonly peeringConnectionId: string;
+  readonly dryRun: boolean;
+  readonly status: string;
+  readonly decision: Decision;
+  readonly needsAccept: boolean;
+  /** Why it was refused; empty otherwise (always present so the ASL can select it). */
+  readonly reason: string;
+  readonly requester: VpcSide;
+  readonly accepter: VpcSide;
+}
+
+export interface InspectDeps {
+  readonly ec2For: Ec2ForRegion;
+  readonly accountId: () => Promise<string>;
+  readonly region: string;
+  readonly policy: AcceptPolicy;
+}
+
+export async function inspect(input: WorkflowInput, deps: InspectDeps): Promise<Inspection> {
+  const [peering, accountId] = await Promise.all([
+    describePeering(deps.ec2For, deps.region, input.peeringConnectionId),
+    deps.accountId(),
+  ]);
+  const status = peering.Status?.Code ?? 'unknown';
+  let requester = sideFromPeering(peering.RequesterVpcInfo, 'requester', deps.region);
+  let accepter = sideFromPeering(peering.AccepterVpcInfo, 'accepter', deps.region);
+
+  // Only describe VPCs we own and that can still be configured; the peering's own view is
+  // enough to refuse a cross-account or dead peering (and we may not be allowed to see the VPC).
+  const describable =
+    requester.ownerId === accountId &&
+    accepter.ownerId === accountId &&
+    !['deleted', 'deleting', 'rejected', 'expired', 'failed'].includes(status);
+  if (describable)
+    [requester, accepter] = (await describeSides(deps.ec2For, [requester, accepter])) as [VpcSide, VpcSide];
+
+  const verdict = decide({ status, accountId, requester, accepter, policy: deps.policy });
+  return {
+    peeringConnectionId: input.peeringConnectionId,
+    dryRun: input.dryRun,
+    status,
+    decision: verdict.decision,
+    needsAccept: verdict.needsAccept,
+    reason: verdict.reason ?? '',
+    requester,
+    accepter,
+  };
+}

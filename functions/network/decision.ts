@@ -1,0 +1,83 @@
+/**
+ * The accept policy: whether a peering may be configured automatically. Pure.
+ */
+import { overlappingPairs } from './cidr.js';
+import { TAGS, type VpcSide } from './model.js';
+
+export type Decision = 'accepted' | 'already-active' | 'refused';
+
+/**
+ * `same-account`: accept any same-account, non-overlapping peering unless a VPC is protected
+ * (`peering-autopilot:accept=false`). `tagged-only`: additionally require both VPCs to carry
+ * `peering-autopilot:accept=true` (an allow-list for cautious accounts).
+ */
+export type AcceptPolicy = 'same-account' | 'tagged-only';
+
+export interface DecisionInput {
+  readonly status: string;
+  readonly accountId: string;
+  readonly requester: Pick<VpcSide, 'vpcId' | 'ownerId' | 'cidrs' | 'ipv6Cidrs'> &
+    Partial<Pick<VpcSide, 'tags'>>;
+  readonly accepter: Pick<VpcSide, 'vpcId' | 'ownerId' | 'cidrs' | 'ipv6Cidrs'> &
+    Partial<Pick<VpcSide, 'tags'>>;
+  readonly policy: AcceptPolicy;
+}
+
+export interface DecisionOutput {
+  readonly decision: Decision;
+  /** True when the workflow must call AcceptVpcPeeringConnection. */
+  readonly needsAccept: boolean;
+  readonly reason?: string;
+}
+
+/** Statuses from which a peering never becomes usable. */
+export const TERMINAL_STATUSES = ['failed', 'rejected', 'expired', 'deleted', 'deleting'] as const;
+
+/**
+ * Decides accept / already-active / refused. Refusals are checked in order of how certain they
+ * are to be deliberate: terminal state, foreign account, overlap, protection tags.
+ */
+export function decide(input: DecisionInput): DecisionOutput {
+  const { status, accountId, requester, accepter, policy } = input;
+  const refuse = (reason: string): DecisionOutput => ({ decision: 'refused', needsAccept: false, reason });
+
+  if ((TERMINAL_STATUSES as readonly string[]).includes(status)) {
+    return refuse(`peering is ${status}; a ${status} peering cannot be configured`);
+  }
+  for (const [role, side] of [
+    ['requester', requester],
+    ['accepter', accepter],
+  ] as const) {
+    if (side.ownerId !== accountId) {
+      return refuse(
+        `cross-account peering: ${role} VPC ${side.vpcId} is owned by ${side.ownerId}, not this account ${accountId}; never auto-accepted`,
+      );
+    }
+  }
+  const overlaps = [
+    ...overlappingPairs(requester.cidrs, accepter.cidrs),
+    ...overlappingPairs(requester.ipv6Cidrs, accepter.ipv6Cidrs),
+  ];
+  if (overlaps.length > 0) {
+    const list = overlaps
+      .map(([a, b]) => `${a} (${requester.vpcId}) overlaps ${b} (${accepter.vpcId})`)
+      .join('; ');
+    return refuse(`overlapping CIDRs: ${list}`);
+  }
+  for (const side of [requester, accepter]) {
+    const flag = side.tags?.[TAGS.accept];
+    if (flag === 'false') return refuse(`VPC ${side.vpcId} is protected (${TAGS.accept}=false)`);
+  }
+  if (policy === 'tagged-only') {
+    const missing = [requester, accepter].filter((s) => s.tags?.[TAGS.accept] !== 'true');
+    if (missing.length > 0 && status !== 'active') {
+      return refuse(
+        `accept policy tagged-only: VPC ${missing.map((s) => s.vpcId).join(', ')} lacks ${TAGS.accept}=true`,
+      );
+    }
+  }
+  if (status === 'active') return { decision: 'already-active', needsAccept: false };
+  if (status === 'pending-acceptance') return { decision: 'accepted', needsAccept: true };
+  // initiating-request / provisioning: someone (or AWS) is already moving it towards active.
+  return { decision: 'accepted', needsAccept: false };
+}

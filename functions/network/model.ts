@@ -1,0 +1,112 @@
+/**
+ * The facts the workflow reasons about, as plain data. Handlers translate EC2 shapes into
+ * these; the planners below never see an SDK type.
+ */
+
+export const TAG_PREFIX = 'peering-autopilot:';
+export const TAGS = {
+  ingress: 'peering-autopilot:ingress',
+  routes: 'peering-autopilot:routes',
+  accept: 'peering-autopilot:accept',
+  probe: 'peering-autopilot:probe',
+  status: 'peering-autopilot:status',
+  checkedAt: 'peering-autopilot:checked-at',
+} as const;
+
+export type Tags = Readonly<Record<string, string>>;
+
+/** One VPC of a peering, as described in its own region. */
+export interface VpcSide {
+  readonly vpcId: string;
+  readonly ownerId: string;
+  readonly region: string;
+  /** Associated IPv4 blocks, primary first. */
+  readonly cidrs: readonly string[];
+  /** Associated IPv6 blocks (used only when both sides have IPv6). */
+  readonly ipv6Cidrs: readonly string[];
+  readonly tags: Tags;
+  /** Human name from the `Name` tag, for messages in the tutorial's terms. */
+  readonly name?: string;
+}
+
+export interface RouteFacts {
+  readonly destination: string;
+  /** Peering id when the route targets a peering connection. */
+  readonly peeringConnectionId?: string;
+  /** Readable target (igw-…, nat-…, local, pcx-…) for conflict messages. */
+  readonly target: string;
+  readonly propagated: boolean;
+  /** `active` or `blackhole`. */
+  readonly state?: string;
+}
+
+export interface RouteTableFacts {
+  readonly routeTableId: string;
+  readonly vpcId: string;
+  readonly main: boolean;
+  readonly subnetIds: readonly string[];
+  readonly tags: Tags;
+  readonly routes: readonly RouteFacts[];
+}
+
+export interface IngressRuleFacts {
+  /** `icmp`, `icmpv6`, `tcp`, `udp` or `-1` (all). */
+  readonly protocol: string;
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly cidr: string;
+  readonly description?: string;
+}
+
+export interface SecurityGroupFacts {
+  readonly groupId: string;
+  readonly vpcId: string;
+  readonly groupName?: string;
+  readonly tags: Tags;
+  readonly ingress: readonly IngressRuleFacts[];
+  /** Inbound rules whose source is a prefix list or a group: they count against the quota too. */
+  readonly otherIngressSources?: number;
+}
+
+export type RouteAction = 'created' | 'exists' | 'conflict' | 'skipped';
+export type RuleAction = 'created' | 'exists' | 'invalid-tag';
+
+/** One line of the workflow result's `routes`. */
+export interface RouteChange {
+  readonly routeTableId: string;
+  readonly vpcId: string;
+  readonly region: string;
+  readonly destinationCidr: string;
+  readonly action: RouteAction;
+  /** Whether the action was carried out (false in a dry run or a plan). */
+  readonly applied: boolean;
+  /** Set for `conflict` and `skipped`: what is there instead, or why. */
+  readonly detail?: string;
+}
+
+/** One line of the workflow result's `securityGroupRules`. */
+export interface RuleChange {
+  readonly groupId: string;
+  readonly vpcId: string;
+  readonly region: string;
+  readonly cidr: string;
+  /** `none` only for `invalid-tag` lines, where nothing is opened. */
+  readonly protocol: 'icmp' | 'icmpv6' | 'tcp' | 'udp' | 'none';
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly action: RuleAction;
+  readonly applied: boolean;
+  /** The rule description that marks it as ours, or the tag error for `invalid-tag`. */
+  readonly detail?: string;
+}
+
+/** Description written on every rule we create: it names the peering so cleanup finds only ours. */
+export function ruleDescription(peeringConnectionId: string): string {
+  return `peering-autopilot ${peeringConnectionId}`;
+}
+
+export function tagsToRecord(tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined): Tags {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
+  return out;
+}

@@ -1,0 +1,178 @@
+/**
+ * Route and security-group planning: from described facts to the exact list of changes.
+ * Pure: the apply step only carries out what this decides.
+ */
+import { QuotaExceededError } from '../commons/errors.js';
+import { cidrFamily } from './cidr.js';
+import { parseIngressTag } from './ingress-tag.js';
+import {
+  type RouteChange,
+  type RouteTableFacts,
+  type RuleChange,
+  ruleDescription,
+  type SecurityGroupFacts,
+  TAGS,
+  type VpcSide,
+} from './model.js';
+
+/** Default EC2 quotas (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html). */
+export const DEFAULT_QUOTAS = { routesPerTable: 50, rulesPerSecurityGroup: 60 } as const;
+export interface Quotas {
+  readonly routesPerTable: number;
+  readonly rulesPerSecurityGroup: number;
+}
+
+/** The CIDRs a side must reach on its peer: all IPv4 blocks, and IPv6 only when both have it. */
+export function peerDestinations(self: VpcSide, peer: VpcSide): string[] {
+  const ipv6 = self.ipv6Cidrs.length > 0 && peer.ipv6Cidrs.length > 0 ? peer.ipv6Cidrs : [];
+  return [...peer.cidrs, ...ipv6];
+}
+
+/** Route tables that carry traffic: the main table and every subnet-associated one. */
+export function isInUse(table: RouteTableFacts): boolean {
+  return table.main || table.subnetIds.length > 0;
+}
+
+export interface SidePlanInput<T> {
+  readonly self: VpcSide;
+  readonly peer: VpcSide;
+  readonly items: readonly T[];
+}
+
+/** One route per peer CIDR in every in-use table of each side; never touches a foreign route. */
+export function planRoutes(
+  peeringConnectionId: string,
+  sides: ReadonlyArray<SidePlanInput<RouteTableFacts>>,
+  quotas: Quotas = DEFAULT_QUOTAS,
+): RouteChange[] {
+  const changes: RouteChange[] = [];
+  for (const { self, peer, items } of sides) {
+    const destinations = peerDestinations(self, peer);
+    for (const table of items.filter((t) => t.vpcId === self.vpcId && isInUse(t))) {
+      const base = {
+        routeTableId: table.routeTableId,
+        vpcId: self.vpcId,
+        region: self.region,
+        applied: false,
+      };
+      const skip = table.tags[TAGS.routes] === 'skip';
+      const tableChanges: RouteChange[] = destinations.map((destinationCidr) => {
+        if (skip) {
+          return { ...base, destinationCidr, action: 'skipped', detail: `tagged ${TAGS.routes}=skip` };
+        }
+        const existing = table.routes.find((r) => r.destination === destinationCidr);
+        if (!existing) return { ...base, destinationCidr, action: 'created' };
+        if (existing.peeringConnectionId === peeringConnectionId) {
+          return { ...base, destinationCidr, action: 'exists' };
+        }
+        return {
+          ...base,
+          destinationCidr,
+          action: 'conflict',
+          detail: `already routed to ${existing.target}`,
+        };
+      });
+      checkRouteQuota(table, tableChanges, quotas);
+      changes.push(...tableChanges);
+    }
+  }
+  return changes;
+}
+
+function checkRouteQuota(table: RouteTableFacts, planned: readonly RouteChange[], quotas: Quotas): void {
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const current = table.routes.filter((r) => !r.propagated && cidrFamily(r.destination) === family).length;
+    const adding = planned.filter(
+      (c) => c.action === 'created' && cidrFamily(c.destinationCidr) === family,
+    ).length;
+    if (adding > 0 && current + adding > quotas.routesPerTable) {
+      throw new QuotaExceededError(
+        `route quota: route table ${table.routeTableId} has ${current} ${family} routes and needs ${adding} more, ` +
+          `over the limit of ${quotas.routesPerTable} routes per route table; nothing was written ` +
+          `(raise "Routes per route table" in Service Quotas)`,
+      );
+    }
+  }
+}
+
+/** Ingress from each peer CIDR for the traffic each opted-in group's tag lists. */
+export function planRules(
+  peeringConnectionId: string,
+  sides: ReadonlyArray<SidePlanInput<SecurityGroupFacts>>,
+  quotas: Quotas = DEFAULT_QUOTAS,
+): RuleChange[] {
+  const changes: RuleChange[] = [];
+  const description = ruleDescription(peeringConnectionId);
+  for (const { self, peer, items } of sides) {
+    const sources = peerDestinations(self, peer);
+    for (const group of items.filter((g) => g.vpcId === self.vpcId)) {
+      const tag = group.tags[TAGS.ingress];
+      if (tag === undefined) continue;
+      const base = { groupId: group.groupId, vpcId: self.vpcId, region: self.region, applied: false };
+      const parsed = parseIngressTag(tag);
+      if (!parsed.ok) {
+        for (const cidr of sources) {
+          changes.push({
+            ...base,
+            cidr,
+            protocol: 'none',
+            fromPort: -1,
+            toPort: -1,
+            action: 'invalid-tag',
+            detail: parsed.error,
+          });
+        }
+        continue;
+      }
+      const groupChanges: RuleChange[] = [];
+      for (const cidr of sources) {
+        const v6 = cidrFamily(cidr) === 'ipv6';
+        for (const t of parsed.traffic) {
+          const protocol = t.protocol === 'icmp' && v6 ? 'icmpv6' : t.protocol;
+          const exists = group.ingress.some(
+            (r) =>
+              r.cidr === cidr &&
+              r.protocol === protocol &&
+              r.fromPort === t.fromPort &&
+              r.toPort === t.toPort,
+          );
+          groupChanges.push({
+            ...base,
+            cidr,
+            protocol,
+            fromPort: t.fromPort,
+            toPort: t.toPort,
+            action: exists ? 'exists' : 'created',
+            detail: description,
+          });
+        }
+      }
+      checkRuleQuota(group, groupChanges, quotas);
+      changes.push(...groupChanges);
+    }
+  }
+  return changes;
+}
+
+function checkRuleQuota(group: SecurityGroupFacts, planned: readonly RuleChange[], quotas: Quotas): void {
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const current =
+      group.ingress.filter((r) => cidrFamily(r.cidr) === family).length +
+      (family === 'ipv4' ? (group.otherIngressSources ?? 0) : 0);
+    const adding = planned.filter((c) => c.action === 'created' && cidrFamily(c.cidr) === family).length;
+    if (adding > 0 && current + adding > quotas.rulesPerSecurityGroup) {
+      throw new QuotaExceededError(
+        `security group rule quota: ${group.groupId} has ${current} inbound ${family} rules and needs ${adding} more, ` +
+          `over the limit of ${quotas.rulesPerSecurityGroup} inbound rules per security group; nothing was written ` +
+          `(raise "Inbound or outbound rules per security group" in Service Quotas)`,
+      );
+    }
+  }
+}
+
+/** Summary count the workflow's Choice uses to skip the apply step on a no-op re-run. */
+export function countWrites(routes: readonly RouteChange[], rules: readonly RuleChange[]): number {
+  return (
+    routes.filter((r) => r.action === 'created').length + rules.filter((r) => r.action === 'created').length
+  );
+}

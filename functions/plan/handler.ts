@@ -1,0 +1,27 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ec2For } from '../commons/aws-clients.js';
+import { lambdaHandler } from '../commons/handler.js';
+import { logger } from '../commons/powertools/logger.js';
+import { metrics } from '../commons/powertools/metrics.js';
+import { InspectionSchema } from '../commons/schemas.js';
+import { readSettings } from '../commons/settings.js';
+import { parseOrThrow } from '../commons/validation.js';
+import { planChanges } from './plan.js';
+
+const settings = readSettings();
+
+export const handler = lambdaHandler(async (event) => {
+  const inspection = parseOrThrow(InspectionSchema, event, 'plan request');
+  const changes = await planChanges(inspection, ec2For, settings.quotas);
+  logger.info('planned changes', {
+    peeringConnectionId: inspection.peeringConnectionId,
+    writes: changes.writes,
+  });
+  metrics.addMetric('PlannedWrites', MetricUnit.Count, changes.writes);
+  metrics.addMetric(
+    'RouteConflicts',
+    MetricUnit.Count,
+    changes.routes.filter((r) => r.action === 'conflict').length,
+  );
+  return changes;
+});

@@ -1,0 +1,45 @@
+/**
+ * Plan: describe route tables and opted-in groups of both VPCs (one filtered call per region
+ * each), then let the pure planners decide every change, quota headroom included, before
+ * anything is written.
+ */
+import type { Ec2ForRegion } from '../commons/aws-clients.js';
+import { describeOptedInGroups, describeRouteTables } from '../commons/ec2-facts.js';
+import type { Inspection } from '../inspect/inspect.js';
+import type { RouteChange, RuleChange } from '../network/model.js';
+import { countWrites, planRoutes, planRules, type Quotas } from '../network/plan.js';
+
+export interface Changes {
+  readonly routes: RouteChange[];
+  readonly securityGroupRules: RuleChange[];
+  /** Number of `created` lines: what a real run writes (0 on a healthy re-run). */
+  readonly writes: number;
+}
+
+export async function planChanges(
+  inspection: Inspection,
+  ec2For: Ec2ForRegion,
+  quotas: Quotas,
+): Promise<Changes> {
+  const { requester, accepter, peeringConnectionId } = inspection;
+  const sides = [requester, accepter];
+  const [tables, groups] = await Promise.all([
+    describeRouteTables(ec2For, sides),
+    describeOptedInGroups(ec2For, sides),
+  ]);
+  const pairs = [
+    { self: requester, peer: accepter },
+    { self: accepter, peer: requester },
+  ];
+  const routes = planRoutes(
+    peeringConnectionId,
+    pairs.map((p) => ({ ...p, items: tables })),
+    quotas,
+  );
+  const securityGroupRules = planRules(
+    peeringConnectionId,
+    pairs.map((p) => ({ ...p, items: groups })),
+    quotas,
+  );
+  return { routes, securityGroupRules, writes: countWrites(routes, securityGroupRules) };
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The test command (README and .ci/run): lint, type-check, unit/infra/workflow tests offline,
+# then local-integration tests against a moto server this script starts and stops by pid.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-moto.sh
+
+npx --no-install biome check .
+npx --no-install tsc --noEmit
+npm run --silent test:unit
+
+PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+.venv/bin/moto_server -H 127.0.0.1 -p "$PORT" > .moto.log 2>&1 &
+MOTO_PID=$!
+trap 'kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:${PORT}/moto-api/" > /dev/null && break
+  sleep 0.2
+done
+export MOTO_ENDPOINT="http://127.0.0.1:${PORT}"
+npm run --silent test:integration
