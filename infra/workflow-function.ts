@@ -1,0 +1,99 @@
+/**
+ * The one opinionated function construct: runtime, architecture, tracing, log group, role and
+ * bundling are decided here once, never copied per function.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+export interface WorkflowFunctionProps {
+  /** Handler module relative to the repository root, e.g. `functions/plan/handler.ts`. */
+  readonly entry: string;
+  /** Exactly the IAM statements this function's code needs. */
+  readonly statements: readonly PolicyStatement[];
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** @default Duration.seconds(60) */
+  readonly timeout?: Duration;
+}
+
+/** NodejsFunction on nodejs22.x/arm64 with X-Ray, its own log group and a role scoped to it. */
+export class WorkflowFunction extends NodejsFunction {
+  /** The function's own log group (retention set, removed with the stack). */
+  public readonly functionLogGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: WorkflowFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Own role instead of AWSLambdaBasicExecutionRole (logs:* on *): write to this log group only.
+    const role: IRole = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Peering Autopilot ${id} step`,
+    });
+    super(scope, id, {
+      entry: `${REPO_ROOT}${props.entry}`,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 256,
+      timeout: props.timeout ?? Duration.seconds(60),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      role,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'peering-autopilot',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        bundleAwsSDK: true,
+        target: 'node22',
+        // Some dependencies (X-Ray SDK) still call require(): give the ESM bundle one.
+        banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
+      },
+    });
+    this.functionLogGroup = logGroup;
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`],
+      }),
+    );
+    for (const statement of props.statements) role.addToPrincipalPolicy(statement);
+    NagSuppressions.addResourceSuppressions(
+      role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'X-Ray PutTraceSegments/PutTelemetryRecords and EC2 Describe* support no resource-level permissions ' +
+            '(Resource *); Lambda generates log-stream names, so the stream ARN of our own log group needs :*.',
+          appliesTo: ['Resource::*', { regex: '/^Resource::<.*Logs[0-9A-F]+\\.Arn>:\\*$/g' }],
+        },
+      ],
+      true,
+    );
+    NagSuppressions.addResourceSuppressions(this, [
+      {
+        id: 'AwsSolutions-L1',
+        reason: 'The design card fixes nodejs22.x (aws-local-stepfunctions and our tests run on Node 22).',
+      },
+    ]);
+  }
+}
