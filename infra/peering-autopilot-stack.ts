@@ -15,7 +15,10 @@ export class PeeringAutopilotStack extends Stack {
       const value = this.node.tryGetContext(`peering-autopilot:${key}`);
       return value === undefined || value === '' ? undefined : String(value);
     };
-    const regions = ctx('regions')?.split(',').map((r) => r.trim()).filter(Boolean);
+    const regions = ctx('regions')
+      ?.split(',')
+      .map((r) => r.trim())
+      .filter(Boolean);
     const email = ctx('alarmEmail');
     this.autopilot = new PeeringAutopilot(this, 'PeeringAutopilot', {
       acceptPolicy: (ctx('acceptPolicy') ?? 'same-account') as AcceptPolicy,

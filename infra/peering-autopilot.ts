@@ -221,12 +221,18 @@ export class PeeringAutopilot extends Construct {
       alarm(
         'TriggerDeadLetterAlarm',
         'EventBridge could not start the workflow for a peering event: messages wait in the trigger DLQ.',
-        this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
       ),
     ];
 
     NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
-      { id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the EventBridge target.' },
+      {
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is itself the dead-letter queue of the EventBridge target.',
+      },
     ]);
     NagSuppressions.addResourceSuppressions(
       this.stateMachine,
@@ -249,7 +255,12 @@ export class PeeringAutopilot extends Construct {
             'EC2 route tables, security groups and peerings are created by people at any time, so writes are ' +
             'scoped to the resource type in this account and the configured regions (ARN ending /*); ' +
             'AuthorizeSecurityGroupIngress is further limited to groups tagged peering-autopilot:ingress.',
-          appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:ec2:.*:(route-table|security-group|vpc-peering-connection)\\/\\*$/g' }],
+          appliesTo: [
+            {
+              regex:
+                '/^Resource::arn:<AWS::Partition>:ec2:.*:(route-table|security-group|vpc-peering-connection)\\/\\*$/g',
+            },
+          ],
         },
       ],
       true,

@@ -2,14 +2,15 @@
  * The one opinionated function construct: runtime, architecture, tracing, log group, role and
  * bundling are decided here once, never copied per function.
  */
+
+import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
-import { Construct } from 'constructs';
-import { fileURLToPath } from 'node:url';
+import type { Construct } from 'constructs';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 

@@ -1,0 +1,187 @@
+import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { PeeringAutopilot } from '../../infra/peering-autopilot.js';
+import { PeeringAutopilotStack } from '../../infra/peering-autopilot-stack.js';
+import {
+  placeholdersIn,
+  readWorkflowDefinition,
+  WORKFLOW_FUNCTIONS,
+} from '../../state-machines/peering-workflow.js';
+
+// Skip esbuild bundling in template tests: they assert intent, not bundle bytes.
+const app = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const env = { account: '123456789012', region: 'us-east-1' };
+
+function synth(props: ConstructorParameters<typeof PeeringAutopilot>[2] = {}) {
+  const stack = new Stack(app(), 'Test', { env });
+  const autopilot = new PeeringAutopilot(stack, 'PeeringAutopilot', props);
+  return { stack, autopilot, template: Template.fromStack(stack) };
+}
+
+type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+/** The EC2/STS actions granted to the role of the function whose handler is `entry`. */
+function actionsOf(template: Template, stepId: string): string[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  const match = Object.entries(policies).find(([id]) => id.includes(`${stepId}FunctionRole`));
+  if (!match) throw new Error(`no policy for ${stepId}`);
+  const statements = (match[1] as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
+    .PolicyDocument.Statement;
+  return statements
+    .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
+    .filter((a) => !a.startsWith('xray:') && !a.startsWith('logs:'))
+    .sort();
+}
+
+describe('PeeringAutopilot construct', () => {
+  it('has a Standard state machine whose every ASL placeholder is substituted', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    const sm = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0] as {
+      Properties: {
+        DefinitionSubstitutions: Record<string, unknown>;
+        StateMachineType: string;
+        TracingConfiguration: unknown;
+      };
+    };
+    expect(sm.Properties.StateMachineType).toBe('STANDARD');
+    expect(Object.keys(sm.Properties.DefinitionSubstitutions).sort()).toEqual(
+      placeholdersIn(readWorkflowDefinition()),
+    );
+    expect(placeholdersIn(readWorkflowDefinition())).toEqual(
+      WORKFLOW_FUNCTIONS.map((f) => f.placeholder).sort(),
+    );
+    expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: true });
+  });
+
+  it('starts the workflow on successful CloudTrail peering create/accept events', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ec2'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['ec2.amazonaws.com'],
+          eventName: ['CreateVpcPeeringConnection', 'AcceptVpcPeeringConnection'],
+          errorCode: [{ exists: false }],
+        },
+      },
+      Targets: [
+        Match.objectLike({
+          InputTransformer: Match.objectLike({
+            InputPathsMap: {
+              'detail-responseElements-vpcPeeringConnection-vpcPeeringConnectionId':
+                '$.detail.responseElements.vpcPeeringConnection.vpcPeeringConnectionId',
+            },
+          }),
+          DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }),
+          RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 8 },
+        }),
+      ],
+    });
+  });
+
+  it.each([
+    ['Inspect', ['ec2:DescribeVpcPeeringConnections', 'ec2:DescribeVpcs']],
+    ['Activation', ['ec2:AcceptVpcPeeringConnection', 'ec2:DescribeVpcPeeringConnections']],
+    ['Plan', ['ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups']],
+    ['Apply', ['ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateRoute', 'ec2:DescribeRouteTables']],
+  ])('grants the %s function only the actions it calls', (step, actions) => {
+    expect(actionsOf(synth().template, step)).toEqual(actions);
+  });
+
+  it('scopes writes to this account and region, and ingress to opted-in groups', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'ec2:AuthorizeSecurityGroupIngress',
+            Resource: {
+              'Fn::Join': [
+                '',
+                ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:security-group/*'],
+              ],
+            },
+            Condition: { Null: { 'aws:ResourceTag/peering-autopilot:ingress': 'false' } },
+          }),
+          Match.objectLike({
+            Action: 'ec2:CreateRoute',
+            Resource: {
+              'Fn::Join': [
+                '',
+                ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:route-table/*'],
+              ],
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('runs functions on nodejs22.x arm64 with X-Ray and their own log groups', () => {
+    const { template } = synth({ logRetention: RetentionDays.ONE_WEEK });
+    const fns = template.findResources('AWS::Lambda::Function', {
+      Properties: { Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } },
+    });
+    expect(Object.keys(fns)).toHaveLength(WORKFLOW_FUNCTIONS.length);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  it('alarms on failed and timed-out executions and on the trigger DLQ, into one encrypted topic', () => {
+    const { template } = synth({ alarmEmail: 'netops@example.com' });
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ApproximateNumberOfMessagesVisible']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
+      });
+    }
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'netops@example.com',
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+
+  it('passes the accept policy and quotas to the functions', () => {
+    const { template } = synth({
+      acceptPolicy: 'tagged-only',
+      routesPerTableQuota: 100,
+      rulesPerSecurityGroupQuota: 120,
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          ACCEPT_POLICY: 'tagged-only',
+          ROUTES_PER_TABLE_QUOTA: '100',
+          RULES_PER_SECURITY_GROUP_QUOTA: '120',
+        }),
+      },
+    });
+  });
+
+  it('fails when a prop is invalid, naming the value', () => {
+    expect(() => synth({ acceptPolicy: 'everyone' as never })).toThrow(
+      "acceptPolicy must be 'same-account' or 'tagged-only', got 'everyone'",
+    );
+    expect(() => synth({ routesPerTableQuota: 0 })).toThrow(
+      'routesPerTableQuota must be a positive integer, got 0',
+    );
+  });
+});
+
+describe('app stack under cdk-nag AwsSolutions', () => {
+  it('has zero unsuppressed findings', () => {
+    const a = app();
+    const stack = new PeeringAutopilotStack(a, 'PeeringAutopilot', { env });
+    Aspects.of(a).add(new AwsSolutionsChecks());
+    const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+    expect([...errors, ...warnings].map((e) => `${e.id}: ${String(e.entry.data).slice(0, 120)}`)).toEqual([]);
+  });
+});

@@ -1,0 +1,22 @@
+import type { RouteTableFacts, SecurityGroupFacts, VpcSide } from '../../functions/network/model.js';
+
+export const ACCOUNT = '123456789012';
+
+export function side(over: Partial<VpcSide> & Pick<VpcSide, 'vpcId' | 'cidrs'>): VpcSide {
+  return { ownerId: ACCOUNT, region: 'us-east-1', ipv6Cidrs: [], tags: {}, ...over };
+}
+
+export const marketing = side({ vpcId: 'vpc-marketing', cidrs: ['10.10.0.0/16'], name: 'Marketing' });
+export const finance = side({ vpcId: 'vpc-finance', cidrs: ['172.31.0.0/16'], name: 'Finance' });
+
+export function table(
+  over: Partial<RouteTableFacts> & Pick<RouteTableFacts, 'routeTableId' | 'vpcId'>,
+): RouteTableFacts {
+  return { main: false, subnetIds: ['subnet-1'], tags: {}, routes: [], ...over };
+}
+
+export function group(
+  over: Partial<SecurityGroupFacts> & Pick<SecurityGroupFacts, 'groupId' | 'vpcId'>,
+): SecurityGroupFacts {
+  return { tags: {}, ingress: [], ...over };
+}

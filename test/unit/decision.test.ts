@@ -1,0 +1,78 @@
+import { decide } from '../../functions/network/decision.js';
+import { ACCOUNT, finance, marketing, side } from '../support/facts.js';
+
+const base = {
+  status: 'pending-acceptance',
+  accountId: ACCOUNT,
+  requester: marketing,
+  accepter: finance,
+  policy: 'same-account',
+} as const;
+
+describe('accept policy', () => {
+  it('accepts a same-account, non-overlapping pending request', () => {
+    expect(decide(base)).toEqual({ decision: 'accepted', needsAccept: true });
+  });
+
+  it('reports an active peering as already-active', () => {
+    expect(decide({ ...base, status: 'active' })).toEqual({ decision: 'already-active', needsAccept: false });
+  });
+
+  it('refuses a cross-account peering, naming the owner', () => {
+    const out = decide({ ...base, accepter: { ...finance, ownerId: '111111111111' } });
+    expect(out.decision).toBe('refused');
+    expect(out.reason).toContain('cross-account');
+    expect(out.reason).toContain('111111111111');
+  });
+
+  it('refuses overlapping CIDRs, naming both blocks (secondary blocks included)', () => {
+    const out = decide({
+      ...base,
+      accepter: side({ vpcId: 'vpc-x', cidrs: ['192.168.0.0/16', '10.10.128.0/17'] }),
+    });
+    expect(out).toMatchObject({ decision: 'refused', needsAccept: false });
+    expect(out.reason).toContain('10.10.0.0/16 (vpc-marketing) overlaps 10.10.128.0/17 (vpc-x)');
+  });
+
+  it('refuses a protected VPC (accept=false wins over same-account)', () => {
+    const out = decide({ ...base, accepter: { ...finance, tags: { 'peering-autopilot:accept': 'false' } } });
+    expect(out.reason).toBe('VPC vpc-finance is protected (peering-autopilot:accept=false)');
+  });
+
+  it.each(['failed', 'rejected', 'expired', 'deleted', 'deleting'])('refuses a %s peering', (status) => {
+    expect(decide({ ...base, status })).toMatchObject({
+      decision: 'refused',
+      reason: expect.stringContaining(status),
+    });
+  });
+
+  it('waits for a peering another party already accepted (provisioning)', () => {
+    expect(decide({ ...base, status: 'provisioning' })).toEqual({ decision: 'accepted', needsAccept: false });
+  });
+
+  describe('tagged-only allow-list', () => {
+    const tagged = { 'peering-autopilot:accept': 'true' };
+    it('refuses when a VPC lacks accept=true', () => {
+      const out = decide({ ...base, policy: 'tagged-only', requester: { ...marketing, tags: tagged } });
+      expect(out.reason).toContain('vpc-finance lacks peering-autopilot:accept=true');
+    });
+    it('accepts when both VPCs carry accept=true', () => {
+      const out = decide({
+        ...base,
+        policy: 'tagged-only',
+        requester: { ...marketing, tags: tagged },
+        accepter: { ...finance, tags: tagged },
+      });
+      expect(out.decision).toBe('accepted');
+    });
+    it('still refuses cross-account even when tagged', () => {
+      const out = decide({
+        ...base,
+        policy: 'tagged-only',
+        requester: { ...marketing, tags: tagged },
+        accepter: { ...finance, tags: tagged, ownerId: '999999999999' },
+      });
+      expect(out.decision).toBe('refused');
+    });
+  });
+});

@@ -1,0 +1,182 @@
+import fc from 'fast-check';
+import { QuotaExceededError } from '../../functions/commons/errors.js';
+import { cidrCovers } from '../../functions/network/cidr.js';
+import { planRoutes, planRules } from '../../functions/network/plan.js';
+import { finance, group, marketing, side, table } from '../support/facts.js';
+
+const PCX = 'pcx-0123456789abcdef0';
+const pairs = <T>(items: T[]) => [
+  { self: marketing, peer: finance, items },
+  { self: finance, peer: marketing, items },
+];
+
+describe('route planning', () => {
+  it('adds one route per peer CIDR to every in-use table on both sides', () => {
+    const tables = [
+      table({ routeTableId: 'rtb-m-main', vpcId: 'vpc-marketing', main: true, subnetIds: [] }),
+      table({ routeTableId: 'rtb-m-public', vpcId: 'vpc-marketing' }),
+      table({ routeTableId: 'rtb-f-private', vpcId: 'vpc-finance' }),
+      table({ routeTableId: 'rtb-unused', vpcId: 'vpc-finance', subnetIds: [] }),
+    ];
+    const changes = planRoutes(PCX, pairs(tables));
+    expect(changes.map((c) => [c.routeTableId, c.destinationCidr, c.action])).toEqual([
+      ['rtb-m-main', '172.31.0.0/16', 'created'],
+      ['rtb-m-public', '172.31.0.0/16', 'created'],
+      ['rtb-f-private', '10.10.0.0/16', 'created'],
+    ]);
+    expect(changes.every((c) => !c.applied)).toBe(true);
+  });
+
+  it('reports an existing route to this peering as exists', () => {
+    const t = table({
+      routeTableId: 'rtb-f',
+      vpcId: 'vpc-finance',
+      routes: [{ destination: '10.10.0.0/16', peeringConnectionId: PCX, target: PCX, propagated: false }],
+    });
+    expect(planRoutes(PCX, pairs([t]))[0]).toMatchObject({ action: 'exists' });
+  });
+
+  it('reports a foreign route to the same destination as conflict and leaves it', () => {
+    const t = table({
+      routeTableId: 'rtb-f',
+      vpcId: 'vpc-finance',
+      routes: [{ destination: '10.10.0.0/16', target: 'igw-1', propagated: false }],
+    });
+    expect(planRoutes(PCX, pairs([t]))[0]).toMatchObject({
+      action: 'conflict',
+      detail: 'already routed to igw-1',
+    });
+  });
+
+  it('skips tables tagged peering-autopilot:routes=skip', () => {
+    const t = table({
+      routeTableId: 'rtb-f',
+      vpcId: 'vpc-finance',
+      tags: { 'peering-autopilot:routes': 'skip' },
+    });
+    expect(planRoutes(PCX, pairs([t]))[0]).toMatchObject({ action: 'skipped' });
+  });
+
+  it('routes every secondary block, and IPv6 only when both sides have it', () => {
+    const m = side({
+      vpcId: 'vpc-m',
+      cidrs: ['10.10.0.0/16', '10.11.0.0/16'],
+      ipv6Cidrs: ['2600:1f18:1::/56'],
+    });
+    const f = side({ vpcId: 'vpc-f', cidrs: ['172.31.0.0/16'], ipv6Cidrs: ['2600:1f18:2::/56'] });
+    const noV6 = { ...f, ipv6Cidrs: [] };
+    const t = table({ routeTableId: 'rtb-f', vpcId: 'vpc-f' });
+    const withV6 = planRoutes(PCX, [{ self: f, peer: m, items: [t] }]);
+    expect(withV6.map((c) => c.destinationCidr)).toEqual([
+      '10.10.0.0/16',
+      '10.11.0.0/16',
+      '2600:1f18:1::/56',
+    ]);
+    const without = planRoutes(PCX, [{ self: noV6, peer: m, items: [t] }]);
+    expect(without.map((c) => c.destinationCidr)).toEqual(['10.10.0.0/16', '10.11.0.0/16']);
+  });
+
+  it('fails when the route quota would be exceeded, before any write, naming the table and quota', () => {
+    const routes = Array.from({ length: 50 }, (_, i) => ({
+      destination: `192.168.${i}.0/24`,
+      target: 'tgw-1',
+      propagated: false,
+    }));
+    const t = table({ routeTableId: 'rtb-full', vpcId: 'vpc-finance', routes });
+    expect(() => planRoutes(PCX, pairs([t]))).toThrow(QuotaExceededError);
+    expect(() => planRoutes(PCX, pairs([t]))).toThrow(
+      /rtb-full has 50 ipv4 routes .* limit of 50 routes per route table/,
+    );
+  });
+});
+
+describe('security group planning', () => {
+  const opted = (tag: string, ingress = [] as never[]) =>
+    group({ groupId: 'sg-fin', vpcId: 'vpc-finance', tags: { 'peering-autopilot:ingress': tag }, ingress });
+
+  it('opens only opted-in groups, for the listed traffic, from each peer CIDR', () => {
+    const groups = [opted('icmp,tcp:443'), group({ groupId: 'sg-other', vpcId: 'vpc-finance' })];
+    const changes = planRules(PCX, pairs(groups));
+    expect(changes.map((c) => [c.groupId, c.cidr, c.protocol, c.fromPort, c.toPort, c.action])).toEqual([
+      ['sg-fin', '10.10.0.0/16', 'icmp', -1, -1, 'created'],
+      ['sg-fin', '10.10.0.0/16', 'tcp', 443, 443, 'created'],
+    ]);
+    expect(changes[0]?.detail).toBe(`peering-autopilot ${PCX}`);
+  });
+
+  it('reports an existing identical rule as exists', () => {
+    const g = opted('icmp', [
+      { protocol: 'icmp', fromPort: -1, toPort: -1, cidr: '10.10.0.0/16' },
+    ] as never[]);
+    expect(planRules(PCX, pairs([g]))[0]).toMatchObject({ action: 'exists' });
+  });
+
+  it('reports a malformed tag as invalid-tag and plans nothing for that group', () => {
+    const changes = planRules(PCX, pairs([opted('icmp,all')]));
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ action: 'invalid-tag', protocol: 'none' });
+    expect(changes[0]?.detail).toContain('"all"');
+  });
+
+  it('fails when the rule quota would be exceeded, naming the group', () => {
+    const ingress = Array.from({ length: 60 }, (_, i) => ({
+      protocol: 'tcp',
+      fromPort: 22,
+      toPort: 22,
+      cidr: `192.168.${i}.0/24`,
+    }));
+    expect(() => planRules(PCX, pairs([opted('icmp', ingress as never[])]))).toThrow(
+      /sg-fin has 60 inbound ipv4 rules and needs 1 more/,
+    );
+  });
+});
+
+describe('blast radius (property over generated VPC layouts)', () => {
+  const octet = fc.integer({ min: 0, max: 255 });
+  const block = fc.tuple(octet, fc.constantFrom(16, 20, 24)).map(([o, len]) => `10.${o}.0.0/${len}`);
+  const layout = fc.record({
+    selfCidrs: fc.uniqueArray(block, { minLength: 1, maxLength: 3 }),
+    peerCidrs: fc.uniqueArray(
+      fc.tuple(octet, octet).map(([a, b]) => `172.${16 + (a % 16)}.${b}.0/24`),
+      { minLength: 1, maxLength: 4 },
+    ),
+    tableCount: fc.integer({ min: 1, max: 4 }),
+    foreign: fc.array(
+      fc.record({ dest: block, target: fc.constantFrom('igw-1', 'tgw-2', 'pcx-0000000000000aaaa') }),
+      { maxLength: 4 },
+    ),
+    tag: fc.constantFrom('icmp', 'tcp:443', 'icmp,udp:53', 'bogus', 'tcp:1-65535'),
+  });
+
+  it('never opens wider than the peer VPC blocks, never 0.0.0.0/0, never touches a foreign route', () => {
+    fc.assert(
+      fc.property(layout, ({ selfCidrs, peerCidrs, tableCount, foreign, tag }) => {
+        const self = side({ vpcId: 'vpc-self', cidrs: selfCidrs });
+        const peer = side({ vpcId: 'vpc-peer', cidrs: peerCidrs });
+        const tables = Array.from({ length: tableCount }, (_, i) =>
+          table({
+            routeTableId: `rtb-${i}`,
+            vpcId: 'vpc-self',
+            routes: foreign.map((f) => ({ destination: f.dest, target: f.target, propagated: false })),
+          }),
+        );
+        const g = group({ groupId: 'sg-1', vpcId: 'vpc-self', tags: { 'peering-autopilot:ingress': tag } });
+        const routes = planRoutes(PCX, [{ self, peer, items: tables }], {
+          routesPerTable: 1000,
+          rulesPerSecurityGroup: 1000,
+        });
+        const rules = planRules(PCX, [{ self, peer, items: [g] }]);
+        const foreignDests = new Set(foreign.map((f) => f.dest));
+        return (
+          routes.every((r) => r.action !== 'created' || !foreignDests.has(r.destinationCidr)) &&
+          rules.every(
+            (r) =>
+              r.action !== 'created' ||
+              (r.cidr !== '0.0.0.0/0' && r.cidr !== '::/0' && peerCidrs.some((c) => cidrCovers(c, r.cidr))),
+          )
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,233 @@
+/**
+ * Every branch of the real ASL, run by aws-local-stepfunctions with scripted step functions.
+ * Assertions are on the execution's event history: which states ran, retried, caught.
+ */
+import { runLocalWorkflow, type TaskFunction } from '../../cli/src/local-runner.js';
+import { finance, marketing } from '../support/facts.js';
+
+const PCX = 'pcx-0123456789abcdef0';
+const inspection = (over: Record<string, unknown> = {}) => ({
+  peeringConnectionId: PCX,
+  dryRun: false,
+  status: 'pending-acceptance',
+  decision: 'accepted',
+  needsAccept: true,
+  reason: '',
+  requester: marketing,
+  accepter: finance,
+  ...over,
+});
+const route = {
+  routeTableId: 'rtb-1',
+  vpcId: 'vpc-marketing',
+  region: 'us-east-1',
+  destinationCidr: '172.31.0.0/16',
+  action: 'created',
+  applied: false,
+};
+const plan = (writes = 1) => ({
+  routes: writes ? [route] : [{ ...route, action: 'exists' }],
+  securityGroupRules: [],
+  writes,
+});
+
+function named(name: string, message: string): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+function steps(over: Partial<Record<string, TaskFunction>>): Partial<Record<string, TaskFunction>> {
+  return {
+    InspectFunctionArn: async () => inspection(),
+    ActivationFunctionArn: async () => ({ status: 'active', attempt: 0 }),
+    PlanFunctionArn: async () => plan(),
+    ApplyFunctionArn: async () => ({ ...plan(), routes: [{ ...route, applied: true }] }),
+    ...over,
+  };
+}
+
+const entered = (events: Array<{ type: string; state?: { name: string } }>) =>
+  events.filter((e) => e.type === 'StateEntered').map((e) => e.state?.name);
+
+const input = { peeringConnectionId: PCX, dryRun: false };
+
+describe('peering workflow paths', () => {
+  it('happy path: inspect, accept, plan, apply, result', async () => {
+    const out = await runLocalWorkflow(input, { functions: steps({}) });
+    expect(out.status).toBe('SUCCEEDED');
+    expect(entered(out.events)).toEqual([
+      'Inspect',
+      'Decide',
+      'Accept',
+      'IsActive',
+      'Plan',
+      'HasWrites',
+      'Apply',
+      'Verify',
+      'Result',
+    ]);
+    expect(out.output).toMatchObject({
+      peeringConnectionId: PCX,
+      decision: 'accepted',
+      routes: [{ action: 'created', applied: true }],
+      securityGroupRules: [],
+      verification: { status: 'skipped', probes: [], diagnosis: [] },
+    });
+  });
+
+  it('refused: goes straight to the result with the reason and no writes', async () => {
+    let applied = 0;
+    const apply = async () => {
+      applied += 1;
+      return plan();
+    };
+    const out = await runLocalWorkflow(input, {
+      functions: steps({
+        InspectFunctionArn: async () =>
+          inspection({ decision: 'refused', needsAccept: false, reason: 'overlapping CIDRs' }),
+        ApplyFunctionArn: apply,
+      }),
+    });
+    expect(entered(out.events)).toEqual(['Inspect', 'Decide', 'Refused']);
+    expect(out.output).toMatchObject({
+      decision: 'refused',
+      reason: 'overlapping CIDRs',
+      routes: [],
+      securityGroupRules: [],
+    });
+    expect(applied).toBe(0);
+  });
+
+  it('already active with nothing to write: no accept, no apply', async () => {
+    const out = await runLocalWorkflow(input, {
+      functions: steps({
+        InspectFunctionArn: async () =>
+          inspection({ status: 'active', decision: 'already-active', needsAccept: false }),
+        PlanFunctionArn: async () => plan(0),
+      }),
+    });
+    expect(entered(out.events)).toEqual(['Inspect', 'Decide', 'Plan', 'HasWrites', 'Verify', 'Result']);
+    expect(out.output).toMatchObject({ decision: 'already-active', routes: [{ action: 'exists' }] });
+  });
+
+  it('dry run: plans but neither accepts nor applies', async () => {
+    const out = await runLocalWorkflow(
+      { ...input, dryRun: true },
+      { functions: steps({ InspectFunctionArn: async () => inspection({ dryRun: true }) }) },
+    );
+    expect(entered(out.events)).toEqual(['Inspect', 'Decide', 'Plan', 'HasWrites', 'Verify', 'Result']);
+    expect(out.output).toMatchObject({ dryRun: true, routes: [{ action: 'created', applied: false }] });
+  });
+
+  it('accepted by someone else (provisioning): waits, then configures', async () => {
+    let checks = 0;
+    const out = await runLocalWorkflow(input, {
+      waitMs: 0,
+      functions: steps({
+        InspectFunctionArn: async () => inspection({ status: 'provisioning', needsAccept: false }),
+        ActivationFunctionArn: async (p) => {
+          checks += 1;
+          return {
+            status: checks < 2 ? 'provisioning' : 'active',
+            attempt: (p as { attempt: number }).attempt + 1,
+          };
+        },
+      }),
+    });
+    expect(out.status).toBe('SUCCEEDED');
+    expect(entered(out.events).slice(0, 8)).toEqual([
+      'Inspect',
+      'Decide',
+      'AwaitActivation',
+      'WaitForActive',
+      'CheckActivation',
+      'IsActive',
+      'WaitForActive',
+      'CheckActivation',
+    ]);
+  });
+
+  it('poll deadline: a peering stuck in provisioning fails with ActivationTimedOut after 20 checks', async () => {
+    let checks = 0;
+    const out = await runLocalWorkflow(input, {
+      waitMs: 0,
+      functions: steps({
+        ActivationFunctionArn: async (p) => {
+          checks += 1;
+          const { action, attempt } = p as { action: string; attempt: number };
+          return { status: 'provisioning', attempt: action === 'check' ? attempt + 1 : 0 };
+        },
+      }),
+    });
+    expect(out).toMatchObject({ status: 'FAILED', error: 'ActivationTimedOut' });
+    expect(checks).toBe(21); // one accept + 20 checks
+  });
+
+  it('fails with PeeringNotActive when the peering is rejected while waiting', async () => {
+    const out = await runLocalWorkflow(input, {
+      waitMs: 0,
+      functions: steps({ ActivationFunctionArn: async () => ({ status: 'rejected', attempt: 0 }) }),
+    });
+    expect(out).toMatchObject({ status: 'FAILED', error: 'PeeringNotActive' });
+  });
+
+  it('retries EC2 throttling (RequestLimitExceeded) and then succeeds', async () => {
+    let calls = 0;
+    const out = await runLocalWorkflow(input, {
+      retryMs: 0,
+      functions: steps({
+        PlanFunctionArn: async () => {
+          calls += 1;
+          if (calls === 1) throw named('RequestLimitExceeded', 'Request limit exceeded.');
+          return plan();
+        },
+      }),
+    });
+    expect(out.status).toBe('SUCCEEDED');
+    expect(
+      out.events
+        .filter((e) => e.type === 'StateRetried')
+        .map((e) => (e as { state: { name: string } }).state.name),
+    ).toEqual(['Plan']);
+  });
+
+  it('gives up after the retry budget (1 try + 2 retries) on persistent throttling', async () => {
+    let calls = 0;
+    const out = await runLocalWorkflow(input, {
+      retryMs: 0,
+      functions: steps({
+        ApplyFunctionArn: async () => {
+          calls += 1;
+          throw named('RequestLimitExceeded', 'Request limit exceeded.');
+        },
+      }),
+    });
+    expect(out).toMatchObject({ status: 'FAILED', error: 'RequestLimitExceeded' });
+    expect(calls).toBe(3);
+  });
+
+  it('catches a named failure and fails the execution with its name and message', async () => {
+    const out = await runLocalWorkflow(input, {
+      functions: steps({
+        PlanFunctionArn: async () => {
+          throw named('QuotaExceededError', 'route quota: route table rtb-1 is full');
+        },
+      }),
+    });
+    expect(out).toMatchObject({
+      status: 'FAILED',
+      error: 'QuotaExceededError',
+      cause: expect.stringContaining('rtb-1'),
+    });
+    expect(out.events.some((e) => e.type === 'StateCaught')).toBe(true);
+  });
+
+  it('rejects invalid input through the real inspect handler before any AWS call', async () => {
+    const out = await runLocalWorkflow({ peeringConnectionId: 'vpc-123', dryRun: 'yes' });
+    expect(out).toMatchObject({ status: 'FAILED', error: 'InputValidationError' });
+    expect(out.cause).toContain('peeringConnectionId');
+    expect(out.cause).toContain('"vpc-123"');
+    expect(out.cause).toContain('dryRun');
+  });
+});
