@@ -98,6 +98,15 @@ describe('PeeringAutopilot construct', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
+            Action: 'ec2:CreateRoute',
+            Resource: {
+              'Fn::Join': [
+                '',
+                ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:route-table/*'],
+              ],
+            },
+          }),
+          Match.objectLike({
             Action: 'ec2:AuthorizeSecurityGroupIngress',
             Resource: {
               'Fn::Join': [
@@ -106,15 +115,6 @@ describe('PeeringAutopilot construct', () => {
               ],
             },
             Condition: { Null: { 'aws:ResourceTag/peering-autopilot:ingress': 'false' } },
-          }),
-          Match.objectLike({
-            Action: 'ec2:CreateRoute',
-            Resource: {
-              'Fn::Join': [
-                '',
-                ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:route-table/*'],
-              ],
-            },
           }),
         ]),
       },
