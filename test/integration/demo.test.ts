@@ -1,0 +1,25 @@
+/**
+ * The README's main-job command (`peering-autopilot demo`): starts its own moto, tells the story.
+ */
+import { EXIT, main } from '../../cli/src/main.js';
+
+it('demo tells the tutorial story end to end on its own local AWS', async () => {
+  const out: string[] = [];
+  const code = await main(['node', 'peering-autopilot', 'demo'], {
+    out: (t) => out.push(t),
+    err: (t) => out.push(t),
+  });
+  const text = out.join('\n');
+  expect(code).toBe(EXIT.ok);
+  expect(text).toMatch(
+    /Step 9: MarketingServer cannot reach FinanceServer: .* has no route to 172\.31\.0\.0\/16/,
+  );
+  expect(text).toContain('Marketing (10.10.0.0/16) <> Finance (172.31.0.0/16)');
+  expect(text).toContain('Developer (10.20.0.0/16) <> Finance (172.31.0.0/16)');
+  expect(text).toMatch(/Marketing: Marketing route table rtb-\w+ routes 172\.31\.0\.0\/16 via pcx-/);
+  expect(text).toMatch(
+    /FinanceServerSecurityGroup allows: icmp from 10\.10\.0\.0\/16 .*icmp from 10\.20\.0\.0\/16/,
+  );
+  expect(text).toContain('SUCCEEDED: 0 changes');
+  expect(text).toContain('Local AWS stopped.');
+}, 120_000);

@@ -1,0 +1,71 @@
+/**
+ * Local-integration support: the moto endpoint the test command started (MOTO_ENDPOINT), SDK
+ * clients pointed at it, a state reset, a byte-level state snapshot, and an API call recorder.
+ */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { resetMoto, useLocalAws } from '../../cli/src/moto.js';
+
+export function motoEndpoint(): string {
+  const endpoint = process.env.MOTO_ENDPOINT;
+  if (!endpoint) throw new Error('MOTO_ENDPOINT is not set: run integration tests through `npm test`');
+  return endpoint;
+}
+
+/** Points every SDK client of this process at moto; one attempt, so moto's 500s fail fast. */
+export function useMoto(): {
+  endpoint: string;
+  ec2: EC2Client;
+  ec2In: (region: string, account?: string) => EC2Client;
+} {
+  const endpoint = motoEndpoint();
+  useLocalAws(endpoint);
+  process.env.AWS_MAX_ATTEMPTS = '1';
+  const ec2In = (region: string, account?: string) => {
+    const client = new EC2Client({ region, endpoint });
+    if (account) {
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          (args.request as { headers: Record<string, string> }).headers['x-moto-account-id'] = account;
+          return next(args);
+        },
+        { step: 'build', name: 'motoAccount' },
+      );
+    }
+    return client;
+  };
+  return { endpoint, ec2: ec2In('us-east-1'), ec2In };
+}
+
+export async function reset(): Promise<void> {
+  await resetMoto(motoEndpoint());
+}
+
+/**
+ * Every resource moto holds, serialised: equal strings mean nothing changed. Model classes with
+ * no instances are dropped: moto registers them lazily as its modules load, which is not state.
+ */
+export async function motoState(): Promise<string> {
+  const res = await fetch(`${motoEndpoint()}/moto-api/data.json`);
+  const data = (await res.json()) as Record<string, Record<string, unknown[]>>;
+  const kept: Record<string, Record<string, unknown[]>> = {};
+  for (const [service, models] of Object.entries(data)) {
+    for (const [model, items] of Object.entries(models)) {
+      if (items.length > 0) (kept[service] ??= {})[model] = items;
+    }
+  }
+  return JSON.stringify(kept);
+}
+
+/** Names the moto models (service.Model) that differ between two snapshots, for readable failures. */
+export function changedModels(before: string, after: string): string[] {
+  const a = JSON.parse(before) as Record<string, Record<string, unknown>>;
+  const b = JSON.parse(after) as Record<string, Record<string, unknown>>;
+  const changed: string[] = [];
+  for (const service of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    for (const model of new Set([...Object.keys(a[service] ?? {}), ...Object.keys(b[service] ?? {})])) {
+      if (JSON.stringify(a[service]?.[model]) !== JSON.stringify(b[service]?.[model]))
+        changed.push(`${service}.${model}`);
+    }
+  }
+  return changed;
+}
