@@ -50,7 +50,8 @@ export async function motoState(): Promise<string> {
   const kept: Record<string, Record<string, unknown[]>> = {};
   for (const [service, models] of Object.entries(data)) {
     for (const [model, items] of Object.entries(models)) {
-      if (items.length > 0) (kept[service] ??= {})[model] = items;
+      if (items.length === 0) continue;
+      kept[service] = { ...kept[service], [model]: items };
     }
   }
   return JSON.stringify(kept);
