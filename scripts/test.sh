@@ -8,6 +8,8 @@ bash scripts/ensure-moto.sh
 npx --no-install biome check .
 npx --no-install tsc --noEmit
 npm run --silent test:unit
+# Offline synth: bundles every function with esbuild and fails on any unsuppressed cdk-nag finding.
+npx --no-install cdk synth -q > /dev/null
 
 PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 .venv/bin/moto_server -H 127.0.0.1 -p "$PORT" > .moto.log 2>&1 &

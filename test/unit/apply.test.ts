@@ -1,0 +1,177 @@
+/**
+ * The apply step against a mocked EC2 (aws-sdk-client-mock): races and limits moto cannot stage.
+ */
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateRouteCommand,
+  DescribeRouteTablesCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { applyChanges } from '../../functions/apply/apply.js';
+import { QuotaExceededError } from '../../functions/commons/errors.js';
+import type { Inspection } from '../../functions/inspect/inspect.js';
+import type { RouteChange, RuleChange } from '../../functions/network/model.js';
+import type { Changes } from '../../functions/plan/plan.js';
+import { finance, marketing } from '../support/facts.js';
+
+const PCX = 'pcx-0123456789abcdef0';
+const ec2Mock = mockClient(EC2Client);
+const client = new EC2Client({ region: 'us-east-1' });
+const ec2For = () => client;
+
+const inspection: Inspection = {
+  peeringConnectionId: PCX,
+  dryRun: false,
+  status: 'active',
+  decision: 'already-active',
+  needsAccept: false,
+  reason: '',
+  requester: marketing,
+  accepter: finance,
+};
+const route = (rtb: string, cidr = '10.10.0.0/16'): RouteChange => ({
+  routeTableId: rtb,
+  vpcId: 'vpc-finance',
+  region: 'us-east-1',
+  destinationCidr: cidr,
+  action: 'created',
+  applied: false,
+});
+const rule = (cidr: string, protocol: RuleChange['protocol'] = 'icmp'): RuleChange => ({
+  groupId: 'sg-fin',
+  vpcId: 'vpc-finance',
+  region: 'us-east-1',
+  cidr,
+  protocol,
+  fromPort: -1,
+  toPort: -1,
+  action: 'created',
+  applied: false,
+  detail: `peering-autopilot ${PCX}`,
+});
+const plan = (routes: RouteChange[], rules: RuleChange[] = []): Changes => ({
+  routes,
+  securityGroupRules: rules,
+  writes: routes.length + rules.length,
+});
+const awsError = (name: string) => Object.assign(new Error(name), { name, $metadata: {} });
+
+beforeEach(() => ec2Mock.reset());
+
+describe('apply', () => {
+  it('creates each planned route with the peering as target and one authorize call per group', async () => {
+    ec2Mock.on(CreateRouteCommand).resolves({ Return: true });
+    ec2Mock.on(AuthorizeSecurityGroupIngressCommand).resolves({ Return: true });
+
+    const out = await applyChanges(
+      inspection,
+      plan([route('rtb-1')], [rule('10.10.0.0/16'), rule('10.11.0.0/16')]),
+      ec2For,
+    );
+
+    expect(ec2Mock.commandCalls(CreateRouteCommand)[0]?.args[0].input).toEqual({
+      RouteTableId: 'rtb-1',
+      DestinationCidrBlock: '10.10.0.0/16',
+      VpcPeeringConnectionId: PCX,
+    });
+    const authorize = ec2Mock.commandCalls(AuthorizeSecurityGroupIngressCommand);
+    expect(authorize).toHaveLength(1);
+    expect(authorize[0]?.args[0].input).toEqual({
+      GroupId: 'sg-fin',
+      IpPermissions: [
+        {
+          IpProtocol: 'icmp',
+          FromPort: -1,
+          ToPort: -1,
+          IpRanges: [
+            { CidrIp: '10.10.0.0/16', Description: `peering-autopilot ${PCX}` },
+            { CidrIp: '10.11.0.0/16', Description: `peering-autopilot ${PCX}` },
+          ],
+        },
+      ],
+    });
+    expect(out.routes[0]).toMatchObject({ action: 'created', applied: true });
+    expect(out.securityGroupRules.every((r) => r.applied)).toBe(true);
+  });
+
+  it('reports a route written concurrently to the same peering as exists, not an error', async () => {
+    ec2Mock.on(CreateRouteCommand).rejects(awsError('RouteAlreadyExists'));
+    ec2Mock.on(DescribeRouteTablesCommand).resolves({
+      RouteTables: [
+        {
+          RouteTableId: 'rtb-1',
+          Routes: [{ DestinationCidrBlock: '10.10.0.0/16', VpcPeeringConnectionId: PCX }],
+        },
+      ],
+    });
+    const out = await applyChanges(inspection, plan([route('rtb-1')]), ec2For);
+    expect(out.routes[0]).toMatchObject({ action: 'exists', applied: false });
+    expect(out.writes).toBe(0);
+  });
+
+  it('reports a route a person wrote meanwhile to another target as conflict', async () => {
+    ec2Mock.on(CreateRouteCommand).rejects(awsError('RouteAlreadyExists'));
+    ec2Mock.on(DescribeRouteTablesCommand).resolves({
+      RouteTables: [
+        { RouteTableId: 'rtb-1', Routes: [{ DestinationCidrBlock: '10.10.0.0/16', GatewayId: 'igw-9' }] },
+      ],
+    });
+    const out = await applyChanges(inspection, plan([route('rtb-1')]), ec2For);
+    expect(out.routes[0]).toMatchObject({ action: 'conflict', detail: 'already routed to igw-9' });
+  });
+
+  it('falls back to one rule per call when some rules already exist', async () => {
+    ec2Mock
+      .on(AuthorizeSecurityGroupIngressCommand)
+      .rejectsOnce(awsError('InvalidPermission.Duplicate'))
+      .rejectsOnce(awsError('InvalidPermission.Duplicate'))
+      .resolves({ Return: true });
+    const out = await applyChanges(
+      inspection,
+      plan([], [rule('10.10.0.0/16'), rule('10.11.0.0/16')]),
+      ec2For,
+    );
+    expect(out.securityGroupRules.map((r) => [r.cidr, r.action, r.applied])).toEqual([
+      ['10.10.0.0/16', 'exists', false],
+      ['10.11.0.0/16', 'created', true],
+    ]);
+  });
+
+  it('fails naming the quota on RouteLimitExceeded, and lists what was written before', async () => {
+    ec2Mock
+      .on(CreateRouteCommand, { RouteTableId: 'rtb-full' })
+      .rejects(awsError('RouteLimitExceeded'))
+      .on(CreateRouteCommand, { RouteTableId: 'rtb-ok' })
+      .resolves({ Return: true });
+    const run = applyChanges(inspection, plan([route('rtb-ok'), route('rtb-full')]), ec2For);
+    await expect(run).rejects.toThrow(QuotaExceededError);
+    await expect(
+      applyChanges(inspection, plan([route('rtb-ok'), route('rtb-full')]), ec2For),
+    ).rejects.toThrow(
+      /rtb-full is full \(RouteLimitExceeded\).*written before the failure: route rtb-ok 10\.10\.0\.0\/16/,
+    );
+  });
+
+  it('fails naming the quota on RulesPerSecurityGroupLimitExceeded', async () => {
+    ec2Mock.on(AuthorizeSecurityGroupIngressCommand).rejects(awsError('RulesPerSecurityGroupLimitExceeded'));
+    await expect(applyChanges(inspection, plan([], [rule('10.10.0.0/16')]), ec2For)).rejects.toThrow(
+      /security group rule quota: sg-fin is full/,
+    );
+  });
+
+  it('fails with PeeringNotActiveError when the peering vanished mid-run', async () => {
+    ec2Mock.on(CreateRouteCommand).rejects(awsError('InvalidVpcPeeringConnectionID.NotFound'));
+    await expect(applyChanges(inspection, plan([route('rtb-1')]), ec2For)).rejects.toMatchObject({
+      name: 'PeeringNotActiveError',
+    });
+  });
+
+  it('writes IPv6 destinations as DestinationIpv6CidrBlock', async () => {
+    ec2Mock.on(CreateRouteCommand).resolves({ Return: true });
+    await applyChanges(inspection, plan([route('rtb-1', '2600:1f18:1::/56')]), ec2For);
+    expect(ec2Mock.commandCalls(CreateRouteCommand)[0]?.args[0].input).toMatchObject({
+      DestinationIpv6CidrBlock: '2600:1f18:1::/56',
+    });
+  });
+});
