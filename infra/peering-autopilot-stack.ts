@@ -2,7 +2,7 @@
  * The deployable app stack: only the PeeringAutopilot construct, configured from cdk.json
  * context (`peering-autopilot:*` keys), validated here so a typo fails `cdk synth` loudly.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { type AcceptPolicy, PeeringAutopilot } from './peering-autopilot.js';
 
@@ -20,12 +20,28 @@ export class PeeringAutopilotStack extends Stack {
       .map((r) => r.trim())
       .filter(Boolean);
     const email = ctx('alarmEmail');
+    const sweep = ctx('sweepRate');
     this.autopilot = new PeeringAutopilot(this, 'PeeringAutopilot', {
       acceptPolicy: (ctx('acceptPolicy') ?? 'same-account') as AcceptPolicy,
       ...(email ? { alarmEmail: email } : {}),
       ...(regions && regions.length > 0 ? { regions } : {}),
+      ...(sweep ? { sweepRate: parseRate(sweep) } : {}),
     });
     new CfnOutput(this, 'StateMachineArn', { value: this.autopilot.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.autopilot.alarmTopic.topicArn });
   }
+}
+
+/** Parses "30 minutes", "1 hour", "2 hours", "1 day" (the cdk.json `sweepRate` context). */
+export function parseRate(text: string): Duration {
+  const m = /^\s*(\d+)\s*(minute|minutes|hour|hours|day|days)\s*$/.exec(text);
+  if (!m)
+    throw new Error(`peering-autopilot:sweepRate must look like "30 minutes" or "1 hour", got "${text}"`);
+  const n = Number(m[1]);
+  const unit = m[2] as string;
+  return unit.startsWith('minute')
+    ? Duration.minutes(n)
+    : unit.startsWith('hour')
+      ? Duration.hours(n)
+      : Duration.days(n);
 }

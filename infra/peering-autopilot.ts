@@ -4,10 +4,16 @@
  * nothing about networks (that is the functions' job).
  */
 import { Arn, Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { EventField, Match, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
-import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { Match, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -17,6 +23,8 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../functions/commons/powertools/metrics.js';
+import { DRIFT_EVENTS, PEERING_EVENTS } from '../functions/starter/events.js';
 import { PEERING_WORKFLOW_ASL, WORKFLOW_FUNCTIONS } from '../state-machines/peering-workflow.js';
 import { WorkflowFunction } from './workflow-function.js';
 
@@ -56,6 +64,18 @@ export interface PeeringAutopilotProps {
    * @default 60 (the AWS default)
    */
   readonly rulesPerSecurityGroupQuota?: number;
+  /**
+   * How often the sweep sends every peering of the region through the starter (catches lost
+   * CloudTrail events, unseen pending requests and drift).
+   * @default Duration.hours(1)
+   */
+  readonly sweepRate?: Duration;
+  /**
+   * Debounce window: drift events for one peering within it share one execution, which starts
+   * when the window closes.
+   * @default Duration.seconds(3)
+   */
+  readonly debounce?: Duration;
 }
 
 const CLOUDTRAIL = 'AWS API Call via CloudTrail';
@@ -65,8 +85,12 @@ export class PeeringAutopilot extends Construct {
   public readonly stateMachine: StateMachine;
   /** Inspect, Activation, Plan, Apply — by step id. */
   public readonly functions: Readonly<Record<string, WorkflowFunction>>;
-  /** CloudTrail peering events -> workflow. */
-  public readonly peeringEventRule: Rule;
+  /** Turns every trigger into deduplicated, debounced executions. */
+  public readonly starter: WorkflowFunction;
+  /** CloudTrail peering, drift and tag events -> starter. */
+  public readonly eventRules: readonly Rule[];
+  /** The scheduled sweep -> starter. */
+  public readonly sweepRule: Rule;
   /** Events EventBridge could not deliver to the workflow after its retries. */
   public readonly deadLetterQueue: Queue;
   /** Every alarm notifies this topic. */
@@ -87,6 +111,13 @@ export class PeeringAutopilot extends Construct {
       if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
         throw new Error(`${name} must be a positive integer, got ${value}`);
       }
+    }
+    const sweepRate = props.sweepRate ?? Duration.hours(1);
+    const debounce = props.debounce ?? Duration.seconds(3);
+    if (sweepRate.toSeconds() < 60)
+      throw new Error(`sweepRate must be at least 1 minute, got ${sweepRate.toHumanString()}`);
+    if (debounce.toSeconds() < 1 || debounce.toSeconds() > 3600) {
+      throw new Error(`debounce must be between 1 second and 1 hour, got ${debounce.toHumanString()}`);
     }
     const stack = Stack.of(this);
     const regions = props.regions && props.regions.length > 0 ? [...props.regions] : [stack.region];
@@ -128,6 +159,31 @@ export class PeeringAutopilot extends Construct {
           // Only groups that opted in by tag can ever be opened.
           conditions: { Null: { 'aws:ResourceTag/peering-autopilot:ingress': 'false' } },
         }),
+        // Opt-out: our own rules leave groups whose tag was removed, so no tag condition here.
+        new PolicyStatement({
+          actions: ['ec2:RevokeSecurityGroupIngress'],
+          resources: ec2Arns('security-group'),
+        }),
+      ],
+      Cleanup: [
+        describe('ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups'),
+        new PolicyStatement({ actions: ['ec2:DeleteRoute'], resources: ec2Arns('route-table') }),
+        new PolicyStatement({
+          actions: ['ec2:RevokeSecurityGroupIngress'],
+          resources: ec2Arns('security-group'),
+        }),
+      ],
+      Report: [
+        new PolicyStatement({
+          actions: ['ec2:CreateTags'],
+          resources: ec2Arns('vpc-peering-connection'),
+          // Only the two status tags, never a configuration tag.
+          conditions: {
+            'ForAllValues:StringEquals': {
+              'aws:TagKeys': ['peering-autopilot:status', 'peering-autopilot:checked-at'],
+            },
+          },
+        }),
       ],
     };
     const functions: Record<string, WorkflowFunction> = {};
@@ -161,31 +217,62 @@ export class PeeringAutopilot extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    this.peeringEventRule = new Rule(this, 'PeeringEventRule', {
-      description: 'CloudTrail VPC peering create/accept -> Peering Autopilot workflow',
-      eventPattern: {
-        source: ['aws.ec2'],
-        detailType: [CLOUDTRAIL],
-        detail: {
-          eventSource: ['ec2.amazonaws.com'],
-          eventName: ['CreateVpcPeeringConnection', 'AcceptVpcPeeringConnection'],
-          errorCode: Match.doesNotExist(),
-        },
-      },
-    });
-    this.peeringEventRule.addTarget(
-      new SfnStateMachine(this.stateMachine, {
-        input: RuleTargetInput.fromObject({
-          peeringConnectionId: EventField.fromPath(
-            '$.detail.responseElements.vpcPeeringConnection.vpcPeeringConnectionId',
-          ),
-          dryRun: false,
+    this.starter = new WorkflowFunction(this, 'StarterFunction', {
+      entry: 'functions/starter/handler.ts',
+      statements: [
+        describe(
+          'ec2:DescribeVpcPeeringConnections',
+          'ec2:DescribeRouteTables',
+          'ec2:DescribeSecurityGroups',
+        ),
+        new PolicyStatement({
+          actions: ['states:StartExecution'],
+          resources: [this.stateMachine.stateMachineArn],
         }),
+      ],
+      environment: {
+        STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
+        DEBOUNCE_SECONDS: String(debounce.toSeconds()),
+        SWEEP_SECONDS: String(sweepRate.toSeconds()),
+      },
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+    });
+    const toStarter = (input?: RuleTargetInput) =>
+      new LambdaFunction(this.starter, {
+        ...(input ? { event: input } : {}),
         deadLetterQueue: this.deadLetterQueue,
         retryAttempts: 8,
         maxEventAge: Duration.hours(2),
+      });
+    const cloudTrail = (detail: Record<string, unknown>) => ({
+      source: ['aws.ec2'],
+      detailType: [CLOUDTRAIL],
+      detail: { eventSource: ['ec2.amazonaws.com'], errorCode: Match.doesNotExist(), ...detail },
+    });
+    this.eventRules = [
+      new Rule(this, 'PeeringEventRule', {
+        description: 'Peering created/accepted/deleted -> Peering Autopilot starter',
+        eventPattern: cloudTrail({ eventName: PEERING_EVENTS }),
       }),
-    );
+      new Rule(this, 'DriftEventRule', {
+        description:
+          'Route, route-table, CIDR and security-group changes -> Peering Autopilot starter (drift repair)',
+        eventPattern: cloudTrail({ eventName: DRIFT_EVENTS.filter((e) => !e.endsWith('Tags')) }),
+      }),
+      new Rule(this, 'TagEventRule', {
+        description: 'peering-autopilot:* tags added or removed -> Peering Autopilot starter',
+        eventPattern: cloudTrail({
+          eventName: ['CreateTags', 'DeleteTags'],
+          requestParameters: { tagSet: { items: { key: Match.prefix('peering-autopilot:') } } },
+        }),
+      }),
+    ];
+    for (const rule of this.eventRules) rule.addTarget(toStarter());
+    this.sweepRule = new Rule(this, 'SweepRule', {
+      description: 'Scheduled sweep: every peering of the region through the Peering Autopilot starter',
+      schedule: Schedule.rate(sweepRate),
+    });
+    this.sweepRule.addTarget(toStarter(RuleTargetInput.fromObject({ sweep: true })));
 
     // wire: alarms -> one encrypted topic
     this.alarmTopic = new Topic(this, 'AlarmTopic', {
@@ -194,7 +281,7 @@ export class PeeringAutopilot extends Construct {
       enforceSSL: true,
     });
     if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
-    const alarm = (id: string, description: string, metric: ReturnType<StateMachine['metricFailed']>) => {
+    const alarm = (id: string, description: string, metric: IMetric) => {
       const a = new Alarm(this, id, {
         alarmDescription: description,
         metric,
@@ -217,6 +304,18 @@ export class PeeringAutopilot extends Construct {
         'WorkflowTimedOutAlarm',
         'A peering workflow execution timed out.',
         this.stateMachine.metricTimedOut(fiveMinutes),
+      ),
+      alarm(
+        'RouteConflictAlarm',
+        'A route to a peer CIDR points somewhere else (a person replaced it, or another peering owns it): ' +
+          'the autopilot leaves it alone; decide which target is right.',
+        new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: 'RouteConflicts',
+          dimensionsMap: { service: 'peering-autopilot' },
+          period: Duration.minutes(5),
+          statistic: 'Sum',
+        }),
       ),
       alarm(
         'TriggerDeadLetterAlarm',

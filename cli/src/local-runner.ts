@@ -125,7 +125,9 @@ export async function runLocalWorkflow(
         ? {}
         : { retryIntervalOverrides: Object.fromEntries(names.map((n) => [n, options.retryMs as number])) }),
     },
-    context: { Execution: { Id: `local-${Date.now()}`, Name: 'local', StartTime: new Date().toISOString() } },
+    context: {
+      Execution: { Id: `local-${Date.now()}`, Name: 'local', StartTime: new Date().toISOString(), Input: input as JsonValue },
+    },
   });
   const events: EventLog[] = [];
   const collect = (async () => {

@@ -9,6 +9,7 @@ import {
   CreateRouteCommand,
   DescribeRouteTablesCommand,
   type IpPermission,
+  RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import pLimit from 'p-limit';
 import { type Ec2ForRegion, isAwsError } from '../commons/aws-clients.js';
@@ -116,6 +117,26 @@ async function authorize(ec2For: Ec2ForRegion, rules: RuleChange[]): Promise<Rul
   return out;
 }
 
+/** Revokes our own rules a group no longer asks for (opt-out); a rule already gone is fine. */
+async function revoke(ec2For: Ec2ForRegion, rules: RuleChange[]): Promise<RuleChange[]> {
+  const first = rules[0];
+  if (!first) return [];
+  const ec2 = ec2For(first.region);
+  const out: RuleChange[] = [];
+  for (const rule of rules) {
+    try {
+      await ec2.send(
+        new RevokeSecurityGroupIngressCommand({ GroupId: rule.groupId, IpPermissions: permission([rule]) }),
+      );
+      out.push({ ...rule, applied: true });
+    } catch (error) {
+      if (!isAwsError(error, 'InvalidPermission.NotFound')) throw error;
+      out.push(rule);
+    }
+  }
+  return out;
+}
+
 /**
  * Runs every write, then reports. If a write fails, the others still finish and the error names
  * what was already written, so the caller (and the cleanup path) know the exact state.
@@ -130,11 +151,17 @@ export async function applyChanges(
   const routeJobs = plan.routes.map((c) =>
     c.action === 'created' ? limit(() => createRoute(ec2For, pcx, c)) : Promise.resolve(c),
   );
-  const byGroup = new Map<string, RuleChange[]>();
-  for (const r of plan.securityGroupRules.filter((r) => r.action === 'created')) {
-    byGroup.set(r.groupId, [...(byGroup.get(r.groupId) ?? []), r]);
-  }
-  const ruleJobs = [...byGroup.values()].map((rules) => limit(() => authorize(ec2For, rules)));
+  const byGroup = (action: RuleChange['action']) => {
+    const groups = new Map<string, RuleChange[]>();
+    for (const r of plan.securityGroupRules.filter((r) => r.action === action)) {
+      groups.set(r.groupId, [...(groups.get(r.groupId) ?? []), r]);
+    }
+    return [...groups.values()];
+  };
+  const ruleJobs = [
+    ...byGroup('created').map((rules) => limit(() => authorize(ec2For, rules))),
+    ...byGroup('removed').map((rules) => limit(() => revoke(ec2For, rules))),
+  ];
   const [routeResults, ruleResults] = await Promise.all([
     Promise.allSettled(routeJobs),
     Promise.allSettled(ruleJobs),

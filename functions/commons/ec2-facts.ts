@@ -19,7 +19,6 @@ import {
   type IngressRuleFacts,
   type RouteTableFacts,
   type SecurityGroupFacts,
-  TAGS,
   tagsToRecord,
   type VpcSide,
 } from '../network/model.js';
@@ -207,8 +206,11 @@ export function securityGroupFacts(group: SecurityGroup): SecurityGroupFacts {
   };
 }
 
-/** Opted-in security groups (tagged peering-autopilot:ingress) of the given VPCs, per region. */
-export async function describeOptedInGroups(
+/**
+ * Every security group of the given VPCs, per region: opted-in groups get rules, and groups that
+ * opted out are checked for rules we created (one vpc-id filtered call per region either way).
+ */
+export async function describeGroups(
   ec2For: Ec2ForRegion,
   sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region'>>,
 ): Promise<SecurityGroupFacts[]> {
@@ -217,10 +219,7 @@ export async function describeOptedInGroups(
     const pages = paginateDescribeSecurityGroups(
       { client: ec2For(region) },
       {
-        Filters: [
-          { Name: 'vpc-id', Values: vpcIds },
-          { Name: 'tag-key', Values: [TAGS.ingress] },
-        ],
+        Filters: [{ Name: 'vpc-id', Values: vpcIds }],
       },
     );
     for await (const page of pages) groups.push(...(page.SecurityGroups ?? []).map(securityGroupFacts));

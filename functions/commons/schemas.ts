@@ -20,6 +20,8 @@ export const InspectionSchema = z.object({
   status: z.string(),
   decision: z.enum(['accepted', 'already-active', 'refused']),
   needsAccept: z.boolean(),
+  cleanup: z.boolean(),
+  trigger: z.string(),
   reason: z.string(),
   requester: VpcSideSchema,
   accepter: VpcSideSchema,
@@ -30,7 +32,7 @@ export const RouteChangeSchema = z.object({
   vpcId: z.string(),
   region: z.string(),
   destinationCidr: z.string(),
-  action: z.enum(['created', 'exists', 'conflict', 'skipped']),
+  action: z.enum(['created', 'exists', 'conflict', 'skipped', 'removed']),
   applied: z.boolean(),
   detail: z.string().optional(),
 });
@@ -43,7 +45,7 @@ export const RuleChangeSchema = z.object({
   protocol: z.enum(['icmp', 'icmpv6', 'tcp', 'udp', 'none']),
   fromPort: z.number().int(),
   toPort: z.number().int(),
-  action: z.enum(['created', 'exists', 'invalid-tag']),
+  action: z.enum(['created', 'exists', 'invalid-tag', 'removed']),
   applied: z.boolean(),
   detail: z.string().optional(),
 });

@@ -18,6 +18,15 @@ export const WorkflowInputSchema = z
       .string()
       .regex(PEERING_ID, 'expected "pcx-" followed by 8 or 17 lowercase hex digits'),
     dryRun: z.boolean().default(false),
+    /** Set by the starter, never needed by hand: why this run started and until when to let a burst settle. */
+    trigger: z
+      .object({
+        kind: z.enum(['manual', 'event', 'sweep', 'delete']),
+        event: z.string().max(64).optional(),
+        settleUntil: z.iso.datetime().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type WorkflowInput = z.output<typeof WorkflowInputSchema>;
@@ -28,6 +37,10 @@ export interface Inspection {
   readonly status: string;
   readonly decision: Decision;
   readonly needsAccept: boolean;
+  /** The peering is deleted: remove what we created for it (routes targeting it, our rules). */
+  readonly cleanup: boolean;
+  /** `manual`, `event`, `sweep` or `delete`: what started this run. */
+  readonly trigger: string;
   /** Why it was refused; empty otherwise (always present so the ASL can select it). */
   readonly reason: string;
   readonly requester: VpcSide;
@@ -66,6 +79,8 @@ export async function inspect(input: WorkflowInput, deps: InspectDeps): Promise<
     status,
     decision: verdict.decision,
     needsAccept: verdict.needsAccept,
+    cleanup: status === 'deleted' || status === 'deleting',
+    trigger: input.trigger?.kind ?? 'manual',
     reason: verdict.reason ?? '',
     requester,
     accepter,

@@ -68,8 +68,10 @@ export interface SecurityGroupFacts {
   readonly otherIngressSources?: number;
 }
 
-export type RouteAction = 'created' | 'exists' | 'conflict' | 'skipped';
-export type RuleAction = 'created' | 'exists' | 'invalid-tag';
+/** `removed` appears only in a cleanup after the peering was deleted. */
+export type RouteAction = 'created' | 'exists' | 'conflict' | 'skipped' | 'removed';
+/** `removed`: one of our rules the group no longer asks for (tag removed or narrowed) was revoked. */
+export type RuleAction = 'created' | 'exists' | 'invalid-tag' | 'removed';
 
 /** One line of the workflow result's `routes`. */
 export interface RouteChange {

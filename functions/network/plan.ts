@@ -107,8 +107,12 @@ export function planRules(
     const sources = peerDestinations(self, peer);
     for (const group of items.filter((g) => g.vpcId === self.vpcId)) {
       const tag = group.tags[TAGS.ingress];
-      if (tag === undefined) continue;
       const base = { groupId: group.groupId, vpcId: self.vpcId, region: self.region, applied: false };
+      if (tag === undefined) {
+        // Opted out (or never in): only our own rules for this peering go, nothing else.
+        changes.push(...staleRules(group, description, [], base));
+        continue;
+      }
       const parsed = parseIngressTag(tag);
       if (!parsed.ok) {
         for (const cidr of sources) {
@@ -148,10 +152,46 @@ export function planRules(
         }
       }
       checkRuleQuota(group, groupChanges, quotas);
-      changes.push(...groupChanges);
+      changes.push(...groupChanges, ...staleRules(group, description, groupChanges, base));
     }
   }
   return changes;
+}
+
+/** Rules carrying our description for this peering that the group no longer asks for. */
+function staleRules(
+  group: SecurityGroupFacts,
+  description: string,
+  desired: readonly RuleChange[],
+  base: Pick<RuleChange, 'groupId' | 'vpcId' | 'region' | 'applied'>,
+): RuleChange[] {
+  return group.ingress
+    .filter((r) => r.description === description)
+    .filter(
+      (r) =>
+        !desired.some(
+          (d) =>
+            d.cidr === r.cidr &&
+            d.protocol === r.protocol &&
+            d.fromPort === r.fromPort &&
+            d.toPort === r.toPort,
+        ),
+    )
+    .flatMap((r): RuleChange[] =>
+      ['icmp', 'icmpv6', 'tcp', 'udp'].includes(r.protocol)
+        ? [
+            {
+              ...base,
+              cidr: r.cidr,
+              protocol: r.protocol as RuleChange['protocol'],
+              fromPort: r.fromPort,
+              toPort: r.toPort,
+              action: 'removed',
+              detail: description,
+            },
+          ]
+        : [],
+    );
 }
 
 function checkRuleQuota(group: SecurityGroupFacts, planned: readonly RuleChange[], quotas: Quotas): void {
@@ -173,6 +213,7 @@ function checkRuleQuota(group: SecurityGroupFacts, planned: readonly RuleChange[
 /** Summary count the workflow's Choice uses to skip the apply step on a no-op re-run. */
 export function countWrites(routes: readonly RouteChange[], rules: readonly RuleChange[]): number {
   return (
-    routes.filter((r) => r.action === 'created').length + rules.filter((r) => r.action === 'created').length
+    routes.filter((r) => r.action === 'created').length +
+    rules.filter((r) => r.action === 'created' || r.action === 'removed').length
   );
 }

@@ -4,7 +4,7 @@
  * anything is written.
  */
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
-import { describeOptedInGroups, describeRouteTables } from '../commons/ec2-facts.js';
+import { describeGroups, describeRouteTables } from '../commons/ec2-facts.js';
 import type { Inspection } from '../inspect/inspect.js';
 import type { RouteChange, RuleChange } from '../network/model.js';
 import { countWrites, planRoutes, planRules, type Quotas } from '../network/plan.js';
@@ -25,7 +25,7 @@ export async function planChanges(
   const sides = [requester, accepter];
   const [tables, groups] = await Promise.all([
     describeRouteTables(ec2For, sides),
-    describeOptedInGroups(ec2For, sides),
+    describeGroups(ec2For, sides),
   ]);
   const pairs = [
     { self: requester, peer: accepter },

@@ -1,4 +1,4 @@
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -56,30 +56,94 @@ describe('PeeringAutopilot construct', () => {
     expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: true });
   });
 
-  it('starts the workflow on successful CloudTrail peering create/accept events', () => {
+  it.each([
+    [
+      'PeeringEventRule',
+      {
+        eventName: ['CreateVpcPeeringConnection', 'AcceptVpcPeeringConnection', 'DeleteVpcPeeringConnection'],
+      },
+    ],
+    [
+      'DriftEventRule',
+      {
+        eventName: [
+          'DeleteRoute',
+          'ReplaceRoute',
+          'CreateRouteTable',
+          'AssociateRouteTable',
+          'ReplaceRouteTableAssociation',
+          'DisassociateRouteTable',
+          'AssociateVpcCidrBlock',
+          'RevokeSecurityGroupIngress',
+          'ModifySecurityGroupRules',
+        ],
+      },
+    ],
+    [
+      'TagEventRule',
+      {
+        eventName: ['CreateTags', 'DeleteTags'],
+        requestParameters: { tagSet: { items: { key: [{ prefix: 'peering-autopilot:' }] } } },
+      },
+    ],
+  ])('%s sends successful CloudTrail calls to the starter, with retries and a DLQ', (id, detail) => {
     const { template } = synth();
-    template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: {
-        source: ['aws.ec2'],
-        'detail-type': ['AWS API Call via CloudTrail'],
-        detail: {
-          eventSource: ['ec2.amazonaws.com'],
-          eventName: ['CreateVpcPeeringConnection', 'AcceptVpcPeeringConnection'],
-          errorCode: [{ exists: false }],
+    const rules = template.findResources('AWS::Events::Rule', {
+      Properties: {
+        EventPattern: {
+          source: ['aws.ec2'],
+          'detail-type': ['AWS API Call via CloudTrail'],
+          detail: { eventSource: ['ec2.amazonaws.com'], errorCode: [{ exists: false }], ...detail },
         },
       },
-      Targets: [
-        Match.objectLike({
-          InputTransformer: Match.objectLike({
-            InputPathsMap: {
-              'detail-responseElements-vpcPeeringConnection-vpcPeeringConnectionId':
-                '$.detail.responseElements.vpcPeeringConnection.vpcPeeringConnectionId',
-            },
-          }),
-          DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }),
-          RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 8 },
+    });
+    expect(Object.keys(rules)).toEqual([expect.stringContaining(id)]);
+    const target = (Object.values(rules)[0] as { Properties: { Targets: Record<string, unknown>[] } })
+      .Properties.Targets[0];
+    expect(target).toMatchObject({
+      Arn: { 'Fn::GetAtt': [expect.stringContaining('StarterFunction'), 'Arn'] },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringContaining('TriggerDeadLetterQueue'), 'Arn'] } },
+      RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 8 },
+    });
+  });
+
+  it('sweeps hourly by default, and at the configured rate', () => {
+    synth().template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      Targets: [Match.objectLike({ Input: '{"sweep":true}', DeadLetterConfig: Match.anyValue() })],
+    });
+    synth({ sweepRate: Duration.minutes(30) }).template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(30 minutes)',
+    });
+  });
+
+  it('lets the starter start executions of this state machine only', () => {
+    const { template } = synth();
+    expect(actionsOf(template, 'Starter')).toEqual([
+      'ec2:DescribeRouteTables',
+      'ec2:DescribeSecurityGroups',
+      'ec2:DescribeVpcPeeringConnections',
+      'states:StartExecution',
+    ]);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Action: 'states:StartExecution',
+            Effect: 'Allow',
+            Resource: { Ref: Match.stringLikeRegexp('Workflow') },
+          },
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          STATE_MACHINE_ARN: { Ref: Match.stringLikeRegexp('Workflow') },
+          DEBOUNCE_SECONDS: '3',
+          SWEEP_SECONDS: '3600',
         }),
-      ],
+      },
     });
   });
 
@@ -87,9 +151,44 @@ describe('PeeringAutopilot construct', () => {
     ['Inspect', ['ec2:DescribeVpcPeeringConnections', 'ec2:DescribeVpcs']],
     ['Activation', ['ec2:AcceptVpcPeeringConnection', 'ec2:DescribeVpcPeeringConnections']],
     ['Plan', ['ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups']],
-    ['Apply', ['ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateRoute', 'ec2:DescribeRouteTables']],
+    [
+      'Apply',
+      [
+        'ec2:AuthorizeSecurityGroupIngress',
+        'ec2:CreateRoute',
+        'ec2:DescribeRouteTables',
+        'ec2:RevokeSecurityGroupIngress',
+      ],
+    ],
+    [
+      'Cleanup',
+      [
+        'ec2:DeleteRoute',
+        'ec2:DescribeRouteTables',
+        'ec2:DescribeSecurityGroups',
+        'ec2:RevokeSecurityGroupIngress',
+      ],
+    ],
+    ['Report', ['ec2:CreateTags']],
   ])('grants the %s function only the actions it calls', (step, actions) => {
     expect(actionsOf(synth().template, step)).toEqual(actions);
+  });
+
+  it('lets the report step write only the two status tags', () => {
+    synth().template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'ec2:CreateTags',
+            Condition: {
+              'ForAllValues:StringEquals': {
+                'aws:TagKeys': ['peering-autopilot:status', 'peering-autopilot:checked-at'],
+              },
+            },
+          }),
+        ]),
+      },
+    });
   });
 
   it('scopes writes to this account and region, and ingress to opted-in groups', () => {
@@ -126,13 +225,18 @@ describe('PeeringAutopilot construct', () => {
     const fns = template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } },
     });
-    expect(Object.keys(fns)).toHaveLength(WORKFLOW_FUNCTIONS.length);
+    expect(Object.keys(fns)).toHaveLength(WORKFLOW_FUNCTIONS.length + 1); // + the starter
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
   });
 
   it('alarms on failed and timed-out executions and on the trigger DLQ, into one encrypted topic', () => {
     const { template } = synth({ alarmEmail: 'netops@example.com' });
-    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ApproximateNumberOfMessagesVisible']) {
+    for (const metric of [
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+      'ApproximateNumberOfMessagesVisible',
+      'RouteConflicts',
+    ]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: metric,
         Threshold: 1,

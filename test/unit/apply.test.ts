@@ -26,6 +26,8 @@ const inspection: Inspection = {
   status: 'active',
   decision: 'already-active',
   needsAccept: false,
+  cleanup: false,
+  trigger: 'manual',
   reason: '',
   requester: marketing,
   accepter: finance,

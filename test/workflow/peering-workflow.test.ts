@@ -12,6 +12,8 @@ const inspection = (over: Record<string, unknown> = {}) => ({
   status: 'pending-acceptance',
   decision: 'accepted',
   needsAccept: true,
+  cleanup: false,
+  trigger: 'manual',
   reason: '',
   requester: marketing,
   accepter: finance,
@@ -37,12 +39,22 @@ function named(name: string, message: string): Error {
   return e;
 }
 
+const reports: Record<string, unknown>[] = [];
+beforeEach(() => {
+  reports.length = 0;
+});
+
 function steps(over: Partial<Record<string, TaskFunction>>): Partial<Record<string, TaskFunction>> {
   return {
     InspectFunctionArn: async () => inspection(),
     ActivationFunctionArn: async () => ({ status: 'active', attempt: 0 }),
     PlanFunctionArn: async () => plan(),
     ApplyFunctionArn: async () => ({ ...plan(), routes: [{ ...route, applied: true }] }),
+    CleanupFunctionArn: async () => ({ routesRemoved: [], rulesRemoved: [] }),
+    ReportFunctionArn: async (p) => {
+      reports.push(p as Record<string, unknown>);
+      return { outcome: 'configured' };
+    },
     ...over,
   };
 }
@@ -57,6 +69,7 @@ describe('peering workflow paths', () => {
     const out = await runLocalWorkflow(input, { functions: steps({}) });
     expect(out.status).toBe('SUCCEEDED');
     expect(entered(out.events)).toEqual([
+      'Settle',
       'Inspect',
       'Decide',
       'Accept',
@@ -66,6 +79,7 @@ describe('peering workflow paths', () => {
       'Apply',
       'Verify',
       'Result',
+      'Report',
     ]);
     expect(out.output).toMatchObject({
       peeringConnectionId: PCX,
@@ -89,7 +103,7 @@ describe('peering workflow paths', () => {
         ApplyFunctionArn: apply,
       }),
     });
-    expect(entered(out.events)).toEqual(['Inspect', 'Decide', 'Refused']);
+    expect(entered(out.events)).toEqual(['Settle', 'Inspect', 'Decide', 'Refused', 'Report']);
     expect(out.output).toMatchObject({
       decision: 'refused',
       reason: 'overlapping CIDRs',
@@ -107,7 +121,16 @@ describe('peering workflow paths', () => {
         PlanFunctionArn: async () => plan(0),
       }),
     });
-    expect(entered(out.events)).toEqual(['Inspect', 'Decide', 'Plan', 'HasWrites', 'Verify', 'Result']);
+    expect(entered(out.events)).toEqual([
+      'Settle',
+      'Inspect',
+      'Decide',
+      'Plan',
+      'HasWrites',
+      'Verify',
+      'Result',
+      'Report',
+    ]);
     expect(out.output).toMatchObject({ decision: 'already-active', routes: [{ action: 'exists' }] });
   });
 
@@ -116,7 +139,16 @@ describe('peering workflow paths', () => {
       { ...input, dryRun: true },
       { functions: steps({ InspectFunctionArn: async () => inspection({ dryRun: true }) }) },
     );
-    expect(entered(out.events)).toEqual(['Inspect', 'Decide', 'Plan', 'HasWrites', 'Verify', 'Result']);
+    expect(entered(out.events)).toEqual([
+      'Settle',
+      'Inspect',
+      'Decide',
+      'Plan',
+      'HasWrites',
+      'Verify',
+      'Result',
+      'Report',
+    ]);
     expect(out.output).toMatchObject({ dryRun: true, routes: [{ action: 'created', applied: false }] });
   });
 
@@ -137,6 +169,7 @@ describe('peering workflow paths', () => {
     });
     expect(out.status).toBe('SUCCEEDED');
     expect(entered(out.events).slice(0, 8)).toEqual([
+      'Settle',
       'Inspect',
       'Decide',
       'AwaitActivation',
@@ -144,7 +177,6 @@ describe('peering workflow paths', () => {
       'CheckActivation',
       'IsActive',
       'WaitForActive',
-      'CheckActivation',
     ]);
   });
 
@@ -229,5 +261,85 @@ describe('peering workflow paths', () => {
     expect(out.cause).toContain('peeringConnectionId');
     expect(out.cause).toContain('"vpc-123"');
     expect(out.cause).toContain('dryRun');
+  });
+
+  it('deleted peering: runs cleanup and ends refused with what was removed', async () => {
+    const removed = {
+      routeTableId: 'rtb-1',
+      vpcId: 'vpc-finance',
+      region: 'us-east-1',
+      destinationCidr: '10.10.0.0/16',
+      action: 'removed',
+      applied: true,
+    };
+    const out = await runLocalWorkflow(input, {
+      functions: steps({
+        InspectFunctionArn: async () =>
+          inspection({
+            status: 'deleted',
+            decision: 'refused',
+            needsAccept: false,
+            cleanup: true,
+            reason: 'peering is deleted',
+          }),
+        CleanupFunctionArn: async () => ({ routesRemoved: [removed], rulesRemoved: [] }),
+      }),
+    });
+    expect(entered(out.events)).toEqual(['Settle', 'Inspect', 'Decide', 'Cleanup', 'CleanedUp', 'Report']);
+    expect(out.output).toMatchObject({
+      decision: 'refused',
+      routes: [],
+      cleanup: { routesRemoved: [removed], rulesRemoved: [] },
+    });
+  });
+
+  it('event-triggered runs wait for the debounce window to close before inspecting', async () => {
+    const settleUntil = new Date(Date.now() + 1500).toISOString();
+    const started = Date.now();
+    const out = await runLocalWorkflow(
+      { ...input, trigger: { kind: 'event', event: 'DeleteRoute', settleUntil } },
+      { functions: steps({}) },
+    );
+    expect(entered(out.events).slice(0, 3)).toEqual(['Settle', 'WaitToSettle', 'Inspect']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('reports a failure (status tag, metric) before failing with the original error', async () => {
+    const out = await runLocalWorkflow(input, {
+      functions: steps({
+        PlanFunctionArn: async () => {
+          throw named('QuotaExceededError', 'route quota: rtb-1 full');
+        },
+      }),
+    });
+    expect(out).toMatchObject({ status: 'FAILED', error: 'QuotaExceededError' });
+    expect(entered(out.events).slice(-2)).toEqual(['ReportFailure', 'Failed']);
+    expect(reports).toEqual([
+      { error: { Error: 'QuotaExceededError', Cause: expect.stringContaining('rtb-1') }, input },
+    ]);
+  });
+
+  it('a failing report never turns a successful run into a failure', async () => {
+    const out = await runLocalWorkflow(input, {
+      retryMs: 0,
+      functions: steps({
+        ReportFunctionArn: async () => {
+          throw named('Error', 'tagging broke');
+        },
+      }),
+    });
+    expect(out.status).toBe('SUCCEEDED');
+    expect(out.output).toMatchObject({ decision: 'accepted', reportError: { Error: 'Error' } });
+  });
+
+  it('the activation deadline is reported before the execution fails', async () => {
+    const out = await runLocalWorkflow(input, {
+      waitMs: 0,
+      functions: steps({
+        ActivationFunctionArn: async () => ({ status: 'pending-acceptance', attempt: 20 }),
+      }),
+    });
+    expect(out).toMatchObject({ status: 'FAILED', error: 'ActivationTimedOut' });
+    expect(reports[0]).toMatchObject({ error: { Error: 'ActivationTimedOut' } });
   });
 });

@@ -1,0 +1,21 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ec2For } from '../commons/aws-clients.js';
+import { lambdaHandler } from '../commons/handler.js';
+import { logger } from '../commons/powertools/logger.js';
+import { metrics } from '../commons/powertools/metrics.js';
+import { InspectionSchema } from '../commons/schemas.js';
+import { parseOrThrow } from '../commons/validation.js';
+import { cleanupPeering } from './cleanup.js';
+
+export const handler = lambdaHandler(async (event) => {
+  const inspection = parseOrThrow(InspectionSchema, event, 'cleanup request');
+  const result = await cleanupPeering(inspection, ec2For);
+  logger.info('cleaned up deleted peering', {
+    peeringConnectionId: inspection.peeringConnectionId,
+    routesRemoved: result.routesRemoved.length,
+    rulesRemoved: result.rulesRemoved.length,
+  });
+  metrics.addMetric('RoutesRemoved', MetricUnit.Count, result.routesRemoved.filter((r) => r.applied).length);
+  metrics.addMetric('RulesRemoved', MetricUnit.Count, result.rulesRemoved.filter((r) => r.applied).length);
+  return result;
+});

@@ -1,0 +1,28 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ec2For, homeRegion } from '../commons/aws-clients.js';
+import { lambdaHandler } from '../commons/handler.js';
+import { logger } from '../commons/powertools/logger.js';
+import { metrics } from '../commons/powertools/metrics.js';
+import { parseOrThrow } from '../commons/validation.js';
+import { healsOf, ReportRequestSchema, report } from './report.js';
+
+export const handler = lambdaHandler(async (event) => {
+  const req = parseOrThrow(ReportRequestSchema, event, 'report request');
+  const { outcome, tagged } = await report(req, {
+    ec2For,
+    region: homeRegion(),
+    now: () => new Date(),
+    warn: (message, extra) => logger.warn(message, extra),
+  });
+  logger.info('run outcome', {
+    peeringConnectionId: req.peeringConnectionId,
+    outcome,
+    tagged,
+    error: req.error,
+  });
+  metrics.addDimension('outcome', outcome);
+  metrics.addMetric('Runs', MetricUnit.Count, 1);
+  const heals = healsOf(req);
+  if (heals > 0) metrics.addMetric('Heals', MetricUnit.Count, heals);
+  return { outcome };
+});

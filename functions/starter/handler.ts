@@ -1,0 +1,38 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { ec2For, homeRegion } from '../commons/aws-clients.js';
+import { lambdaHandler } from '../commons/handler.js';
+import { logger } from '../commons/powertools/logger.js';
+import { metrics } from '../commons/powertools/metrics.js';
+import { tracer } from '../commons/powertools/tracer.js';
+import { parseOrThrow } from '../commons/validation.js';
+import { normaliseEvent } from './events.js';
+import { startRuns } from './starter.js';
+
+const env = parseOrThrow(
+  z.object({
+    STATE_MACHINE_ARN: z.string().startsWith('arn:'),
+    DEBOUNCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(3),
+    SWEEP_SECONDS: z.coerce.number().int().min(60).default(3600),
+  }),
+  process.env,
+  'starter settings (environment)',
+);
+const sfn = tracer.captureAWSv3Client(new SFNClient({}));
+
+export const handler = lambdaHandler(async (event) => {
+  const affected = normaliseEvent(event);
+  const result = await startRuns(affected, {
+    ec2: ec2For(homeRegion()),
+    sfn,
+    stateMachineArn: env.STATE_MACHINE_ARN,
+    windowSeconds: env.DEBOUNCE_SECONDS,
+    sweepSeconds: env.SWEEP_SECONDS,
+    now: () => new Date(),
+    log: (message, extra) => logger.info(message, { ...extra }),
+  });
+  metrics.addMetric('ExecutionsStarted', MetricUnit.Count, result.started.length);
+  metrics.addMetric('DuplicatesDropped', MetricUnit.Count, result.duplicates.length);
+  return result;
+});

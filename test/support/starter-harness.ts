@@ -1,0 +1,94 @@
+/**
+ * Drives the real starter against moto: the starter starts executions in moto's Step Functions
+ * (which only records them); the harness then runs each new execution's input through the real
+ * ASL and handlers with aws-local-stepfunctions, as AWS would.
+ */
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
+import { type LocalRunOutcome, runLocalWorkflow } from '../../cli/src/local-runner.js';
+import { readWorkflowDefinition } from '../../state-machines/peering-workflow.js';
+import { motoEndpoint } from './local-aws.js';
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+export interface Harness {
+  readonly sfn: SFNClient;
+  readonly stateMachineArn: string;
+  /** Delivers one event to the starter, then runs every execution it started. */
+  deliver(event: unknown): Promise<{ starter: unknown; runs: LocalRunOutcome[] }>;
+  /** Every execution name moto has recorded for the state machine. */
+  executionNames(): Promise<string[]>;
+}
+
+export async function starterHarness(): Promise<Harness> {
+  const sfn = new SFNClient({ region: 'us-east-1', endpoint: motoEndpoint() });
+  const created = await sfn.send(
+    new CreateStateMachineCommand({
+      name: 'peering-workflow', // fixed: the starter reads the ARN once, as a deployed Lambda does
+      definition: readWorkflowDefinition(),
+      roleArn: 'arn:aws:iam::123456789012:role/peering-autopilot-workflow',
+    }),
+  );
+  const stateMachineArn = created.stateMachineArn as string;
+  process.env.STATE_MACHINE_ARN = stateMachineArn;
+  const { handler } = (await import('../../functions/starter/handler.js')) as { handler: Handler };
+  const seen = new Set<string>();
+
+  const list = async () =>
+    (await sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000 }))).executions ?? [];
+
+  return {
+    sfn,
+    stateMachineArn,
+    async deliver(event) {
+      const starter = await handler(event, { functionName: 'starter', awsRequestId: 'local' });
+      const runs: LocalRunOutcome[] = [];
+      for (const execution of await list()) {
+        const arn = execution.executionArn as string;
+        if (seen.has(arn)) continue;
+        seen.add(arn);
+        const described = await sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+        runs.push(await runLocalWorkflow(JSON.parse(described.input ?? '{}')));
+      }
+      return { starter, runs };
+    },
+    async executionNames() {
+      return (await list()).map((e) => e.name as string);
+    },
+  };
+}
+
+let counter = 0;
+
+/** A CloudTrail "AWS API Call via CloudTrail" EC2 event as EventBridge delivers it. */
+export function cloudTrailEvent(
+  eventName: string,
+  requestParameters: Record<string, unknown>,
+  responseElements: Record<string, unknown> | null = null,
+  time = new Date(),
+) {
+  counter += 1;
+  return {
+    version: '0',
+    id: `evt-${Date.now()}-${counter}`,
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.ec2',
+    account: '123456789012',
+    time: time.toISOString(),
+    region: 'us-east-1',
+    resources: [],
+    detail: {
+      eventVersion: '1.08',
+      eventSource: 'ec2.amazonaws.com',
+      eventName,
+      eventID: `cloudtrail-${counter}`,
+      awsRegion: 'us-east-1',
+      requestParameters,
+      responseElements,
+    },
+  };
+}
