@@ -126,7 +126,12 @@ export async function runLocalWorkflow(
         : { retryIntervalOverrides: Object.fromEntries(names.map((n) => [n, options.retryMs as number])) }),
     },
     context: {
-      Execution: { Id: `local-${Date.now()}`, Name: 'local', StartTime: new Date().toISOString(), Input: input as JsonValue },
+      Execution: {
+        Id: `local-${Date.now()}`,
+        Name: 'local',
+        StartTime: new Date().toISOString(),
+        Input: input as JsonValue,
+      },
     },
   });
   const events: EventLog[] = [];
