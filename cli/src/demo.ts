@@ -70,7 +70,7 @@ export async function runDemo(io: Io): Promise<number> {
     io.out(`  Finance:   ${await routeSummary(ec2, seed.finance, '10.20.0.0/16')}`);
     io.out(`  FinanceServerSecurityGroup allows: ${await ingressSummary(ec2, seed.finance.securityGroupId)}`);
     io.out(
-      '\nNot shown by this version: the ping (tutorial step 36). moto has no data plane, so a local ping ' +
+      '\nNot shown by this version: the ping (tutorial step 35). moto has no data plane, so a local ping ' +
         'could prove nothing; verification is reported as skipped.',
     );
     return code;

@@ -76,7 +76,7 @@ export function renderResult(result: WorkflowResult): string {
       r.cidr,
       traffic,
       actionText(r.action, r.applied, r.detail),
-      'steps 32-35',
+      'steps 32-34',
     ]);
   }
   lines.push('  Opted-in security groups (peering-autopilot:ingress):');
@@ -84,7 +84,7 @@ export function renderResult(result: WorkflowResult): string {
     indent(result.securityGroupRules.length > 0 ? rules.toString() : '(no security group opted in)'),
   );
   const v = result.verification;
-  lines.push(`  Verification (tutorial step 36, ping): ${v.status}${v.reason ? ` — ${v.reason}` : ''}`);
+  lines.push(`  Verification (tutorial step 35, ping): ${v.status}${v.reason ? ` — ${v.reason}` : ''}`);
   if (result.dryRun) lines.push('  Dry run: nothing was changed.');
   return lines.join('\n');
 }

@@ -66,6 +66,8 @@ export interface SecurityGroupFacts {
   readonly ingress: readonly IngressRuleFacts[];
   /** Inbound rules whose source is a prefix list or a group: they count against the quota too. */
   readonly otherIngressSources?: number;
+  /** Outbound rules (CIDR sources only), for the path diagnosis. */
+  readonly egress?: readonly IngressRuleFacts[];
 }
 
 /** `removed` appears only in a cleanup after the peering was deleted. */
