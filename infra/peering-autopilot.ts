@@ -71,6 +71,17 @@ export interface PeeringAutopilotProps {
    */
   readonly sweepRate?: Duration;
   /**
+   * Pings per probe (SSM Run Command, `ping -c`).
+   * @default 3
+   */
+  readonly probeCount?: number;
+  /**
+   * How long a probe may take end to end: the SSM command's execution timeout, and the
+   * deadline for polling its result.
+   * @default Duration.seconds(30) for the command, 45 s for polling
+   */
+  readonly probeTimeout?: Duration;
+  /**
    * Debounce window: drift events for one peering within it share one execution, which starts
    * when the window closes.
    * @default Duration.seconds(3)
@@ -119,6 +130,12 @@ export class PeeringAutopilot extends Construct {
     if (debounce.toSeconds() < 1 || debounce.toSeconds() > 3600) {
       throw new Error(`debounce must be between 1 second and 1 hour, got ${debounce.toHumanString()}`);
     }
+    if (
+      props.probeCount !== undefined &&
+      (!Number.isInteger(props.probeCount) || props.probeCount < 1 || props.probeCount > 20)
+    ) {
+      throw new Error(`probeCount must be an integer from 1 to 20, got ${props.probeCount}`);
+    }
     const stack = Stack.of(this);
     const regions = props.regions && props.regions.length > 0 ? [...props.regions] : [stack.region];
     const ec2Arns = (resource: string) =>
@@ -165,6 +182,29 @@ export class PeeringAutopilot extends Construct {
           resources: ec2Arns('security-group'),
         }),
       ],
+      Verify: [
+        describe('ec2:DescribeInstances', 'ec2:DescribeNetworkAcls', 'ec2:DescribeVpcPeeringConnections'),
+        describe('ssm:GetCommandInvocation', 'ssm:DescribeInstanceInformation'),
+        new PolicyStatement({
+          actions: ['ssm:SendCommand'],
+          // Only the ping's document, only instances of this account in the configured regions.
+          resources: [
+            ...regions.map((region) =>
+              Arn.format(
+                {
+                  service: 'ssm',
+                  region,
+                  account: '',
+                  resource: 'document',
+                  resourceName: 'AWS-RunShellScript',
+                },
+                stack,
+              ),
+            ),
+            ...ec2Arns('instance'),
+          ],
+        }),
+      ],
       Cleanup: [
         describe('ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups'),
         new PolicyStatement({ actions: ['ec2:DeleteRoute'], resources: ec2Arns('route-table') }),
@@ -186,16 +226,37 @@ export class PeeringAutopilot extends Construct {
         }),
       ],
     };
+    const probeTimeout = props.probeTimeout ?? Duration.seconds(30);
+    const stepEnvironment: Record<string, Record<string, string>> = {
+      Verify: {
+        PROBE_COUNT: String(props.probeCount ?? 3),
+        PROBE_COMMAND_TIMEOUT_SECONDS: String(probeTimeout.toSeconds()),
+        PROBE_POLL_DEADLINE_SECONDS: String(probeTimeout.toSeconds() + 15),
+      },
+    };
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: 'Peering Autopilot alarms',
+      masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
     const functions: Record<string, WorkflowFunction> = {};
     for (const step of WORKFLOW_FUNCTIONS) {
       functions[step.id] = new WorkflowFunction(this, `${step.id}Function`, {
         entry: step.entry,
         statements: statements[step.id] ?? [],
-        environment,
+        environment: {
+          ...environment,
+          ...stepEnvironment[step.id],
+          ...(step.id === 'Report' ? { ALARM_TOPIC_ARN: this.alarmTopic.topicArn } : {}),
+        },
+        ...(step.id === 'Verify'
+          ? { timeout: Duration.seconds(Math.max(60, probeTimeout.toSeconds() + 45)) }
+          : {}),
         ...(props.logRetention ? { logRetention: props.logRetention } : {}),
       });
     }
     this.functions = functions;
+    this.alarmTopic.grantPublish(functions.Report as WorkflowFunction);
 
     const workflowLogs = new LogGroup(this, 'WorkflowLogs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
@@ -275,11 +336,6 @@ export class PeeringAutopilot extends Construct {
     this.sweepRule.addTarget(toStarter(RuleTargetInput.fromObject({ sweep: true })));
 
     // wire: alarms -> one encrypted topic
-    this.alarmTopic = new Topic(this, 'AlarmTopic', {
-      displayName: 'Peering Autopilot alarms',
-      masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
-      enforceSSL: true,
-    });
     if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
     const alarm = (id: string, description: string, metric: IMetric) => {
       const a = new Alarm(this, id, {
@@ -304,6 +360,17 @@ export class PeeringAutopilot extends Construct {
         'WorkflowTimedOutAlarm',
         'A peering workflow execution timed out.',
         this.stateMachine.metricTimedOut(fiveMinutes),
+      ),
+      alarm(
+        'VerificationFailedAlarm',
+        'A ping between probe instances failed after one repair attempt: the SNS message names the missing piece.',
+        new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: 'Verifications',
+          dimensionsMap: { service: 'peering-autopilot', status: 'failed' },
+          period: Duration.minutes(5),
+          statistic: 'Sum',
+        }),
       ),
       alarm(
         'RouteConflictAlarm',
@@ -353,11 +420,13 @@ export class PeeringAutopilot extends Construct {
           reason:
             'EC2 route tables, security groups and peerings are created by people at any time, so writes are ' +
             'scoped to the resource type in this account and the configured regions (ARN ending /*); ' +
-            'AuthorizeSecurityGroupIngress is further limited to groups tagged peering-autopilot:ingress.',
+            'AuthorizeSecurityGroupIngress is further limited to groups tagged peering-autopilot:ingress; ' +
+            'ssm:SendCommand targets whichever probe instance is chosen at run time (instance/*), with the ' +
+            'AWS-RunShellScript document only.',
           appliesTo: [
             {
               regex:
-                '/^Resource::arn:<AWS::Partition>:ec2:.*:(route-table|security-group|vpc-peering-connection)\\/\\*$/g',
+                '/^Resource::arn:<AWS::Partition>:ec2:.*:(route-table|security-group|vpc-peering-connection|instance)\\/\\*$/g',
             },
           ],
         },

@@ -22,6 +22,7 @@ export const WORKFLOW_FUNCTIONS: readonly WorkflowFunction[] = [
   { id: 'Activation', placeholder: 'ActivationFunctionArn', entry: 'functions/activation/handler.ts' },
   { id: 'Plan', placeholder: 'PlanFunctionArn', entry: 'functions/plan/handler.ts' },
   { id: 'Apply', placeholder: 'ApplyFunctionArn', entry: 'functions/apply/handler.ts' },
+  { id: 'Verify', placeholder: 'VerifyFunctionArn', entry: 'functions/verify/handler.ts' },
   { id: 'Cleanup', placeholder: 'CleanupFunctionArn', entry: 'functions/cleanup/handler.ts' },
   { id: 'Report', placeholder: 'ReportFunctionArn', entry: 'functions/report/handler.ts' },
 ];

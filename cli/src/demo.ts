@@ -20,6 +20,7 @@ export async function runDemo(io: Io): Promise<number> {
   const moto = await startMoto();
   try {
     useLocalAws(moto.endpoint);
+    process.env.PROBE_FIRST_POLL_MS ??= '100';
     const ec2 = new EC2Client({});
     const seed = await buildSeedScenario(ec2);
     io.out(`\nStep 1-8: the world as the tutorial finds it (local AWS at ${moto.endpoint}):`);
@@ -70,8 +71,10 @@ export async function runDemo(io: Io): Promise<number> {
     io.out(`  Finance:   ${await routeSummary(ec2, seed.finance, '10.20.0.0/16')}`);
     io.out(`  FinanceServerSecurityGroup allows: ${await ingressSummary(ec2, seed.finance.securityGroupId)}`);
     io.out(
-      '\nNot shown by this version: the ping (tutorial step 35). moto has no data plane, so a local ping ' +
-        'could prove nothing; verification is reported as skipped.',
+      '\nAbout the ping (tutorial step 35): moto has no data plane, so the SSM probe comes back with no output ' +
+        'and is reported inconclusive — never passed. The static path diagnosis (routes, security groups, ' +
+        'network ACLs, instance state, read from the local AWS) gives the verdict instead, labelled as such. ' +
+        'In a real account the same step runs a real ping from MarketingServer.',
     );
     return code;
   } finally {

@@ -31,6 +31,10 @@ function peeringId(value: string): string {
 /** Keeps the handlers' structured logs and EMF off stdout for local runs (unless --verbose). */
 export function quietLocalHandlers(verbose: boolean): void {
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  // A local emulator answers GetCommandInvocation at once; a real account needs the ping's time.
+  if (/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(process.env.AWS_ENDPOINT_URL ?? '')) {
+    process.env.PROBE_FIRST_POLL_MS ??= '100';
+  }
   if (!verbose) process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 }
 

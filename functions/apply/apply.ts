@@ -19,7 +19,7 @@ import type { Inspection } from '../inspect/inspect.js';
 import { cidrFamily } from '../network/cidr.js';
 import type { RouteChange, RuleChange } from '../network/model.js';
 import { countWrites } from '../network/plan.js';
-import type { Changes } from '../plan/plan.js';
+import type { Changes, NetworkFacts } from '../plan/plan.js';
 
 /** Concurrent EC2 writes per run: below the mutating bucket's refill, so a run never throttles itself. */
 export const WRITE_CONCURRENCY = 4;
@@ -182,7 +182,57 @@ export async function applyChanges(
     first.message += `; written before the failure: ${written.length > 0 ? written.join(', ') : 'nothing'}`;
     throw first;
   }
-  return { routes, securityGroupRules, writes: countWrites(routes, securityGroupRules) };
+  return {
+    routes,
+    securityGroupRules,
+    writes: countWrites(routes, securityGroupRules),
+    facts: patchFacts(plan.facts, inspection.peeringConnectionId, routes, securityGroupRules),
+  };
+}
+
+/** The described facts with what this run wrote: the network as it is now, for verification. */
+export function patchFacts(
+  facts: NetworkFacts,
+  pcx: string,
+  routes: RouteChange[],
+  rules: RuleChange[],
+): NetworkFacts {
+  const routeTables = facts.routeTables.map((t) => ({
+    ...t,
+    routes: [
+      ...t.routes,
+      ...routes
+        .filter((r) => r.applied && r.routeTableId === t.routeTableId)
+        .map((r) => ({
+          destination: r.destinationCidr,
+          target: pcx,
+          peeringConnectionId: pcx,
+          propagated: false,
+        })),
+    ],
+  }));
+  const securityGroups = facts.securityGroups.map((g) => {
+    const mine = rules.filter((r) => r.applied && r.groupId === g.groupId);
+    const removed = mine.filter((r) => r.action === 'removed');
+    const same = (a: { cidr: string; protocol: string; fromPort: number; toPort: number }, b: RuleChange) =>
+      a.cidr === b.cidr && a.protocol === b.protocol && a.fromPort === b.fromPort && a.toPort === b.toPort;
+    return {
+      ...g,
+      ingress: [
+        ...g.ingress.filter((i) => !removed.some((r) => same(i, r))),
+        ...mine
+          .filter((r) => r.action === 'created')
+          .map((r) => ({
+            protocol: r.protocol,
+            fromPort: r.fromPort,
+            toPort: r.toPort,
+            cidr: r.cidr,
+            ...(r.detail ? { description: r.detail } : {}),
+          })),
+      ],
+    };
+  });
+  return { routeTables, securityGroups };
 }
 
 function ruleKey(r: RuleChange): string {

@@ -3,6 +3,7 @@
  * AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_EC2 (the SDK reads them), which is how local runs reach moto.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { tracer } from './powertools/tracer.js';
 
@@ -16,6 +17,20 @@ export const ec2For: Ec2ForRegion = (region) => {
   if (!client) {
     client = tracer.captureAWSv3Client(new EC2Client({ region }));
     ec2Clients.set(region, client);
+  }
+  return client;
+};
+
+/** Returns the SSM client for a region (the probe runs where its source instance lives). */
+export type SsmForRegion = (region: string) => SSMClient;
+
+const ssmClients = new Map<string, SSMClient>();
+
+export const ssmFor: SsmForRegion = (region) => {
+  let client = ssmClients.get(region);
+  if (!client) {
+    client = tracer.captureAWSv3Client(new SSMClient({ region }));
+    ssmClients.set(region, client);
   }
   return client;
 };

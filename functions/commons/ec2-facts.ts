@@ -196,6 +196,7 @@ export function ingressFacts(permissions: readonly IpPermission[]): {
 
 export function securityGroupFacts(group: SecurityGroup): SecurityGroupFacts {
   const { rules, otherSources } = ingressFacts(group.IpPermissions ?? []);
+  const egress = ingressFacts(group.IpPermissionsEgress ?? []).rules;
   return {
     groupId: group.GroupId ?? '',
     vpcId: group.VpcId ?? '',
@@ -203,6 +204,7 @@ export function securityGroupFacts(group: SecurityGroup): SecurityGroupFacts {
     tags: tagsToRecord(group.Tags),
     ingress: rules,
     otherIngressSources: otherSources,
+    egress,
   };
 }
 

@@ -50,10 +50,51 @@ export const RuleChangeSchema = z.object({
   detail: z.string().optional(),
 });
 
+const RuleFactSchema = z.object({
+  protocol: z.string(),
+  fromPort: z.number(),
+  toPort: z.number(),
+  cidr: z.string(),
+  description: z.string().optional(),
+});
+
+export const NetworkFactsSchema = z.object({
+  routeTables: z.array(
+    z.object({
+      routeTableId: z.string(),
+      vpcId: z.string(),
+      main: z.boolean(),
+      subnetIds: z.array(z.string()),
+      tags: z.record(z.string(), z.string()),
+      routes: z.array(
+        z.object({
+          destination: z.string(),
+          peeringConnectionId: z.string().optional(),
+          target: z.string(),
+          propagated: z.boolean(),
+          state: z.string().optional(),
+        }),
+      ),
+    }),
+  ),
+  securityGroups: z.array(
+    z.object({
+      groupId: z.string(),
+      vpcId: z.string(),
+      groupName: z.string().optional(),
+      tags: z.record(z.string(), z.string()),
+      ingress: z.array(RuleFactSchema),
+      otherIngressSources: z.number().optional(),
+      egress: z.array(RuleFactSchema).optional(),
+    }),
+  ),
+});
+
 export const ChangesSchema = z.object({
   routes: z.array(RouteChangeSchema),
   securityGroupRules: z.array(RuleChangeSchema),
   writes: z.number().int().nonnegative(),
+  facts: NetworkFactsSchema,
 });
 
 export const ApplyRequestSchema = z.object({ inspection: InspectionSchema, changes: ChangesSchema });

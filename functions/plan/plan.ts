@@ -6,7 +6,7 @@
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
 import { describeGroups, describeRouteTables } from '../commons/ec2-facts.js';
 import type { Inspection } from '../inspect/inspect.js';
-import type { RouteChange, RuleChange } from '../network/model.js';
+import type { RouteChange, RouteTableFacts, RuleChange, SecurityGroupFacts } from '../network/model.js';
 import { countWrites, planRoutes, planRules, type Quotas } from '../network/plan.js';
 
 export interface Changes {
@@ -14,6 +14,16 @@ export interface Changes {
   readonly securityGroupRules: RuleChange[];
   /** Number of `created` lines: what a real run writes (0 on a healthy re-run). */
   readonly writes: number;
+  /**
+   * The route tables and security groups as described (apply patches in what it wrote), handed
+   * to the verification step so it does not describe them again.
+   */
+  readonly facts: NetworkFacts;
+}
+
+export interface NetworkFacts {
+  readonly routeTables: RouteTableFacts[];
+  readonly securityGroups: SecurityGroupFacts[];
 }
 
 export async function planChanges(
@@ -41,5 +51,10 @@ export async function planChanges(
     pairs.map((p) => ({ ...p, items: groups })),
     quotas,
   );
-  return { routes, securityGroupRules, writes: countWrites(routes, securityGroupRules) };
+  return {
+    routes,
+    securityGroupRules,
+    writes: countWrites(routes, securityGroupRules),
+    facts: { routeTables: tables, securityGroups: groups },
+  };
 }

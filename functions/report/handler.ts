@@ -1,23 +1,30 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { ec2For, homeRegion } from '../commons/aws-clients.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
+import { tracer } from '../commons/powertools/tracer.js';
 import { parseOrThrow } from '../commons/validation.js';
 import { healsOf, ReportRequestSchema, report } from './report.js';
 
+const topicArn = process.env.ALARM_TOPIC_ARN;
+const sns = topicArn ? { client: tracer.captureAWSv3Client(new SNSClient({})), topicArn } : undefined;
+
 export const handler = lambdaHandler(async (event) => {
   const req = parseOrThrow(ReportRequestSchema, event, 'report request');
-  const { outcome, tagged } = await report(req, {
+  const { outcome, tagged, notified } = await report(req, {
     ec2For,
     region: homeRegion(),
+    ...(sns ? { sns } : {}),
     now: () => new Date(),
     warn: (message, extra) => logger.warn(message, extra),
   });
   logger.info('run outcome', {
-    peeringConnectionId: req.peeringConnectionId,
+    peeringConnectionId: req.result?.peeringConnectionId,
     outcome,
     tagged,
+    notified,
     error: req.error,
   });
   metrics.addDimension('outcome', outcome);

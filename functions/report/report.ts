@@ -1,43 +1,60 @@
 /**
  * Report: the last step of every run, successful or not. Writes the peering's status tags
- * (`peering-autopilot:status`, `peering-autopilot:checked-at`) and says which outcome this was,
- * so metrics and alarms can count it. A dry run writes nothing.
+ * (`peering-autopilot:status`, `peering-autopilot:checked-at`), names the outcome for the
+ * metrics, and tells a person (SNS) when the ping verification failed. A dry run writes nothing.
  */
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
 import { TAGS } from '../network/model.js';
 
-export const ReportRequestSchema = z.object({
-  peeringConnectionId: z.string().optional(),
-  decision: z.enum(['accepted', 'already-active', 'refused']).optional(),
+const ResultSchema = z.object({
+  peeringConnectionId: z.string(),
+  decision: z.enum(['accepted', 'already-active', 'refused']),
   dryRun: z.boolean().optional(),
   trigger: z.string().optional(),
-  routes: z.array(z.object({ action: z.string(), applied: z.boolean().optional() })).optional(),
-  securityGroupRules: z.array(z.object({ action: z.string(), applied: z.boolean().optional() })).optional(),
+  routes: z.array(z.object({ action: z.string(), applied: z.boolean().optional() })),
+  securityGroupRules: z.array(z.object({ action: z.string(), applied: z.boolean().optional() })),
   cleanup: z.object({ routesRemoved: z.array(z.unknown()), rulesRemoved: z.array(z.unknown()) }).optional(),
+  verification: z.object({ status: z.string(), message: z.string().optional() }).optional(),
+});
+
+export const ReportRequestSchema = z.object({
+  result: ResultSchema.optional(),
   error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
   /** The execution input, on the failure path (where no validated result exists). */
   input: z.unknown().optional(),
+  executionId: z.string().optional(),
 });
 export type ReportRequest = z.output<typeof ReportRequestSchema>;
 
-export type Outcome = 'configured' | 'conflict' | 'invalid-tag' | 'refused' | 'cleaned-up' | 'failed';
+export type Outcome =
+  | 'configured'
+  | 'conflict'
+  | 'invalid-tag'
+  | 'unverified'
+  | 'refused'
+  | 'cleaned-up'
+  | 'failed';
 
 /** One word for the run, used as the status tag value and as the metric dimension. */
 export function outcomeOf(req: ReportRequest): Outcome {
-  if (req.error) return 'failed';
-  if (req.cleanup) return 'cleaned-up';
-  if (req.decision === 'refused') return 'refused';
-  if (req.routes?.some((r) => r.action === 'conflict')) return 'conflict';
-  if (req.securityGroupRules?.some((r) => r.action === 'invalid-tag')) return 'invalid-tag';
+  const r = req.result;
+  if (req.error || !r) return 'failed';
+  if (r.cleanup) return 'cleaned-up';
+  if (r.decision === 'refused') return 'refused';
+  if (r.verification?.status === 'failed') return 'failed';
+  if (r.routes.some((c) => c.action === 'conflict')) return 'conflict';
+  if (r.securityGroupRules.some((c) => c.action === 'invalid-tag')) return 'invalid-tag';
   return 'configured';
 }
 
 /** Changes a non-manual run made to an already-configured peering: drift it healed. */
 export function healsOf(req: ReportRequest): number {
-  if (req.trigger === 'manual' || req.trigger === undefined || req.decision !== 'already-active') return 0;
-  return [...(req.routes ?? []), ...(req.securityGroupRules ?? [])].filter((c) => c.applied).length;
+  const r = req.result;
+  if (!r || r.trigger === 'manual' || r.trigger === undefined || r.decision !== 'already-active') return 0;
+  return [...r.routes, ...r.securityGroupRules].filter((c) => c.applied).length;
 }
 
 const PEERING = /^pcx-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -45,19 +62,28 @@ const PEERING = /^pcx-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 export interface ReportDeps {
   readonly ec2For: Ec2ForRegion;
   readonly region: string;
+  readonly sns?: { readonly client: SNSClient; readonly topicArn: string };
   readonly now: () => Date;
   readonly warn: (message: string, extra: Record<string, unknown>) => void;
 }
 
-/** Tags the peering with the outcome; a tag failure is logged, never fails the run. */
+/** Where a person finds the execution (console URL when the id is a real ARN). */
+export function executionLink(executionId: string | undefined, region: string): string {
+  if (!executionId?.startsWith('arn:')) return `execution ${executionId ?? 'unknown'}`;
+  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionId}`;
+}
+
+/** Tags the peering with the outcome and notifies on a failed ping; never fails the run itself. */
 export async function report(
   req: ReportRequest,
   deps: ReportDeps,
-): Promise<{ outcome: Outcome; tagged: boolean }> {
+): Promise<{ outcome: Outcome; tagged: boolean; notified: boolean }> {
   const outcome = outcomeOf(req);
   const fromInput = (req.input as { peeringConnectionId?: unknown } | undefined)?.peeringConnectionId;
-  const pcx = req.peeringConnectionId ?? (typeof fromInput === 'string' ? fromInput : undefined);
-  if (req.dryRun || !pcx || !PEERING.test(pcx)) return { outcome, tagged: false };
+  const pcx = req.result?.peeringConnectionId ?? (typeof fromInput === 'string' ? fromInput : undefined);
+  let tagged = false;
+  let notified = false;
+  if (req.result?.dryRun || !pcx || !PEERING.test(pcx)) return { outcome, tagged, notified };
   try {
     await deps.ec2For(deps.region).send(
       new CreateTagsCommand({
@@ -68,9 +94,27 @@ export async function report(
         ],
       }),
     );
-    return { outcome, tagged: true };
+    tagged = true;
   } catch (error) {
     deps.warn('could not write status tags', { peeringConnectionId: pcx, error: String(error) });
-    return { outcome, tagged: false };
   }
+  const verification = req.result?.verification;
+  if (deps.sns && verification?.status === 'failed') {
+    try {
+      await deps.sns.client.send(
+        new PublishCommand({
+          TopicArn: deps.sns.topicArn,
+          Subject: `Peering Autopilot: ${pcx} verification failed`.slice(0, 100),
+          Message: `${verification.message ?? `verification failed for ${pcx}`}\n\nExecution: ${executionLink(req.executionId, deps.region)}`,
+        }),
+      );
+      notified = true;
+    } catch (error) {
+      deps.warn('could not publish the verification failure', {
+        peeringConnectionId: pcx,
+        error: String(error),
+      });
+    }
+  }
+  return { outcome, tagged, notified };
 }

@@ -169,7 +169,18 @@ describe('PeeringAutopilot construct', () => {
         'ec2:RevokeSecurityGroupIngress',
       ],
     ],
-    ['Report', ['ec2:CreateTags']],
+    ['Report', ['ec2:CreateTags', 'sns:Publish']],
+    [
+      'Verify',
+      [
+        'ec2:DescribeInstances',
+        'ec2:DescribeNetworkAcls',
+        'ec2:DescribeVpcPeeringConnections',
+        'ssm:DescribeInstanceInformation',
+        'ssm:GetCommandInvocation',
+        'ssm:SendCommand',
+      ],
+    ],
   ])('grants the %s function only the actions it calls', (step, actions) => {
     expect(actionsOf(synth().template, step)).toEqual(actions);
   });
@@ -250,6 +261,61 @@ describe('PeeringAutopilot construct', () => {
       Endpoint: 'netops@example.com',
     });
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+
+  it('alarms when verification failed, on the failed-status metric of our namespace', () => {
+    synth().template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'PeeringAutopilot',
+      MetricName: 'Verifications',
+      Dimensions: Match.arrayWith([{ Name: 'status', Value: 'failed' }]),
+      Statistic: 'Sum',
+      Threshold: 1,
+    });
+  });
+
+  it('adds the email subscription only when one is configured', () => {
+    synth().template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it("scopes ssm:SendCommand to the AWS-RunShellScript document and this account's instances", () => {
+    synth().template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'ssm:SendCommand',
+            Resource: [
+              {
+                'Fn::Join': [
+                  '',
+                  ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1::document/AWS-RunShellScript'],
+                ],
+              },
+              {
+                'Fn::Join': [
+                  '',
+                  ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:instance/*'],
+                ],
+              },
+            ],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('passes the probe settings to the verify function', () => {
+    synth({ probeCount: 5, probeTimeout: Duration.seconds(20) }).template.hasResourceProperties(
+      'AWS::Lambda::Function',
+      {
+        Environment: {
+          Variables: Match.objectLike({
+            PROBE_COUNT: '5',
+            PROBE_COMMAND_TIMEOUT_SECONDS: '20',
+            PROBE_POLL_DEADLINE_SECONDS: '35',
+          }),
+        },
+      },
+    );
   });
 
   it('passes the accept policy and quotas to the functions', () => {

@@ -2,10 +2,14 @@
  * The tutorial's story against moto, through the real ASL and the real handlers.
  */
 import {
+  CreateNetworkAclCommand,
+  CreateNetworkAclEntryCommand,
+  DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeVpcPeeringConnectionsCommand,
   type EC2Client,
+  ReplaceNetworkAclAssociationCommand,
 } from '@aws-sdk/client-ec2';
 import { runLocalWorkflow } from '../../cli/src/local-runner.js';
 import { buildSeedScenario, type SeedScenario, type SeedVpc } from '../../cli/src/seed.js';
@@ -87,7 +91,20 @@ describe('seed scenario on a local AWS', () => {
           action: 'created',
         }),
       ],
-      verification: expect.objectContaining({ status: 'skipped', probes: [], diagnosis: [] }),
+      // moto has no data plane: the ping is inconclusive (never passed), the static diagnosis gives the verdict.
+      verification: expect.objectContaining({
+        status: 'inconclusive',
+        probes: [
+          expect.objectContaining({
+            sourceName: 'MarketingServer',
+            targetName: 'FinanceServer',
+            status: 'inconclusive',
+          }),
+        ],
+        diagnosis: [
+          expect.objectContaining({ source: 'MarketingServer', target: 'FinanceServer', reachable: true }),
+        ],
+      }),
     });
   });
 
@@ -143,5 +160,50 @@ describe('seed scenario on a local AWS', () => {
     expect(planned.routes.every((r) => r.applied === false)).toBe(true);
     expect(done.securityGroupRules).toHaveLength(planned.securityGroupRules.length);
     expect(planned.dryRun).toBe(true);
+  });
+
+  it('names the missing piece when a network ACL blocks the reply (static diagnosis under moto)', async () => {
+    // Prepare: Finance's subnet gets a NACL that lets the ping in but never the reply out.
+    const acl = await ec2.send(new CreateNetworkAclCommand({ VpcId: seed.finance.vpcId }));
+    const aclId = acl.NetworkAcl?.NetworkAclId as string;
+    await ec2.send(
+      new CreateNetworkAclEntryCommand({
+        NetworkAclId: aclId,
+        RuleNumber: 100,
+        Protocol: '-1',
+        RuleAction: 'allow',
+        Egress: false,
+        CidrBlock: '0.0.0.0/0',
+      }),
+    );
+    const assoc = await ec2.send(
+      new DescribeNetworkAclsCommand({
+        Filters: [{ Name: 'association.subnet-id', Values: [seed.finance.subnetId] }],
+      }),
+    );
+    const current = assoc.NetworkAcls?.[0]?.Associations?.find((a) => a.SubnetId === seed.finance.subnetId);
+    await ec2.send(
+      new ReplaceNetworkAclAssociationCommand({
+        AssociationId: current?.NetworkAclAssociationId,
+        NetworkAclId: aclId,
+      }),
+    );
+
+    // Act
+    const out = await runLocalWorkflow({
+      peeringConnectionId: seed.peerings.marketingFinance,
+      dryRun: false,
+    });
+
+    // Assess
+    const verification = out.output?.verification as {
+      status: string;
+      diagnosis: { reachable: boolean; missing: string }[];
+    };
+    expect(verification.status).toBe('inconclusive');
+    expect(verification.diagnosis[0]?.reachable).toBe(false);
+    expect(verification.diagnosis[0]?.missing).toContain(
+      `Finance network ACL ${aclId} denies the reply leaving the target subnet`,
+    );
   });
 });

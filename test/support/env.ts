@@ -6,3 +6,4 @@ process.env.AWS_REGION = 'us-east-1';
 process.env.AWS_ACCESS_KEY_ID = 'testing';
 process.env.AWS_SECRET_ACCESS_KEY = 'testing';
 delete process.env.AWS_PROFILE;
+process.env.PROBE_FIRST_POLL_MS = '0';

@@ -56,6 +56,7 @@ const plan = (routes: RouteChange[], rules: RuleChange[] = []): Changes => ({
   routes,
   securityGroupRules: rules,
   writes: routes.length + rules.length,
+  facts: { routeTables: [], securityGroups: [] },
 });
 const awsError = (name: string) => Object.assign(new Error(name), { name, $metadata: {} });
 

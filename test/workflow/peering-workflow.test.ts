@@ -31,6 +31,7 @@ const plan = (writes = 1) => ({
   routes: writes ? [route] : [{ ...route, action: 'exists' }],
   securityGroupRules: [],
   writes,
+  facts: { routeTables: [], securityGroups: [] },
 });
 
 function named(name: string, message: string): Error {
@@ -39,6 +40,15 @@ function named(name: string, message: string): Error {
   return e;
 }
 
+const verification = (over: Record<string, unknown> = {}) => ({
+  status: 'passed',
+  reason: 'every probe passed',
+  probes: [],
+  diagnosis: [],
+  repairable: false,
+  message: 'ok',
+  ...over,
+});
 const reports: Record<string, unknown>[] = [];
 beforeEach(() => {
   reports.length = 0;
@@ -50,6 +60,7 @@ function steps(over: Partial<Record<string, TaskFunction>>): Partial<Record<stri
     ActivationFunctionArn: async () => ({ status: 'active', attempt: 0 }),
     PlanFunctionArn: async () => plan(),
     ApplyFunctionArn: async () => ({ ...plan(), routes: [{ ...route, applied: true }] }),
+    VerifyFunctionArn: async () => verification(),
     CleanupFunctionArn: async () => ({ routesRemoved: [], rulesRemoved: [] }),
     ReportFunctionArn: async (p) => {
       reports.push(p as Record<string, unknown>);
@@ -78,6 +89,7 @@ describe('peering workflow paths', () => {
       'HasWrites',
       'Apply',
       'Verify',
+      'RepairOnce',
       'Result',
       'Report',
     ]);
@@ -86,7 +98,7 @@ describe('peering workflow paths', () => {
       decision: 'accepted',
       routes: [{ action: 'created', applied: true }],
       securityGroupRules: [],
-      verification: { status: 'skipped', probes: [], diagnosis: [] },
+      verification: { status: 'passed', probes: [], diagnosis: [] },
     });
   });
 
@@ -128,6 +140,7 @@ describe('peering workflow paths', () => {
       'Plan',
       'HasWrites',
       'Verify',
+      'RepairOnce',
       'Result',
       'Report',
     ]);
@@ -146,6 +159,7 @@ describe('peering workflow paths', () => {
       'Plan',
       'HasWrites',
       'Verify',
+      'RepairOnce',
       'Result',
       'Report',
     ]);
@@ -315,7 +329,11 @@ describe('peering workflow paths', () => {
     expect(out).toMatchObject({ status: 'FAILED', error: 'QuotaExceededError' });
     expect(entered(out.events).slice(-2)).toEqual(['ReportFailure', 'Failed']);
     expect(reports).toEqual([
-      { error: { Error: 'QuotaExceededError', Cause: expect.stringContaining('rtb-1') }, input },
+      {
+        error: { Error: 'QuotaExceededError', Cause: expect.stringContaining('rtb-1') },
+        input,
+        executionId: expect.any(String),
+      },
     ]);
   });
 
@@ -341,5 +359,52 @@ describe('peering workflow paths', () => {
     });
     expect(out).toMatchObject({ status: 'FAILED', error: 'ActivationTimedOut' });
     expect(reports[0]).toMatchObject({ error: { Error: 'ActivationTimedOut' } });
+  });
+
+  it('a failed ping whose diagnosis points at our route is repaired and verified again, exactly once', async () => {
+    let verifies = 0;
+    let plans = 0;
+    const out = await runLocalWorkflow(input, {
+      functions: steps({
+        PlanFunctionArn: async () => {
+          plans += 1;
+          return plan();
+        },
+        VerifyFunctionArn: async () => {
+          verifies += 1;
+          return verification({ status: 'failed', repairable: true, reason: '0/3 replies' });
+        },
+      }),
+    });
+    expect(out.status).toBe('SUCCEEDED');
+    expect(verifies).toBe(2);
+    expect(plans).toBe(2);
+    expect(entered(out.events).filter((s) => s === 'MarkRepair')).toHaveLength(1);
+    expect(out.output).toMatchObject({ verification: { status: 'failed' } });
+    expect(reports[0]).toMatchObject({ result: { verification: { status: 'failed' } } });
+  });
+
+  it('a failure the autopilot does not own (e.g. a NACL) is reported without a repair', async () => {
+    let verifies = 0;
+    await runLocalWorkflow(input, {
+      functions: steps({
+        VerifyFunctionArn: async () => {
+          verifies += 1;
+          return verification({ status: 'failed', repairable: false });
+        },
+      }),
+    });
+    expect(verifies).toBe(1);
+  });
+
+  it('inconclusive is neither failure nor success: no repair, the run succeeds, status says inconclusive', async () => {
+    const out = await runLocalWorkflow(input, {
+      functions: steps({
+        VerifyFunctionArn: async () => verification({ status: 'inconclusive', repairable: false }),
+      }),
+    });
+    expect(out.status).toBe('SUCCEEDED');
+    expect(out.output).toMatchObject({ verification: { status: 'inconclusive' } });
+    expect(entered(out.events)).not.toContain('MarkRepair');
   });
 });

@@ -1,0 +1,66 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { ec2For, homeRegion, ssmFor } from '../commons/aws-clients.js';
+import { lambdaHandler } from '../commons/handler.js';
+import { logger } from '../commons/powertools/logger.js';
+import { metrics } from '../commons/powertools/metrics.js';
+import { InspectionSchema, NetworkFactsSchema } from '../commons/schemas.js';
+import { parseOrThrow } from '../commons/validation.js';
+import { DEFAULT_PROBE_SETTINGS } from './probes.js';
+import { verify } from './verify.js';
+
+const settings = parseOrThrow(
+  z.object({
+    PROBE_COUNT: z.coerce.number().int().min(1).max(20).default(DEFAULT_PROBE_SETTINGS.count),
+    PROBE_WAIT_SECONDS: z.coerce.number().int().min(1).max(10).default(DEFAULT_PROBE_SETTINGS.waitSeconds),
+    PROBE_COMMAND_TIMEOUT_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(600)
+      .default(DEFAULT_PROBE_SETTINGS.commandTimeoutSeconds),
+    PROBE_POLL_DEADLINE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(600)
+      .default(DEFAULT_PROBE_SETTINGS.pollDeadlineMs / 1000),
+    /** First GetCommandInvocation after this long; default: time for the pings plus one second. */
+    PROBE_FIRST_POLL_MS: z.coerce.number().int().min(0).max(60_000).optional(),
+  }),
+  process.env,
+  'verification settings (environment)',
+);
+
+const RequestSchema = z.object({ inspection: InspectionSchema, facts: NetworkFactsSchema });
+
+export const handler = lambdaHandler(async (event) => {
+  const { inspection, facts } = parseOrThrow(RequestSchema, event, 'verify request');
+  const result = await verify(
+    inspection,
+    facts,
+    {
+      ec2For,
+      ssmFor,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      now: () => Date.now(),
+      settings: {
+        ...DEFAULT_PROBE_SETTINGS,
+        count: settings.PROBE_COUNT,
+        waitSeconds: settings.PROBE_WAIT_SECONDS,
+        commandTimeoutSeconds: settings.PROBE_COMMAND_TIMEOUT_SECONDS,
+        pollDeadlineMs: settings.PROBE_POLL_DEADLINE_SECONDS * 1000,
+        firstPollMs: settings.PROBE_FIRST_POLL_MS ?? settings.PROBE_COUNT * 1000 + 1000,
+      },
+    },
+    homeRegion(),
+  );
+  logger.info('verification', {
+    peeringConnectionId: inspection.peeringConnectionId,
+    status: result.status,
+    reason: result.reason,
+  });
+  metrics.addDimension('status', result.status);
+  metrics.addMetric('Verifications', MetricUnit.Count, 1);
+  return result;
+});

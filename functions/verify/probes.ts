@@ -1,0 +1,174 @@
+/**
+ * Probe selection and the SSM ping: which instance pings which, sending the command, and
+ * polling its invocation to a verdict with a deadline. Clients and clock come in as arguments.
+ */
+import {
+  DescribeInstanceInformationCommand,
+  GetCommandInvocationCommand,
+  type GetCommandInvocationCommandOutput,
+  SendCommandCommand,
+} from '@aws-sdk/client-ssm';
+import { isAwsError, type SsmForRegion } from '../commons/aws-clients.js';
+import type { InstanceFacts } from '../network/diagnose.js';
+import { type PingResult, parsePing, probeScript } from '../network/ping.js';
+
+export type ProbeStatus = 'passed' | 'failed' | 'inconclusive' | 'skipped';
+
+export interface ProbeInstance extends InstanceFacts {
+  readonly region: string;
+  readonly role?: string;
+}
+
+export interface Probe {
+  readonly source?: string;
+  readonly sourceName?: string;
+  readonly target: string;
+  readonly targetName?: string;
+  readonly targetIp: string;
+  readonly status: ProbeStatus;
+  readonly reason: string;
+  readonly ping?: PingResult;
+  readonly commandId?: string;
+  readonly invocationStatus?: string;
+}
+
+export interface ProbeSettings {
+  readonly count: number;
+  readonly waitSeconds: number;
+  /** SSM executionTimeout for the script, seconds. */
+  readonly commandTimeoutSeconds: number;
+  /** Give up polling GetCommandInvocation after this long, ms. */
+  readonly pollDeadlineMs: number;
+  /** First poll after this long (ping needs ~count x 1 s), then every pollIntervalMs. */
+  readonly firstPollMs: number;
+  readonly pollIntervalMs: number;
+}
+
+export const DEFAULT_PROBE_SETTINGS: ProbeSettings = {
+  count: 3,
+  waitSeconds: 2,
+  commandTimeoutSeconds: 30,
+  pollDeadlineMs: 45_000,
+  firstPollMs: 4_000,
+  pollIntervalMs: 2_000,
+};
+
+export interface ProbeDeps {
+  readonly ssmFor: SsmForRegion;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly now: () => number;
+  readonly settings: ProbeSettings;
+}
+
+/** Statuses after which nothing more will happen to an invocation. */
+const INCONCLUSIVE: Record<string, string> = {
+  DeliveryTimedOut: 'the SSM agent never picked the command up (delivery timed out)',
+  Undeliverable: 'the command could not be delivered (instance unknown to SSM, or agent offline)',
+  Terminated: 'the command was terminated on the instance',
+  InvalidPlatform: 'the source is not a Linux instance (AWS-RunShellScript)',
+  AccessDenied: 'SSM was denied running the command (instance profile permissions)',
+  Canceled: 'the command was cancelled',
+  Cancelled: 'the command was cancelled',
+  ExecutionTimedOut: 'the ping script did not finish within its timeout',
+  TimedOut: 'the command timed out',
+};
+const RUNNING = ['Pending', 'InProgress', 'Delayed'];
+
+/** Online SSM-managed instances (when no source is tagged); an error (or moto) means none known. */
+export async function onlineManagedInstances(deps: ProbeDeps, region: string): Promise<Set<string>> {
+  try {
+    const out = await deps
+      .ssmFor(region)
+      .send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'PingStatus', Values: ['Online'] }] }));
+    return new Set((out.InstanceInformationList ?? []).map((i) => i.InstanceId as string));
+  } catch {
+    return new Set();
+  }
+}
+
+/** Turns a finished invocation into a verdict. Success with no output is never a pass. */
+export function verdictOf(inv: Pick<GetCommandInvocationCommandOutput, 'Status' | 'StandardOutputContent'>): {
+  status: ProbeStatus;
+  reason: string;
+  ping?: PingResult;
+} {
+  const status = inv.Status ?? 'Unknown';
+  const ping = parsePing(inv.StandardOutputContent ?? '');
+  if (status === 'Success' || status === 'Failed') {
+    if (!ping)
+      return {
+        status: 'inconclusive',
+        reason: `SSM said ${status} but the ping printed nothing (no data plane?)`,
+      };
+    if (ping.error) return { status: 'failed', reason: `ping could not run: ${ping.error}`, ping };
+    if (ping.lossPercent === 0 && ping.received > 0) {
+      return {
+        status: 'passed',
+        reason: `${ping.received}/${ping.transmitted} replies, avg ${ping.rtt?.avg ?? '?'} ms`,
+        ping,
+      };
+    }
+    return {
+      status: 'failed',
+      reason: `${ping.received}/${ping.transmitted} replies, ${ping.lossPercent}% loss`,
+      ping,
+    };
+  }
+  return { status: 'inconclusive', reason: INCONCLUSIVE[status] ?? `unexpected invocation status ${status}` };
+}
+
+/** Sends the ping from `source` to `target` and polls to a verdict within the deadline. */
+export async function runProbe(
+  source: ProbeInstance,
+  target: ProbeInstance,
+  deps: ProbeDeps,
+): Promise<Probe> {
+  const base = {
+    source: source.instanceId,
+    ...(source.name ? { sourceName: source.name } : {}),
+    target: target.instanceId,
+    ...(target.name ? { targetName: target.name } : {}),
+    targetIp: target.privateIp,
+  };
+  const { settings } = deps;
+  const ssm = deps.ssmFor(source.region);
+  const sent = await ssm.send(
+    new SendCommandCommand({
+      DocumentName: 'AWS-RunShellScript',
+      InstanceIds: [source.instanceId],
+      Comment: `peering-autopilot ping ${target.privateIp}`.slice(0, 100),
+      TimeoutSeconds: 60,
+      Parameters: {
+        commands: probeScript(target.privateIp, settings.count, settings.waitSeconds),
+        executionTimeout: [String(settings.commandTimeoutSeconds)],
+      },
+    }),
+  );
+  const commandId = sent.Command?.CommandId;
+  if (!commandId) return { ...base, status: 'inconclusive', reason: 'SSM returned no command id' };
+  const deadline = deps.now() + settings.pollDeadlineMs;
+  await deps.sleep(settings.firstPollMs);
+  let last = 'Pending';
+  for (;;) {
+    try {
+      const inv = await ssm.send(
+        new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: source.instanceId }),
+      );
+      last = inv.Status ?? 'Unknown';
+      if (!RUNNING.includes(last)) return { ...base, ...verdictOf(inv), commandId, invocationStatus: last };
+    } catch (error) {
+      // Just after SendCommand the invocation may not exist yet: wait and ask again.
+      if (!isAwsError(error, 'InvocationDoesNotExist')) throw error;
+    }
+    if (deps.now() + settings.pollIntervalMs > deadline) {
+      return {
+        ...base,
+        status: 'inconclusive',
+        reason: `no result within ${Math.round(settings.pollDeadlineMs / 1000)} s (last status ${last})`,
+        commandId,
+        invocationStatus: last,
+      };
+    }
+    await deps.sleep(settings.pollIntervalMs);
+  }
+}

@@ -1,0 +1,308 @@
+/**
+ * Verify: prove the connection with a real ping over SSM Run Command, and explain every failure
+ * with the static path diagnosis. The diagnosis also gives the verdict where no ping can (moto has
+ * no data plane): both are reported, each labelled as what it is.
+ */
+import {
+  DescribeNetworkAclsCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  paginateDescribeInstances,
+} from '@aws-sdk/client-ec2';
+import pLimit from 'p-limit';
+import type { Ec2ForRegion } from '../commons/aws-clients.js';
+import { vpcIdsByRegion } from '../commons/ec2-facts.js';
+import type { Inspection } from '../inspect/inspect.js';
+import { type Diagnosis, diagnosePath, type NaclFacts, type PeeringFacts } from '../network/diagnose.js';
+import { TAGS, tagsToRecord } from '../network/model.js';
+import type { NetworkFacts } from '../plan/plan.js';
+import {
+  onlineManagedInstances,
+  type Probe,
+  type ProbeDeps,
+  type ProbeInstance,
+  type ProbeStatus,
+  runProbe,
+} from './probes.js';
+
+export interface PathVerdict {
+  readonly source: string;
+  readonly target: string;
+  /** Static analysis of the described state (not a measurement). */
+  readonly reachable: boolean;
+  readonly missing?: string;
+  readonly repairable: boolean;
+  readonly findings: Diagnosis['findings'];
+}
+
+export interface Verification {
+  readonly status: ProbeStatus;
+  readonly reason: string;
+  readonly probes: Probe[];
+  readonly diagnosis: PathVerdict[];
+  /** A failed probe whose diagnosis points at something the autopilot owns (route, opted-in rule). */
+  readonly repairable: boolean;
+  /** A message for people (SNS): which peering, which probe, the figures, the diagnosis. */
+  readonly message: string;
+}
+
+export interface VerifyDeps extends ProbeDeps {
+  readonly ec2For: Ec2ForRegion;
+}
+
+async function describeProbeInstances(
+  ec2For: Ec2ForRegion,
+  inspection: Inspection,
+): Promise<ProbeInstance[]> {
+  const out: ProbeInstance[] = [];
+  for (const [region, vpcIds] of vpcIdsByRegion([inspection.requester, inspection.accepter])) {
+    const pages = paginateDescribeInstances(
+      { client: ec2For(region) },
+      {
+        Filters: [
+          { Name: 'vpc-id', Values: vpcIds },
+          { Name: 'tag-key', Values: [TAGS.probe] },
+        ],
+      },
+    );
+    for await (const page of pages) {
+      for (const i of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+        const tags = tagsToRecord(i.Tags);
+        if (!i.InstanceId || !i.VpcId || !i.SubnetId || !i.PrivateIpAddress) continue;
+        if (i.State?.Name === 'terminated') continue;
+        out.push({
+          instanceId: i.InstanceId,
+          ...(tags.Name ? { name: tags.Name } : {}),
+          vpcId: i.VpcId,
+          subnetId: i.SubnetId,
+          privateIp: i.PrivateIpAddress,
+          state: i.State?.Name ?? 'unknown',
+          securityGroupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId as string),
+          region,
+          ...(tags[TAGS.probe] ? { role: tags[TAGS.probe] } : {}),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+async function describeNacls(ec2For: Ec2ForRegion, inspection: Inspection): Promise<NaclFacts[]> {
+  const out: NaclFacts[] = [];
+  for (const [region, vpcIds] of vpcIdsByRegion([inspection.requester, inspection.accepter])) {
+    const res = await ec2For(region).send(
+      new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: vpcIds }] }),
+    );
+    for (const n of res.NetworkAcls ?? []) {
+      out.push({
+        networkAclId: n.NetworkAclId as string,
+        vpcId: n.VpcId as string,
+        isDefault: n.IsDefault ?? false,
+        subnetIds: (n.Associations ?? []).map((a) => a.SubnetId as string),
+        entries: (n.Entries ?? [])
+          .filter((e) => e.CidrBlock)
+          .map((e) => ({
+            ruleNumber: e.RuleNumber ?? 32767,
+            egress: e.Egress ?? false,
+            protocol: e.Protocol ?? '-1',
+            action: e.RuleAction === 'allow' ? 'allow' : 'deny',
+            cidr: e.CidrBlock as string,
+          })),
+      });
+    }
+  }
+  return out;
+}
+
+/** Peerings the routes point at, besides ours: needed to explain transitive or stale routes. */
+async function referencedPeerings(
+  ec2For: Ec2ForRegion,
+  region: string,
+  facts: NetworkFacts,
+  ours: PeeringFacts,
+): Promise<PeeringFacts[]> {
+  const ids = [
+    ...new Set(
+      facts.routeTables.flatMap((t) =>
+        t.routes.map((r) => r.peeringConnectionId).filter((p): p is string => !!p),
+      ),
+    ),
+  ].filter((id) => id !== ours.id);
+  if (ids.length === 0) return [ours];
+  try {
+    const out = await ec2For(region).send(
+      new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: ids }),
+    );
+    return [
+      ours,
+      ...(out.VpcPeeringConnections ?? []).map((p) => ({
+        id: p.VpcPeeringConnectionId as string,
+        status: p.Status?.Code ?? 'unknown',
+        requesterVpcId: p.RequesterVpcInfo?.VpcId ?? '',
+        accepterVpcId: p.AccepterVpcInfo?.VpcId ?? '',
+      })),
+    ];
+  } catch {
+    return [ours]; // a referenced peering that no longer exists is reported as deleted or unknown
+  }
+}
+
+const overall = (probes: Probe[]): ProbeStatus => {
+  if (probes.length === 0) return 'skipped';
+  if (probes.some((p) => p.status === 'failed')) return 'failed';
+  if (probes.every((p) => p.status === 'passed')) return 'passed';
+  return 'inconclusive';
+};
+
+export async function verify(
+  inspection: Inspection,
+  facts: NetworkFacts,
+  deps: VerifyDeps,
+  region: string,
+): Promise<Verification> {
+  const pcx = inspection.peeringConnectionId;
+  const skip = (reason: string): Verification => ({
+    status: 'skipped',
+    reason,
+    probes: [],
+    diagnosis: [],
+    repairable: false,
+    message: `Peering ${pcx}: verification skipped (${reason}).`,
+  });
+  if (inspection.dryRun) return skip('dry run: no command is sent');
+
+  const instances = await describeProbeInstances(deps.ec2For, inspection);
+  const targets = instances.filter((i) => i.role === 'target');
+  if (targets.length === 0) return skip(`no instance tagged ${TAGS.probe}=target in either VPC`);
+
+  const sideOf = (vpcId: string) =>
+    vpcId === inspection.requester.vpcId ? inspection.requester : inspection.accepter;
+  const peerOf = (vpcId: string) =>
+    vpcId === inspection.requester.vpcId ? inspection.accepter : inspection.requester;
+  const online = new Map<string, Set<string>>();
+  const sourceFor = async (target: ProbeInstance): Promise<ProbeInstance | undefined> => {
+    const peer = peerOf(target.vpcId);
+    const running = instances.filter((i) => i.vpcId === peer.vpcId && i.state === 'running');
+    const tagged = running.find((i) => i.role === 'source');
+    if (tagged) return tagged;
+    if (!online.has(peer.region)) online.set(peer.region, await onlineManagedInstances(deps, peer.region));
+    return running.find((i) => online.get(peer.region)?.has(i.instanceId));
+  };
+
+  const pairs: Array<{ source?: ProbeInstance; target: ProbeInstance }> = [];
+  for (const target of targets) {
+    const source = await sourceFor(target);
+    pairs.push(source ? { source, target } : { target });
+  }
+
+  const limit = pLimit(4);
+  const probes = await Promise.all(
+    pairs.map(({ source, target }) =>
+      limit(async (): Promise<Probe> => {
+        const base = {
+          target: target.instanceId,
+          ...(target.name ? { targetName: target.name } : {}),
+          targetIp: target.privateIp,
+        };
+        if (target.state !== 'running') {
+          return {
+            ...base,
+            status: 'failed',
+            reason: `target ${target.name ?? target.instanceId} is ${target.state}`,
+          };
+        }
+        if (!source) {
+          return {
+            ...base,
+            status: 'inconclusive',
+            reason: `no source in ${sideOf(peerOf(target.vpcId).vpcId).name ?? peerOf(target.vpcId).vpcId}: tag a running instance ${TAGS.probe}=source or run the SSM agent on one`,
+          };
+        }
+        return runProbe(source, target, deps);
+      }),
+    ),
+  );
+
+  // Static diagnosis for every pair that has a source (and, for a stopped target, its instance state).
+  const ours: PeeringFacts = {
+    id: pcx,
+    status: 'active',
+    requesterVpcId: inspection.requester.vpcId,
+    accepterVpcId: inspection.accepter.vpcId,
+  };
+  const [nacls, peerings] = await Promise.all([
+    describeNacls(deps.ec2For, inspection),
+    referencedPeerings(deps.ec2For, region, facts, ours),
+  ]);
+  const vpcs = Object.fromEntries(
+    [inspection.requester, inspection.accepter].map((s) => [
+      s.vpcId,
+      { ...(s.name ? { name: s.name } : {}), cidrs: s.cidrs },
+    ]),
+  );
+  const diagnosis: PathVerdict[] = pairs
+    .filter((p): p is { source: ProbeInstance; target: ProbeInstance } => !!p.source)
+    .map(({ source, target }) => {
+      const d = diagnosePath({
+        source,
+        target,
+        vpcs,
+        peerings,
+        routeTables: facts.routeTables,
+        securityGroups: facts.securityGroups,
+        networkAcls: nacls,
+        requesterVpcId: inspection.requester.vpcId,
+      });
+      return {
+        source: source.name ?? source.instanceId,
+        target: target.name ?? target.instanceId,
+        reachable: d.reachable,
+        ...(d.missing ? { missing: d.missing } : {}),
+        repairable: d.findings.some((f) => !f.ok && f.repairable === true),
+        findings: d.findings,
+      };
+    });
+
+  const status = overall(probes);
+  const repairable = status === 'failed' && diagnosis.some((d) => d.repairable);
+  const reason =
+    status === 'inconclusive' && diagnosis.length > 0 && diagnosis.every((d) => d.reachable)
+      ? 'no ping result (no data plane, or no usable source); static diagnosis finds the path complete'
+      : (probes.find((p) => p.status !== 'passed')?.reason ?? 'every probe passed');
+  return {
+    status,
+    reason,
+    probes,
+    diagnosis,
+    repairable,
+    message: messageFor(inspection, status, probes, diagnosis),
+  };
+}
+
+/** The SNS text: written for a person on call. */
+export function messageFor(
+  inspection: Inspection,
+  status: ProbeStatus,
+  probes: Probe[],
+  diagnosis: PathVerdict[],
+): string {
+  const label = (s: Inspection['requester']) => `${s.name ?? s.vpcId} (${s.cidrs.join(', ')})`;
+  const lines = [
+    `Peering Autopilot: verification ${status.toUpperCase()} for ${inspection.peeringConnectionId}`,
+    `${label(inspection.requester)} <> ${label(inspection.accepter)}`,
+    '',
+    'Probes (ping over SSM Run Command):',
+    ...probes.map(
+      (p) =>
+        `- ${p.sourceName ?? p.source ?? 'no source'} -> ${p.targetName ?? p.target} ${p.targetIp}: ${p.status} — ${p.reason}` +
+        (p.ping
+          ? ` [${p.ping.transmitted} sent, ${p.ping.received} received, ${p.ping.lossPercent}% loss]`
+          : ''),
+    ),
+    '',
+    'Static path diagnosis (from described state):',
+    ...diagnosis.map(
+      (d) => `- ${d.source} -> ${d.target}: ${d.reachable ? 'path complete' : `MISSING: ${d.missing}`}`,
+    ),
+  ];
+  return lines.join('\n');
+}
