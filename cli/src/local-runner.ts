@@ -5,6 +5,7 @@
  */
 
 import { fileURLToPath } from 'node:url';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import {
@@ -22,6 +23,24 @@ type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string
 export type TaskFunction = (payload: unknown) => Promise<unknown>;
 
 const LOCAL_ARN_PREFIX = 'arn:aws:lambda:local:000000000000:function:peering-autopilot-';
+
+let account: Promise<string> | undefined;
+
+/**
+ * The caller's account (what a deployed function reads from its own ARN): AWS_ACCOUNT_ID, else
+ * STS GetCallerIdentity once per process.
+ */
+export function localAccount(): Promise<string> {
+  if (process.env.AWS_ACCOUNT_ID) return Promise.resolve(process.env.AWS_ACCOUNT_ID);
+  account ??= new STSClient({})
+    .send(new GetCallerIdentityCommand({}))
+    .then((r) => r.Account as string)
+    .catch((error: unknown) => {
+      account = undefined;
+      throw error;
+    });
+  return account;
+}
 const repoRoot = new URL('../../', import.meta.url);
 
 export interface LocalRunOptions {
@@ -43,12 +62,12 @@ export interface LocalRunOutcome {
   readonly events: EventLog[];
 }
 
-function fakeContext(fn: WorkflowFunction): Context {
+function fakeContext(fn: WorkflowFunction, accountId: string): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `peering-autopilot-${fn.id}`,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `${LOCAL_ARN_PREFIX}${fn.id}`,
+    invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION ?? 'us-east-1'}:${accountId}:function:peering-autopilot-${fn.id}`,
     memoryLimitInMB: '256',
     awsRequestId: crypto.randomUUID(),
     logGroupName: `/local/peering-autopilot-${fn.id}`,
@@ -63,12 +82,12 @@ function fakeContext(fn: WorkflowFunction): Context {
 const realHandlers = new Map<string, Promise<TaskFunction>>();
 
 /** Loads the real handler module for a step (once per process, as a warm Lambda would). */
-function realHandler(fn: WorkflowFunction): Promise<TaskFunction> {
+function realHandler(fn: WorkflowFunction, accountId: string): Promise<TaskFunction> {
   let loaded = realHandlers.get(fn.placeholder);
   if (!loaded) {
     const url = new URL(fn.entry, repoRoot).href;
     loaded = import(url).then((mod: { handler: (e: unknown, c: Context) => Promise<unknown> }) => {
-      return (payload: unknown) => mod.handler(payload, fakeContext(fn));
+      return (payload: unknown) => mod.handler(payload, fakeContext(fn, accountId));
     });
     realHandlers.set(fn.placeholder, loaded);
   }
@@ -105,7 +124,7 @@ export async function runLocalWorkflow(
     const { FunctionName, Payload } = params as { FunctionName: string; Payload: unknown };
     const fn = byArn.get(FunctionName);
     if (!fn) throw new Error(`no local function for ${FunctionName}`);
-    const run = options.functions?.[fn.placeholder] ?? (await realHandler(fn));
+    const run = options.functions?.[fn.placeholder] ?? (await realHandler(fn, await localAccount()));
     const result = await run(structuredClone(Payload));
     return { StatusCode: 200, Payload: (result ?? null) as JsonValue };
   };

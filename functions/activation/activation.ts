@@ -3,16 +3,16 @@
  * poll in the workflow (the Wait loop and its deadline live in the ASL, not here).
  */
 import { AcceptVpcPeeringConnectionCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Ec2ForRegion, isAwsError } from '../commons/aws-clients.js';
 import { describePeering } from '../commons/ec2-facts.js';
 import { PEERING_ID } from '../inspect/inspect.js';
 
 export const ActivationRequestSchema = z.object({
   action: z.enum(['accept', 'check']),
-  peeringConnectionId: z.string().regex(PEERING_ID, 'expected a pcx- id'),
-  accepterRegion: z.string().min(1),
-  attempt: z.number().int().nonnegative().default(0),
+  peeringConnectionId: z.string().check(z.regex(PEERING_ID, 'expected a pcx- id')),
+  accepterRegion: z.string().check(z.minLength(1)),
+  attempt: z._default(z.int().check(z.nonnegative()), 0),
 });
 export type ActivationRequest = z.output<typeof ActivationRequestSchema>;
 

@@ -4,7 +4,6 @@
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { tracer } from './powertools/tracer.js';
 
 /** Returns the EC2 client for a region (a peering's two VPCs may live in different regions). */
@@ -40,21 +39,15 @@ export function homeRegion(): string {
   return process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
 }
 
-let account: Promise<string> | undefined;
-
-/** The caller's account id ("this account" for the accept policy), looked up once per process. */
-export function callerAccount(): Promise<string> {
-  account ??= tracer
-    .captureAWSv3Client(new STSClient({ region: homeRegion() }))
-    .send(new GetCallerIdentityCommand({}))
-    .then((r) => {
-      if (!r.Account) throw new Error('STS GetCallerIdentity returned no Account');
-      return r.Account;
-    })
-    .catch((error: unknown) => {
-      account = undefined;
-      throw error;
-    });
+/**
+ * This account, from the function's own ARN (free: no STS call on the hot path). The local runner
+ * gives its fake context the caller's real account, so local runs decide the same way.
+ */
+export function accountFromArn(invokedFunctionArn: string | undefined): string {
+  const account = invokedFunctionArn?.split(':')[4];
+  if (!account || !/^\d{12}$/.test(account)) {
+    throw new Error(`cannot tell this account from the function ARN "${invokedFunctionArn}"`);
+  }
   return account;
 }
 

@@ -2,20 +2,20 @@
  * Schemas for the state the workflow passes between steps. Each function parses its input at
  * the edge, so a hand-started or mis-wired execution fails with a message naming the field.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const VpcSideSchema = z.object({
-  vpcId: z.string().startsWith('vpc-'),
-  ownerId: z.string().min(1),
-  region: z.string().min(1),
+  vpcId: z.string().check(z.startsWith('vpc-')),
+  ownerId: z.string().check(z.minLength(1)),
+  region: z.string().check(z.minLength(1)),
   cidrs: z.array(z.string()),
   ipv6Cidrs: z.array(z.string()),
   tags: z.record(z.string(), z.string()),
-  name: z.string().optional(),
+  name: z.optional(z.string()),
 });
 
 export const InspectionSchema = z.object({
-  peeringConnectionId: z.string().startsWith('pcx-'),
+  peeringConnectionId: z.string().check(z.startsWith('pcx-')),
   dryRun: z.boolean(),
   status: z.string(),
   decision: z.enum(['accepted', 'already-active', 'refused']),
@@ -34,7 +34,7 @@ export const RouteChangeSchema = z.object({
   destinationCidr: z.string(),
   action: z.enum(['created', 'exists', 'conflict', 'skipped', 'removed']),
   applied: z.boolean(),
-  detail: z.string().optional(),
+  detail: z.optional(z.string()),
 });
 
 export const RuleChangeSchema = z.object({
@@ -43,11 +43,11 @@ export const RuleChangeSchema = z.object({
   region: z.string(),
   cidr: z.string(),
   protocol: z.enum(['icmp', 'icmpv6', 'tcp', 'udp', 'none']),
-  fromPort: z.number().int(),
-  toPort: z.number().int(),
+  fromPort: z.int(),
+  toPort: z.int(),
   action: z.enum(['created', 'exists', 'invalid-tag', 'removed']),
   applied: z.boolean(),
-  detail: z.string().optional(),
+  detail: z.optional(z.string()),
 });
 
 const RuleFactSchema = z.object({
@@ -55,7 +55,7 @@ const RuleFactSchema = z.object({
   fromPort: z.number(),
   toPort: z.number(),
   cidr: z.string(),
-  description: z.string().optional(),
+  description: z.optional(z.string()),
 });
 
 export const NetworkFactsSchema = z.object({
@@ -69,10 +69,10 @@ export const NetworkFactsSchema = z.object({
       routes: z.array(
         z.object({
           destination: z.string(),
-          peeringConnectionId: z.string().optional(),
+          peeringConnectionId: z.optional(z.string()),
           target: z.string(),
           propagated: z.boolean(),
-          state: z.string().optional(),
+          state: z.optional(z.string()),
         }),
       ),
     }),
@@ -81,11 +81,11 @@ export const NetworkFactsSchema = z.object({
     z.object({
       groupId: z.string(),
       vpcId: z.string(),
-      groupName: z.string().optional(),
+      groupName: z.optional(z.string()),
       tags: z.record(z.string(), z.string()),
       ingress: z.array(RuleFactSchema),
-      otherIngressSources: z.number().optional(),
-      egress: z.array(RuleFactSchema).optional(),
+      otherIngressSources: z.optional(z.number()),
+      egress: z.optional(z.array(RuleFactSchema)),
     }),
   ),
 });
@@ -93,7 +93,7 @@ export const NetworkFactsSchema = z.object({
 export const ChangesSchema = z.object({
   routes: z.array(RouteChangeSchema),
   securityGroupRules: z.array(RuleChangeSchema),
-  writes: z.number().int().nonnegative(),
+  writes: z.int().check(z.nonnegative()),
   facts: NetworkFactsSchema,
 });
 

@@ -1,19 +1,17 @@
 /**
  * Function settings from environment variables (set by the CDK construct), validated once.
  */
-import { z } from 'zod';
+
+import * as z from 'zod/mini';
 import type { AcceptPolicy } from '../network/decision.js';
 import { DEFAULT_QUOTAS, type Quotas } from '../network/plan.js';
 import { parseOrThrow } from './validation.js';
+import { envInt } from './zod.js';
 
 const SettingsSchema = z.object({
-  ACCEPT_POLICY: z.enum(['same-account', 'tagged-only']).default('same-account'),
-  ROUTES_PER_TABLE_QUOTA: z.coerce.number().int().positive().default(DEFAULT_QUOTAS.routesPerTable),
-  RULES_PER_SECURITY_GROUP_QUOTA: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(DEFAULT_QUOTAS.rulesPerSecurityGroup),
+  ACCEPT_POLICY: z._default(z.enum(['same-account', 'tagged-only']), 'same-account'),
+  ROUTES_PER_TABLE_QUOTA: envInt(1, 1000, DEFAULT_QUOTAS.routesPerTable),
+  RULES_PER_SECURITY_GROUP_QUOTA: envInt(1, 1000, DEFAULT_QUOTAS.rulesPerSecurityGroup),
 });
 
 export interface Settings {

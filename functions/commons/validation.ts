@@ -3,8 +3,9 @@
  * InputValidationError whose message names each bad field and its value.
  */
 import { parse } from '@aws-lambda-powertools/parser';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { InputValidationError } from './errors.js';
+import './zod.js';
 
 interface Issue {
   readonly message: string;
@@ -37,7 +38,7 @@ export function describeIssues(what: string, data: unknown, issues: readonly Iss
 }
 
 /** Validates `data` or throws InputValidationError naming the field and value. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, data: unknown, what: string): z.output<S> {
+export function parseOrThrow<S extends z.ZodMiniType>(schema: S, data: unknown, what: string): z.output<S> {
   const result = parse(data, undefined, schema, true);
   if (result.success) return result.data as z.output<S>;
   const issues = (result.error.cause ?? []) as readonly Issue[];

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { callerAccount, ec2For, homeRegion } from '../commons/aws-clients.js';
+import { accountFromArn, ec2For, homeRegion } from '../commons/aws-clients.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
@@ -9,11 +9,11 @@ import { inspect, WorkflowInputSchema } from './inspect.js';
 
 const settings = readSettings();
 
-export const handler = lambdaHandler(async (event) => {
+export const handler = lambdaHandler(async (event, context) => {
   const input = parseOrThrow(WorkflowInputSchema, event, 'workflow input');
   const inspection = await inspect(input, {
     ec2For,
-    accountId: callerAccount,
+    accountId: async () => accountFromArn(context.invokedFunctionArn),
     region: homeRegion(),
     policy: settings.acceptPolicy,
   });

@@ -2,7 +2,8 @@
  * Inspect: validate the workflow input, describe the peering and both VPCs, and decide.
  * Read-only: a refused or invalid peering leaves the account exactly as it was.
  */
-import { z } from 'zod';
+
+import * as z from 'zod/mini';
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
 import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
 import { type AcceptPolicy, type Decision, decide } from '../network/decision.js';
@@ -12,23 +13,20 @@ import type { VpcSide } from '../network/model.js';
 export const PEERING_ID = /^pcx-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** The manual workflow input (ARCHITECTURE.md): anything else is rejected before any AWS call. */
-export const WorkflowInputSchema = z
-  .object({
-    peeringConnectionId: z
-      .string()
-      .regex(PEERING_ID, 'expected "pcx-" followed by 8 or 17 lowercase hex digits'),
-    dryRun: z.boolean().default(false),
-    /** Set by the starter, never needed by hand: why this run started and until when to let a burst settle. */
-    trigger: z
-      .object({
-        kind: z.enum(['manual', 'event', 'sweep', 'delete']),
-        event: z.string().max(64).optional(),
-        settleUntil: z.iso.datetime().optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
+export const WorkflowInputSchema = z.strictObject({
+  peeringConnectionId: z
+    .string()
+    .check(z.regex(PEERING_ID, 'expected "pcx-" followed by 8 or 17 lowercase hex digits')),
+  dryRun: z._default(z.boolean(), false),
+  /** Set by the starter, never needed by hand: why this run started and until when to let a burst settle. */
+  trigger: z.optional(
+    z.strictObject({
+      kind: z.enum(['manual', 'event', 'sweep', 'delete']),
+      event: z.optional(z.string().check(z.maxLength(64))),
+      settleUntil: z.optional(z.iso.datetime()),
+    }),
+  ),
+});
 export type WorkflowInput = z.output<typeof WorkflowInputSchema>;
 
 export interface Inspection {

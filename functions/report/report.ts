@@ -5,27 +5,27 @@
  */
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
 import { TAGS } from '../network/model.js';
 
 const ResultSchema = z.object({
   peeringConnectionId: z.string(),
   decision: z.enum(['accepted', 'already-active', 'refused']),
-  dryRun: z.boolean().optional(),
-  trigger: z.string().optional(),
-  routes: z.array(z.object({ action: z.string(), applied: z.boolean().optional() })),
-  securityGroupRules: z.array(z.object({ action: z.string(), applied: z.boolean().optional() })),
-  cleanup: z.object({ routesRemoved: z.array(z.unknown()), rulesRemoved: z.array(z.unknown()) }).optional(),
-  verification: z.object({ status: z.string(), message: z.string().optional() }).optional(),
+  dryRun: z.optional(z.boolean()),
+  trigger: z.optional(z.string()),
+  routes: z.array(z.object({ action: z.string(), applied: z.optional(z.boolean()) })),
+  securityGroupRules: z.array(z.object({ action: z.string(), applied: z.optional(z.boolean()) })),
+  cleanup: z.optional(z.object({ routesRemoved: z.array(z.unknown()), rulesRemoved: z.array(z.unknown()) })),
+  verification: z.optional(z.object({ status: z.string(), message: z.optional(z.string()) })),
 });
 
 export const ReportRequestSchema = z.object({
-  result: ResultSchema.optional(),
-  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+  result: z.optional(ResultSchema),
+  error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
   /** The execution input, on the failure path (where no validated result exists). */
-  input: z.unknown().optional(),
-  executionId: z.string().optional(),
+  input: z.optional(z.unknown()),
+  executionId: z.optional(z.string()),
 });
 export type ReportRequest = z.output<typeof ReportRequestSchema>;
 

@@ -3,7 +3,8 @@
  * resources to resolve (peering, VPC, route table, security group) and leaves the describe calls
  * to the starter. Every input either normalises or fails with a message naming the field.
  */
-import { z } from 'zod';
+
+import * as z from 'zod/mini';
 import { InputValidationError } from '../commons/errors.js';
 import { describeIssues } from '../commons/validation.js';
 import { TAG_PREFIX, TAGS } from '../network/model.js';
@@ -34,20 +35,20 @@ const OWN_STATUS_TAGS: readonly string[] = [TAGS.status, TAGS.checkedAt];
 const CloudTrailEventSchema = z.object({
   source: z.literal('aws.ec2'),
   'detail-type': z.literal('AWS API Call via CloudTrail'),
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   time: z.iso.datetime({ offset: true }),
-  region: z.string().min(1),
+  region: z.string().check(z.minLength(1)),
   detail: z.object({
     eventSource: z.literal('ec2.amazonaws.com'),
     eventName: z.enum(WATCHED_EVENTS as [string, ...string[]]),
-    eventID: z.string().min(1).optional(),
-    errorCode: z.string().optional(),
-    requestParameters: z.record(z.string(), z.unknown()).nullable().optional(),
-    responseElements: z.record(z.string(), z.unknown()).nullable().optional(),
+    eventID: z.optional(z.string().check(z.minLength(1))),
+    errorCode: z.optional(z.string()),
+    requestParameters: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+    responseElements: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
   }),
 });
 
-const SweepEventSchema = z.object({ sweep: z.literal(true) }).strict();
+const SweepEventSchema = z.strictObject({ sweep: z.literal(true) });
 
 export type StarterEvent = z.output<typeof CloudTrailEventSchema>;
 

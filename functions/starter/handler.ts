@@ -1,20 +1,21 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ec2For, homeRegion } from '../commons/aws-clients.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
 import { tracer } from '../commons/powertools/tracer.js';
 import { parseOrThrow } from '../commons/validation.js';
+import { envInt } from '../commons/zod.js';
 import { normaliseEvent } from './events.js';
 import { startRuns } from './starter.js';
 
 const env = parseOrThrow(
   z.object({
-    STATE_MACHINE_ARN: z.string().startsWith('arn:'),
-    DEBOUNCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(3),
-    SWEEP_SECONDS: z.coerce.number().int().min(60).default(3600),
+    STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
+    DEBOUNCE_SECONDS: envInt(1, 3600, 3),
+    SWEEP_SECONDS: envInt(60, 31 * 24 * 3600, 3600),
   }),
   process.env,
   'starter settings (environment)',

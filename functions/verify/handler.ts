@@ -1,32 +1,25 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ec2For, homeRegion, ssmFor } from '../commons/aws-clients.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
 import { InspectionSchema, NetworkFactsSchema } from '../commons/schemas.js';
 import { parseOrThrow } from '../commons/validation.js';
+import { envInt } from '../commons/zod.js';
 import { DEFAULT_PROBE_SETTINGS } from './probes.js';
 import { verify } from './verify.js';
 
 const settings = parseOrThrow(
   z.object({
-    PROBE_COUNT: z.coerce.number().int().min(1).max(20).default(DEFAULT_PROBE_SETTINGS.count),
-    PROBE_WAIT_SECONDS: z.coerce.number().int().min(1).max(10).default(DEFAULT_PROBE_SETTINGS.waitSeconds),
-    PROBE_COMMAND_TIMEOUT_SECONDS: z.coerce
-      .number()
-      .int()
-      .min(5)
-      .max(600)
-      .default(DEFAULT_PROBE_SETTINGS.commandTimeoutSeconds),
-    PROBE_POLL_DEADLINE_SECONDS: z.coerce
-      .number()
-      .int()
-      .min(5)
-      .max(600)
-      .default(DEFAULT_PROBE_SETTINGS.pollDeadlineMs / 1000),
+    PROBE_COUNT: envInt(1, 20, DEFAULT_PROBE_SETTINGS.count),
+    PROBE_WAIT_SECONDS: envInt(1, 10, DEFAULT_PROBE_SETTINGS.waitSeconds),
+    PROBE_COMMAND_TIMEOUT_SECONDS: envInt(5, 600, DEFAULT_PROBE_SETTINGS.commandTimeoutSeconds),
+    PROBE_POLL_DEADLINE_SECONDS: envInt(5, 600, DEFAULT_PROBE_SETTINGS.pollDeadlineMs / 1000),
     /** First GetCommandInvocation after this long; default: time for the pings plus one second. */
-    PROBE_FIRST_POLL_MS: z.coerce.number().int().min(0).max(60_000).optional(),
+    PROBE_FIRST_POLL_MS: z.optional(
+      z.pipe(z.coerce.number(), z.int().check(z.minimum(0), z.maximum(60_000))),
+    ),
   }),
   process.env,
   'verification settings (environment)',

@@ -7,3 +7,4 @@ process.env.AWS_ACCESS_KEY_ID = 'testing';
 process.env.AWS_SECRET_ACCESS_KEY = 'testing';
 delete process.env.AWS_PROFILE;
 process.env.PROBE_FIRST_POLL_MS = '0';
+process.env.AWS_ACCOUNT_ID = '123456789012'; // moto's default account
