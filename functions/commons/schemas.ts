@@ -21,6 +21,7 @@ export const InspectionSchema = z.object({
   decision: z.enum(['accepted', 'already-active', 'refused']),
   needsAccept: z.boolean(),
   cleanup: z.boolean(),
+  fresh: z.boolean(),
   trigger: z.string(),
   reason: z.string(),
   requester: VpcSideSchema,

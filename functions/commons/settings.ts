@@ -12,11 +12,14 @@ const SettingsSchema = z.object({
   ACCEPT_POLICY: z._default(z.enum(['same-account', 'tagged-only']), 'same-account'),
   ROUTES_PER_TABLE_QUOTA: envInt(1, 1000, DEFAULT_QUOTAS.routesPerTable),
   RULES_PER_SECURITY_GROUP_QUOTA: envInt(1, 1000, DEFAULT_QUOTAS.rulesPerSecurityGroup),
+  FRESH_SECONDS: envInt(0, 7 * 24 * 3600, 55 * 60),
 });
 
 export interface Settings {
   readonly acceptPolicy: AcceptPolicy;
   readonly quotas: Quotas;
+  /** A `configured` status younger than this skips re-verification on a no-change run. */
+  readonly freshSeconds: number;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -27,5 +30,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       routesPerTable: s.ROUTES_PER_TABLE_QUOTA,
       rulesPerSecurityGroup: s.RULES_PER_SECURITY_GROUP_QUOTA,
     },
+    freshSeconds: s.FRESH_SECONDS,
   };
 }

@@ -16,6 +16,8 @@ export const handler = lambdaHandler(async (event, context) => {
     accountId: async () => accountFromArn(context.invokedFunctionArn),
     region: homeRegion(),
     policy: settings.acceptPolicy,
+    freshSeconds: settings.freshSeconds,
+    now: () => new Date(),
   });
   logger.info('inspected peering', {
     peeringConnectionId: inspection.peeringConnectionId,

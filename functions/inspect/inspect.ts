@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
 import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
 import { type AcceptPolicy, type Decision, decide } from '../network/decision.js';
-import type { VpcSide } from '../network/model.js';
+import { TAGS, tagsToRecord, type VpcSide } from '../network/model.js';
 
 /** AWS peering ids: `pcx-` and 8 (older) or 17 hex digits. */
 export const PEERING_ID = /^pcx-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -39,6 +39,11 @@ export interface Inspection {
   readonly cleanup: boolean;
   /** `manual`, `event`, `sweep` or `delete`: what started this run. */
   readonly trigger: string;
+  /**
+   * The peering's status tags say it was configured and verified recently: a run that finds
+   * nothing to change skips the ping and the tag write (a healthy re-run makes no write at all).
+   */
+  readonly fresh: boolean;
   /** Why it was refused; empty otherwise (always present so the ASL can select it). */
   readonly reason: string;
   readonly requester: VpcSide;
@@ -50,6 +55,17 @@ export interface InspectDeps {
   readonly accountId: () => Promise<string>;
   readonly region: string;
   readonly policy: AcceptPolicy;
+  /** How long a `configured` status tag counts as fresh, seconds (below the sweep period). */
+  readonly freshSeconds: number;
+  readonly now: () => Date;
+}
+
+/** True when the status tags record a configured peering checked within `freshSeconds`. */
+export function isFresh(tags: Readonly<Record<string, string>>, now: Date, freshSeconds: number): boolean {
+  const checkedAt = Date.parse(tags[TAGS.checkedAt] ?? '');
+  if (tags[TAGS.status] !== 'configured' || Number.isNaN(checkedAt)) return false;
+  const age = now.getTime() - checkedAt;
+  return age >= 0 && age < freshSeconds * 1000;
 }
 
 export async function inspect(input: WorkflowInput, deps: InspectDeps): Promise<Inspection> {
@@ -79,6 +95,7 @@ export async function inspect(input: WorkflowInput, deps: InspectDeps): Promise<
     needsAccept: verdict.needsAccept,
     cleanup: status === 'deleted' || status === 'deleting',
     trigger: input.trigger?.kind ?? 'manual',
+    fresh: !input.dryRun && isFresh(tagsToRecord(peering.Tags), deps.now(), deps.freshSeconds),
     reason: verdict.reason ?? '',
     requester,
     accepter,

@@ -18,6 +18,8 @@ const ResultSchema = z.object({
   securityGroupRules: z.array(z.object({ action: z.string(), applied: z.optional(z.boolean()) })),
   cleanup: z.optional(z.object({ routesRemoved: z.array(z.unknown()), rulesRemoved: z.array(z.unknown()) })),
   verification: z.optional(z.object({ status: z.string(), message: z.optional(z.string()) })),
+  /** The run found nothing to change and the status tags were fresh: nothing to record. */
+  unchanged: z.optional(z.boolean()),
 });
 
 export const ReportRequestSchema = z.object({
@@ -83,7 +85,8 @@ export async function report(
   const pcx = req.result?.peeringConnectionId ?? (typeof fromInput === 'string' ? fromInput : undefined);
   let tagged = false;
   let notified = false;
-  if (req.result?.dryRun || !pcx || !PEERING.test(pcx)) return { outcome, tagged, notified };
+  if (req.result?.dryRun || req.result?.unchanged || !pcx || !PEERING.test(pcx))
+    return { outcome, tagged, notified };
   try {
     await deps.ec2For(deps.region).send(
       new CreateTagsCommand({

@@ -27,6 +27,7 @@ const inspection: Inspection = {
   decision: 'already-active',
   needsAccept: false,
   cleanup: false,
+  fresh: false,
   trigger: 'manual',
   reason: '',
   requester: marketing,

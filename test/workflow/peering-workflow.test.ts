@@ -13,6 +13,7 @@ const inspection = (over: Record<string, unknown> = {}) => ({
   decision: 'accepted',
   needsAccept: true,
   cleanup: false,
+  fresh: false,
   trigger: 'manual',
   reason: '',
   requester: marketing,
@@ -406,5 +407,32 @@ describe('peering workflow paths', () => {
     expect(out.status).toBe('SUCCEEDED');
     expect(out.output).toMatchObject({ verification: { status: 'inconclusive' } });
     expect(entered(out.events)).not.toContain('MarkRepair');
+  });
+
+  it('a no-change run on a recently verified peering skips the ping and records nothing', async () => {
+    let verifies = 0;
+    const out = await runLocalWorkflow(input, {
+      functions: steps({
+        InspectFunctionArn: async () =>
+          inspection({ status: 'active', decision: 'already-active', needsAccept: false, fresh: true }),
+        PlanFunctionArn: async () => plan(0),
+        VerifyFunctionArn: async () => {
+          verifies += 1;
+          return verification();
+        },
+      }),
+    });
+    expect(verifies).toBe(0);
+    expect(entered(out.events)).toEqual([
+      'Settle',
+      'Inspect',
+      'Decide',
+      'Plan',
+      'HasWrites',
+      'Unchanged',
+      'UnchangedResult',
+      'Report',
+    ]);
+    expect(out.output).toMatchObject({ unchanged: true, verification: { status: 'skipped' } });
   });
 });
