@@ -44,6 +44,9 @@ process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.PROBE_FIRST_POLL_MS = '0';
 process.env.AWS_ACCOUNT_ID = '123456789012'; // moto's account; the deployed function reads its own ARN
+// Hub-and-spoke at 125 spokes needs more than the default 50 routes per table (AWS raises it to
+// 1,000 on request); the bench runs with it raised, so the binding limit is the 60-rule SG quota.
+process.env.ROUTES_PER_TABLE_QUOTA = '1000';
 
 interface Goal {
   readonly name: string;
@@ -219,16 +222,19 @@ async function scale(ec2: EC2Client, endpoint: string) {
     watchClients();
     recorder.reset();
     const failures: string[] = [];
+    let configuredCalls = 0;
     const started = performance.now();
     for (const pcx of peerings) {
+      const before = recorder.calls.length;
       const out = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
       if (out.status !== 'SUCCEEDED') failures.push(`${out.error}: ${out.cause}`);
+      else configuredCalls += recorder.calls.length - before;
     }
     const seconds = (performance.now() - started) / 1000;
     const writes = recorder.writes.length;
     const describes = recorder.calls.filter((c) => c.startsWith('Describe')).length;
     const bound = Math.max(0, (writes - 50) / 5);
-    perPeering.push(recorder.calls.length / n);
+    perPeering.push(configuredCalls / (n - failures.length));
     rows.push([
       n,
       recorder.calls.length,
@@ -257,22 +263,24 @@ async function scale(ec2: EC2Client, endpoint: string) {
       'wall s',
       'throttle bound s',
       'outcome',
+      'calls per configured peering',
     ],
-    rows,
+    rows.map((r, i) => [...r, (perPeering[i] as number).toFixed(1)]),
   );
   say(
     'Describe calls per peering stay flat as N grows (each run describes route tables and security groups once ' +
-      'per region, filtered by VPC): they do not grow as route tables x peerings. The hub security groups reach ' +
-      'the 60-inbound-rule quota at the 61st spoke: the autopilot checks headroom before writing and fails that run ' +
-      'with QuotaExceededError naming the group and the quota (and the workflow-failed alarm fires); nothing is ' +
-      'half-written. Raise the quota, or reference a managed prefix list by hand, for more spokes.',
+      'per region, filtered by VPC): they do not grow as route tables x peerings. The routes-per-table quota is ' +
+      'set to 1,000 here (the default 50 stops a hub at 49 spokes, with the same clear refusal). The hub security ' +
+      'groups reach the 60-inbound-rule quota at the 61st spoke: the autopilot checks headroom before writing and ' +
+      'fails that run with QuotaExceededError naming the group and the quota (the workflow-failed alarm fires); ' +
+      'nothing is half-written. Raise the quota, or reference a managed prefix list by hand, for more spokes.',
   );
   say();
   const spread = Math.max(...perPeering) / Math.min(...perPeering);
   goals.push({
     name: 'scale: calls grow linearly in N',
-    figure: `calls/peering ${perPeering.map((p) => p.toFixed(1)).join(', ')}`,
-    pass: spread <= 1.25,
+    figure: `calls per configured peering ${perPeering.map((p) => p.toFixed(1)).join(', ')}`,
+    pass: spread <= 1.1,
   });
   if (last) {
     goals.push({

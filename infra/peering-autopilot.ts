@@ -6,9 +6,13 @@
 import { Arn, Duration, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
+  AlarmStatusWidget,
   ComparisonOperator,
+  Dashboard,
+  GraphWidget,
   type IMetric,
   Metric,
+  SingleValueWidget,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -107,6 +111,8 @@ export class PeeringAutopilot extends Construct {
   /** Every alarm notifies this topic. */
   public readonly alarmTopic: Topic;
   public readonly alarms: readonly Alarm[];
+  /** Executions by outcome, verification results, heals, durations, DLQ depth. */
+  public readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: PeeringAutopilotProps = {}) {
     super(scope, id);
@@ -393,6 +399,83 @@ export class PeeringAutopilot extends Construct {
         }),
       ),
     ];
+
+    const ours = (metricName: string, dimensionsMap: Record<string, string> = {}, label?: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: 'peering-autopilot', ...dimensionsMap },
+        period: Duration.hours(1),
+        statistic: 'Sum',
+        ...(label ? { label } : {}),
+      });
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: `PeeringAutopilot-${stack.stackName}`,
+      defaultInterval: Duration.days(7),
+    });
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Runs by outcome',
+        left: ['configured', 'conflict', 'invalid-tag', 'refused', 'cleaned-up', 'failed'].map((o) =>
+          ours('Runs', { outcome: o }, o),
+        ),
+        stacked: true,
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Verification (ping) results',
+        left: ['passed', 'failed', 'inconclusive', 'skipped'].map((s) =>
+          ours('Verifications', { status: s }, s),
+        ),
+        stacked: true,
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Heals (drift repaired), conflicts, writes',
+        left: [
+          ours('Heals', { outcome: 'configured' }, 'heals'),
+          ours('RouteConflicts', {}, 'route conflicts'),
+          ours('RoutesCreated', {}, 'routes created'),
+          ours('RulesCreated', {}, 'rules created'),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Workflow executions and duration',
+        left: [
+          this.stateMachine.metricSucceeded({
+            period: Duration.hours(1),
+            statistic: 'Sum',
+            label: 'succeeded',
+          }),
+          this.stateMachine.metricFailed({ period: Duration.hours(1), statistic: 'Sum', label: 'failed' }),
+          this.stateMachine.metricTimedOut({
+            period: Duration.hours(1),
+            statistic: 'Sum',
+            label: 'timed out',
+          }),
+        ],
+        right: [
+          this.stateMachine.metricTime({
+            period: Duration.hours(1),
+            statistic: 'p90',
+            label: 'duration p90 (ms)',
+          }),
+        ],
+        width: 12,
+      }),
+      new SingleValueWidget({
+        title: 'Trigger dead-letter queue depth',
+        metrics: [
+          this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: Duration.minutes(5),
+            statistic: 'Maximum',
+          }),
+        ],
+        width: 8,
+      }),
+      new AlarmStatusWidget({ title: 'Alarms', alarms: [...this.alarms], width: 16 }),
+    );
 
     NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
       {

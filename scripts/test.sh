@@ -21,3 +21,8 @@ for _ in $(seq 1 100); do
 done
 export MOTO_ENDPOINT="http://127.0.0.1:${PORT}"
 npm run --silent test:integration
+
+# The bench is not part of the tests, but it must keep working: a smoke run (N = 2, own moto).
+kill "$MOTO_PID" 2>/dev/null || true
+npm run --silent bench -- --smoke > .bench-smoke.log 2>&1 || { cat .bench-smoke.log; exit 1; }
+echo "bench smoke run: ok"

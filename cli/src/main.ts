@@ -2,11 +2,15 @@
  * `peering-autopilot` — the operator CLI. Exit codes: 0 configured (or already fine),
  * 1 the workflow failed or an error occurred, 2 the peering was refused, 64 bad usage.
  */
+import { SFNClient } from '@aws-sdk/client-sfn';
+import Table from 'cli-table3';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { PEERING_ID } from '../../functions/inspect/inspect.js';
 import { runDemo } from './demo.js';
+import { findStateMachine, runDeployed } from './deployed.js';
+import { doctor, livePlan, peeringStatus } from './live.js';
 import { runLocalWorkflow } from './local-runner.js';
-import { exitCodeFor, renderResult, type WorkflowResult } from './report.js';
+import { exitCodeFor, PLAIN, renderResult, type WorkflowResult } from './report.js';
 
 export const EXIT = { ok: 0, failed: 1, refused: 2, usage: 64 } as const;
 
@@ -49,42 +53,165 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('run')
-    .description('Run the peering workflow for one peering connection.')
+    .description(
+      'Run the peering workflow for one peering connection (the deployed state machine, or --local).',
+    )
     .argument('<pcx-id>', 'peering connection id', peeringId)
     .option('--local', 'run the real workflow in-process (aws-local-stepfunctions) against AWS_ENDPOINT_URL')
     .option('--dry-run', 'plan and report every change without making any')
+    .option('--follow', 'show progress as the execution history advances, then the summary (deployed runs)')
+    .option(
+      '--state-machine <arn>',
+      'the deployed state machine (default: the one named PeeringAutopilotWorkflow*)',
+    )
     .option('--json', 'print exactly the workflow result as JSON')
     .option('--verbose', "show the step functions' structured logs (local runs)")
     .addHelpText(
       'after',
       `
+Exit codes: 0 configured or already fine, 1 failed, 2 refused, 64 bad usage.
+
 Examples:
-  AWS_ENDPOINT_URL=http://127.0.0.1:5000 peering-autopilot run pcx-0123456789abcdef0 --local
-  peering-autopilot run pcx-0123456789abcdef0 --local --dry-run --json`,
+  peering-autopilot run pcx-0123456789abcdef0 --follow
+  peering-autopilot run pcx-0123456789abcdef0 --dry-run --follow --json
+  AWS_ENDPOINT_URL=http://127.0.0.1:5000 peering-autopilot run pcx-0123456789abcdef0 --local`,
     )
     .action(
-      async (pcx: string, opts: { local?: boolean; dryRun?: boolean; json?: boolean; verbose?: boolean }) => {
-        if (!opts.local) {
-          io.err(
-            'run without --local (starting the deployed state machine) is not available in this version; use --local',
-          );
-          setExit(EXIT.usage);
-          return;
+      async (
+        pcx: string,
+        opts: {
+          local?: boolean;
+          dryRun?: boolean;
+          json?: boolean;
+          verbose?: boolean;
+          follow?: boolean;
+          stateMachine?: string;
+        },
+      ) => {
+        const input = { peeringConnectionId: pcx, dryRun: opts.dryRun ?? false };
+        let status: string;
+        let output: Record<string, unknown> | undefined;
+        let error: string | undefined;
+        let cause: string | undefined;
+        if (opts.local) {
+          quietLocalHandlers(opts.verbose ?? false);
+          const outcome = await runLocalWorkflow(input);
+          ({ status, output, error, cause } = outcome);
+        } else {
+          const sfn = new SFNClient({});
+          const arn = await findStateMachine(sfn, opts.stateMachine);
+          const outcome = await runDeployed(sfn, arn, input, {
+            follow: opts.follow ?? false,
+            onProgress: (line) => (opts.json ? io.err(line) : io.out(line)),
+            sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+            deadlineMs: 15 * 60_000,
+            now: () => Date.now(),
+          });
+          ({ status, output, error, cause } = outcome);
+          if (status === 'RUNNING') {
+            io.out(
+              opts.json
+                ? JSON.stringify({ executionArn: outcome.executionArn, status })
+                : `execution ${outcome.executionArn} is running`,
+            );
+            setExit(EXIT.ok);
+            return;
+          }
         }
-        quietLocalHandlers(opts.verbose ?? false);
-        const outcome = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: opts.dryRun ?? false });
-        if (outcome.status === 'FAILED') {
-          if (opts.json)
-            io.out(JSON.stringify({ status: 'FAILED', error: outcome.error, cause: outcome.cause }, null, 2));
-          io.err(`workflow failed: ${outcome.error}: ${outcome.cause}`);
+        if (status !== 'SUCCEEDED' || !output) {
+          if (opts.json) io.out(JSON.stringify({ status, error, cause }, null, 2));
+          io.err(`workflow failed: ${error}: ${cause}`);
           setExit(EXIT.failed);
           return;
         }
-        const result = outcome.output as unknown as WorkflowResult;
+        const result = output as unknown as WorkflowResult;
         io.out(opts.json ? JSON.stringify(result, null, 2) : renderResult(result));
         setExit(exitCodeFor(result));
       },
     );
+
+  program
+    .command('status')
+    .description(
+      "List peerings with the autopilot's last outcome (peering-autopilot:status) and when it was checked.",
+    )
+    .argument('[pcx-id]', 'one peering connection id', peeringId)
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  peering-autopilot status\n  peering-autopilot status pcx-0123456789abcdef0 --json',
+    )
+    .action(async (pcx: string | undefined, opts: { json?: boolean }) => {
+      const rows = await peeringStatus(pcx);
+      if (opts.json) {
+        io.out(JSON.stringify(rows, null, 2));
+        return;
+      }
+      const t = new Table({
+        style: PLAIN,
+        head: ['peering', 'name', 'state', 'last outcome', 'checked at', 'requester', 'accepter'],
+      });
+      for (const r of rows)
+        t.push([
+          r.peeringConnectionId,
+          r.name ?? '',
+          r.state,
+          r.outcome ?? '(never run)',
+          r.checkedAt ?? '',
+          r.requester,
+          r.accepter,
+        ]);
+      io.out(rows.length > 0 ? t.toString() : 'no peering connections in this region');
+    });
+
+  program
+    .command('plan')
+    .description('Compute the full plan for a peering from live, read-only calls. Changes nothing.')
+    .argument('<pcx-id>', 'peering connection id', peeringId)
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  peering-autopilot plan pcx-0123456789abcdef0')
+    .action(async (pcx: string, opts: { json?: boolean }) => {
+      const { inspection, changes } = await livePlan(pcx);
+      const result: WorkflowResult = {
+        peeringConnectionId: pcx,
+        decision: inspection.decision,
+        ...(inspection.reason ? { reason: inspection.reason } : {}),
+        dryRun: true,
+        requester: inspection.requester,
+        accepter: inspection.accepter,
+        routes: changes?.routes ?? [],
+        securityGroupRules: changes?.securityGroupRules ?? [],
+        verification: { status: 'skipped', reason: 'plan only', probes: [], diagnosis: [] },
+      };
+      io.out(opts.json ? JSON.stringify(result, null, 2) : renderResult(result));
+      setExit(exitCodeFor(result));
+    });
+
+  program
+    .command('doctor')
+    .description('Why can (not) the source reach the target? Static path diagnosis against live state.')
+    .argument('<source-instance-id>', 'the instance that sends the ping')
+    .argument('<target>', 'target instance id or private IP')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 path complete, 2 something is missing, 1 error.\n\nExamples:\n  peering-autopilot doctor i-0abc1234def567890 172.31.5.10\n  peering-autopilot doctor i-0abc1234def567890 i-0fed9876cba543210 --json',
+    )
+    .action(async (source: string, target: string, opts: { json?: boolean }) => {
+      const { diagnosis, source: s, target: t } = await doctor(source, target);
+      if (opts.json) {
+        io.out(JSON.stringify({ source: s, target: t, ...diagnosis }, null, 2));
+      } else {
+        io.out(
+          `${s.name ?? s.instanceId} (${s.privateIp}) -> ${t.name ?? t.instanceId} (${t.privateIp}): ${diagnosis.reachable ? 'path complete' : 'BLOCKED'}`,
+        );
+        if (diagnosis.missing) io.out(`missing: ${diagnosis.missing}`);
+        for (const f of diagnosis.findings)
+          io.out(`  ${f.ok ? 'ok  ' : 'FAIL'} ${f.check.padEnd(12)} ${f.message}`);
+        io.out('(static analysis of the described state; it proves configuration, not traffic)');
+      }
+      setExit(diagnosis.reachable ? EXIT.ok : EXIT.refused);
+    });
 
   program
     .command('demo')
@@ -121,7 +248,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
 /** One readable line for an unexpected error (no stack trace for operators). */
 export function oneLine(error: unknown): string {
   if (error instanceof Error) {
-    if (error.name === 'CredentialsProviderError') {
+    if (error.name === 'CliError') return error.message;
+    if (error.name === 'CredentialsProviderError' || /Could not load credentials/i.test(error.message)) {
       return 'no AWS credentials found: configure a profile (AWS_PROFILE) or environment credentials';
     }
     return `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`.split('\n')[0] as string;

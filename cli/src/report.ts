@@ -20,7 +20,7 @@ export interface WorkflowResult {
 }
 
 /** No ANSI colours: output is read in CI logs and pasted into tickets. */
-const PLAIN = { head: [], border: [] };
+export const PLAIN = { head: [], border: [] };
 
 const label = (side?: VpcSide) => (side ? `${side.name ?? side.vpcId} (${side.cidrs.join(', ')})` : '?');
 

@@ -1,10 +1,9 @@
 /**
- * SDK clients, made once per region at module scope and traced. Every client honours
+ * SDK clients, made once per region at module scope. Every client honours
  * AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_EC2 (the SDK reads them), which is how local runs reach moto.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { tracer } from './powertools/tracer.js';
 
 /** Returns the EC2 client for a region (a peering's two VPCs may live in different regions). */
 export type Ec2ForRegion = (region: string) => EC2Client;
@@ -14,7 +13,7 @@ const ec2Clients = new Map<string, EC2Client>();
 export const ec2For: Ec2ForRegion = (region) => {
   let client = ec2Clients.get(region);
   if (!client) {
-    client = tracer.captureAWSv3Client(new EC2Client({ region }));
+    client = new EC2Client({ region });
     ec2Clients.set(region, client);
   }
   return client;
@@ -28,7 +27,7 @@ const ssmClients = new Map<string, SSMClient>();
 export const ssmFor: SsmForRegion = (region) => {
   let client = ssmClients.get(region);
   if (!client) {
-    client = tracer.captureAWSv3Client(new SSMClient({ region }));
+    client = new SSMClient({ region });
     ssmClients.set(region, client);
   }
   return client;

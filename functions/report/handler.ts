@@ -4,12 +4,11 @@ import { ec2For, homeRegion } from '../commons/aws-clients.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
-import { tracer } from '../commons/powertools/tracer.js';
 import { parseOrThrow } from '../commons/validation.js';
 import { healsOf, ReportRequestSchema, report } from './report.js';
 
 const topicArn = process.env.ALARM_TOPIC_ARN;
-const sns = topicArn ? { client: tracer.captureAWSv3Client(new SNSClient({})), topicArn } : undefined;
+const sns = topicArn ? { client: new SNSClient({}), topicArn } : undefined;
 
 export const handler = lambdaHandler(async (event) => {
   const req = parseOrThrow(ReportRequestSchema, event, 'report request');

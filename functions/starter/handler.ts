@@ -5,7 +5,6 @@ import { ec2For, homeRegion } from '../commons/aws-clients.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
-import { tracer } from '../commons/powertools/tracer.js';
 import { parseOrThrow } from '../commons/validation.js';
 import { envInt } from '../commons/zod.js';
 import { normaliseEvent } from './events.js';
@@ -20,7 +19,7 @@ const env = parseOrThrow(
   process.env,
   'starter settings (environment)',
 );
-const sfn = tracer.captureAWSv3Client(new SFNClient({}));
+const sfn = new SFNClient({});
 
 export const handler = lambdaHandler(async (event) => {
   const affected = normaliseEvent(event);

@@ -345,6 +345,25 @@ describe('PeeringAutopilot construct', () => {
   });
 });
 
+describe('least privilege', () => {
+  it('grants no "*" action, no service-wide wildcard, and never a mutating EC2 or SSM action on Resource "*"', () => {
+    const policies = synth().template.findResources('AWS::IAM::Policy');
+    const statements = Object.values(policies).flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
+          .Statement,
+    );
+    for (const s of statements) {
+      const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
+      for (const action of actions) {
+        expect(action).not.toBe('*');
+        expect(action).not.toMatch(/:\*$/);
+        if (/^(ec2|ssm):(?!Describe|Get)/.test(action)) expect(s.Resource).not.toBe('*');
+      }
+    }
+  });
+});
+
 describe('app stack under cdk-nag AwsSolutions', () => {
   it('has zero unsuppressed findings', () => {
     const a = app();

@@ -179,4 +179,48 @@ describe('blast radius (property over generated VPC layouts)', () => {
       { numRuns: 300 },
     );
   });
+
+  it('only ever removes rules carrying its own description for this peering (property)', () => {
+    const rule = fc.record({
+      protocol: fc.constantFrom('icmp', 'tcp', 'udp'),
+      fromPort: fc.constantFrom(-1, 22, 443),
+      cidr: fc.constantFrom('10.10.0.0/16', '10.11.0.0/16', '192.168.0.0/16'),
+      description: fc.constantFrom(
+        undefined,
+        'by hand',
+        `peering-autopilot ${PCX}`,
+        'peering-autopilot pcx-0000000000000other',
+      ),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(rule, { maxLength: 8 }),
+        fc.constantFrom(undefined, 'icmp', 'tcp:443', 'bogus'),
+        (ingress, tag) => {
+          const g = group({
+            groupId: 'sg-1',
+            vpcId: 'vpc-finance',
+            tags: tag === undefined ? {} : { 'peering-autopilot:ingress': tag },
+            ingress: ingress.map((r) => ({
+              ...r,
+              toPort: r.fromPort,
+              ...(r.description ? { description: r.description } : {}),
+            })),
+          });
+          const removed = planRules(PCX, [{ self: finance, peer: marketing, items: [g] }]).filter(
+            (c) => c.action === 'removed',
+          );
+          return removed.every((c) =>
+            ingress.some(
+              (r) =>
+                r.description === `peering-autopilot ${PCX}` &&
+                r.cidr === c.cidr &&
+                r.protocol === c.protocol,
+            ),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });

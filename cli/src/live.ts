@@ -1,0 +1,206 @@
+/**
+ * The CLI's read-only commands against live AWS (a profile, or AWS_ENDPOINT_URL): `status`,
+ * `plan` and `doctor`. They reuse the functions' own logic, so what they say is what the
+ * workflow would do.
+ */
+import {
+  DescribeInstancesCommand,
+  DescribeNetworkAclsCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  DescribeVpcsCommand,
+  paginateDescribeVpcPeeringConnections,
+  type VpcPeeringConnection,
+} from '@aws-sdk/client-ec2';
+import { type Ec2ForRegion, ec2For, homeRegion } from '../../functions/commons/aws-clients.js';
+import { describeGroups, describeRouteTables } from '../../functions/commons/ec2-facts.js';
+import { inspect } from '../../functions/inspect/inspect.js';
+import {
+  type Diagnosis,
+  diagnosePath,
+  type InstanceFacts,
+  type NaclFacts,
+} from '../../functions/network/diagnose.js';
+import { TAGS, tagsToRecord } from '../../functions/network/model.js';
+import { type Changes, planChanges } from '../../functions/plan/plan.js';
+import { localAccount } from './local-runner.js';
+
+/** A clear, one-line error for an operator (exit code 1). */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+export interface PeeringStatus {
+  readonly peeringConnectionId: string;
+  readonly name?: string;
+  readonly state: string;
+  readonly requester: string;
+  readonly accepter: string;
+  readonly outcome?: string;
+  readonly checkedAt?: string;
+}
+
+function row(p: VpcPeeringConnection): PeeringStatus {
+  const tags = tagsToRecord(p.Tags);
+  return {
+    peeringConnectionId: p.VpcPeeringConnectionId as string,
+    ...(tags.Name ? { name: tags.Name } : {}),
+    state: p.Status?.Code ?? 'unknown',
+    requester: `${p.RequesterVpcInfo?.VpcId} (${p.RequesterVpcInfo?.CidrBlock ?? '?'})`,
+    accepter: `${p.AccepterVpcInfo?.VpcId} (${p.AccepterVpcInfo?.CidrBlock ?? '?'})`,
+    ...(tags[TAGS.status] ? { outcome: tags[TAGS.status] } : {}),
+    ...(tags[TAGS.checkedAt] ? { checkedAt: tags[TAGS.checkedAt] } : {}),
+  };
+}
+
+/** Peerings with the autopilot's last outcome (status tags); one, or every peering in the region. */
+export async function peeringStatus(pcx?: string): Promise<PeeringStatus[]> {
+  const ec2 = ec2For(homeRegion());
+  if (pcx) {
+    try {
+      const out = await ec2.send(
+        new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }),
+      );
+      const found = out.VpcPeeringConnections?.find((p) => p.VpcPeeringConnectionId === pcx);
+      if (found) return [row(found)];
+    } catch (error) {
+      if (!/NotFound/i.test((error as Error).name)) throw error;
+    }
+    throw new CliError(`peering connection ${pcx} not found in ${homeRegion()}`);
+  }
+  const all: PeeringStatus[] = [];
+  for await (const page of paginateDescribeVpcPeeringConnections({ client: ec2 }, {})) {
+    all.push(...(page.VpcPeeringConnections ?? []).map(row));
+  }
+  return all;
+}
+
+/** The full plan from live, read-only calls (the workflow's inspect and plan steps, nothing written). */
+export async function livePlan(pcx: string) {
+  const inspection = await inspect(
+    { peeringConnectionId: pcx, dryRun: true },
+    {
+      ec2For,
+      accountId: localAccount,
+      region: homeRegion(),
+      policy: (process.env.ACCEPT_POLICY as 'same-account' | 'tagged-only' | undefined) ?? 'same-account',
+      freshSeconds: 0,
+      now: () => new Date(),
+    },
+  ).catch((error: Error) => {
+    if (error.name === 'PeeringNotFoundError') throw new CliError(error.message);
+    throw error;
+  });
+  const changes: Changes | undefined =
+    inspection.decision === 'refused'
+      ? undefined
+      : await planChanges(inspection, ec2For, { routesPerTable: 50, rulesPerSecurityGroup: 60 });
+  return { inspection, changes };
+}
+
+async function instanceFacts(ec2For: Ec2ForRegion, region: string, ids: string[]): Promise<InstanceFacts[]> {
+  if (ids.length === 0) return [];
+  try {
+    const out = await ec2For(region).send(new DescribeInstancesCommand({ InstanceIds: ids }));
+    return (out.Reservations ?? []).flatMap((r) =>
+      (r.Instances ?? []).map((i) => ({
+        instanceId: i.InstanceId as string,
+        ...(tagsToRecord(i.Tags).Name ? { name: tagsToRecord(i.Tags).Name } : {}),
+        vpcId: i.VpcId as string,
+        subnetId: i.SubnetId as string,
+        privateIp: i.PrivateIpAddress as string,
+        state: i.State?.Name ?? 'unknown',
+        securityGroupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId as string),
+      })),
+    );
+  } catch (error) {
+    if (/InvalidInstanceID/.test((error as Error).name))
+      throw new CliError(`instance ${ids.join(', ')} not found in ${region}`);
+    throw error;
+  }
+}
+
+/** The static path diagnosis for source -> target, against live state (read-only). */
+export async function doctor(
+  sourceId: string,
+  target: string,
+): Promise<{ diagnosis: Diagnosis; source: InstanceFacts; target: InstanceFacts }> {
+  const region = homeRegion();
+  const ec2 = ec2For(region);
+  const [source] = await instanceFacts(ec2For, region, [sourceId]);
+  if (!source) throw new CliError(`instance ${sourceId} not found in ${region}`);
+  let targetFacts: InstanceFacts | undefined;
+  if (target.startsWith('i-')) {
+    [targetFacts] = await instanceFacts(ec2For, region, [target]);
+    if (!targetFacts) throw new CliError(`instance ${target} not found in ${region}`);
+  } else {
+    const out = await ec2.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'private-ip-address', Values: [target] }] }),
+    );
+    const i = out.Reservations?.flatMap((r) => r.Instances ?? [])[0];
+    if (!i?.InstanceId) throw new CliError(`no instance with private IP ${target} in ${region}`);
+    [targetFacts] = await instanceFacts(ec2For, region, [i.InstanceId]);
+  }
+  const t = targetFacts as InstanceFacts;
+  const vpcIds = [...new Set([source.vpcId, t.vpcId])];
+  const sides = vpcIds.map((vpcId) => ({ vpcId, region }));
+  const [vpcs, tables, groups, nacls, peerings] = await Promise.all([
+    ec2.send(new DescribeVpcsCommand({ VpcIds: vpcIds })),
+    describeRouteTables(ec2For, sides),
+    describeGroups(ec2For, sides),
+    ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: vpcIds }] })),
+    peeringStatusRaw(),
+  ]);
+  const networkAcls: NaclFacts[] = (nacls.NetworkAcls ?? []).map((n) => ({
+    networkAclId: n.NetworkAclId as string,
+    vpcId: n.VpcId as string,
+    isDefault: n.IsDefault ?? false,
+    subnetIds: (n.Associations ?? []).map((a) => a.SubnetId as string),
+    entries: (n.Entries ?? [])
+      .filter((e) => e.CidrBlock)
+      .map((e) => ({
+        ruleNumber: e.RuleNumber ?? 32767,
+        egress: e.Egress ?? false,
+        protocol: e.Protocol ?? '-1',
+        action: e.RuleAction === 'allow' ? ('allow' as const) : ('deny' as const),
+        cidr: e.CidrBlock as string,
+      })),
+  }));
+  const between = peerings.find(
+    (p) =>
+      p.Status?.Code === 'active' &&
+      [p.RequesterVpcInfo?.VpcId, p.AccepterVpcInfo?.VpcId].includes(source.vpcId) &&
+      [p.RequesterVpcInfo?.VpcId, p.AccepterVpcInfo?.VpcId].includes(t.vpcId),
+  );
+  const diagnosis = diagnosePath({
+    source,
+    target: t,
+    vpcs: Object.fromEntries(
+      (vpcs.Vpcs ?? []).map((v) => [
+        v.VpcId as string,
+        {
+          ...(tagsToRecord(v.Tags).Name ? { name: tagsToRecord(v.Tags).Name } : {}),
+          cidrs: (v.CidrBlockAssociationSet ?? []).map((c) => c.CidrBlock).filter((c): c is string => !!c),
+        },
+      ]),
+    ),
+    peerings: peerings.map((p) => ({
+      id: p.VpcPeeringConnectionId as string,
+      status: p.Status?.Code ?? 'unknown',
+      requesterVpcId: p.RequesterVpcInfo?.VpcId ?? '',
+      accepterVpcId: p.AccepterVpcInfo?.VpcId ?? '',
+    })),
+    routeTables: tables,
+    securityGroups: groups,
+    networkAcls,
+    ...(between?.RequesterVpcInfo?.VpcId ? { requesterVpcId: between.RequesterVpcInfo.VpcId } : {}),
+  });
+  return { diagnosis, source, target: t };
+}
+
+async function peeringStatusRaw(): Promise<VpcPeeringConnection[]> {
+  const out: VpcPeeringConnection[] = [];
+  for await (const page of paginateDescribeVpcPeeringConnections({ client: ec2For(homeRegion()) }, {})) {
+    out.push(...(page.VpcPeeringConnections ?? []));
+  }
+  return out;
+}

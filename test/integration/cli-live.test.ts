@@ -1,0 +1,127 @@
+/**
+ * The operator CLI's read-only commands against moto: status, plan, doctor — output, exit codes
+ * and one-line errors.
+ */
+import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { runLocalWorkflow } from '../../cli/src/local-runner.js';
+import { EXIT, main } from '../../cli/src/main.js';
+import { buildSeedScenario, type SeedScenario } from '../../cli/src/seed.js';
+import { motoState, reset, useMoto } from '../support/local-aws.js';
+
+const { ec2 } = useMoto();
+
+async function cli(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['node', 'peering-autopilot', ...args], {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+  });
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+let seed: SeedScenario;
+beforeEach(async () => {
+  await reset();
+  seed = await buildSeedScenario(ec2);
+});
+
+describe('peering-autopilot status', () => {
+  it('lists peerings with their last outcome and when it was checked', async () => {
+    await runLocalWorkflow({ peeringConnectionId: seed.peerings.marketingFinance, dryRun: false });
+    const run = await cli('status', '--json');
+    expect(run.code).toBe(EXIT.ok);
+    const rows = JSON.parse(run.stdout) as {
+      peeringConnectionId: string;
+      outcome?: string;
+      checkedAt?: string;
+      state: string;
+    }[];
+    expect(rows.find((r) => r.peeringConnectionId === seed.peerings.marketingFinance)).toMatchObject({
+      state: 'active',
+      outcome: 'configured',
+      checkedAt: expect.stringMatching(/^\d{4}-/),
+    });
+    expect(rows.find((r) => r.peeringConnectionId === seed.peerings.developerFinance)).toMatchObject({
+      state: 'pending-acceptance',
+    });
+    expect(
+      rows.find((r) => r.peeringConnectionId === seed.peerings.developerFinance)?.outcome,
+    ).toBeUndefined();
+    const table = await cli('status', seed.peerings.developerFinance);
+    expect(table.stdout).toContain('(never run)');
+  });
+
+  it('exits 1 with one clear line for an unknown peering', async () => {
+    const run = await cli('status', 'pcx-0123456789abcdef0');
+    expect(run.code).toBe(EXIT.failed);
+    expect(run.stderr).toBe('error: peering connection pcx-0123456789abcdef0 not found in us-east-1');
+  });
+});
+
+describe('peering-autopilot plan', () => {
+  it('computes the full plan from read-only calls and changes nothing', async () => {
+    const before = await motoState();
+    const run = await cli('plan', seed.peerings.marketingFinance, '--json');
+    expect(await motoState()).toBe(before);
+    expect(run.code).toBe(EXIT.ok);
+    const plan = JSON.parse(run.stdout) as {
+      decision: string;
+      routes: { action: string; destinationCidr: string }[];
+      securityGroupRules: { cidr: string }[];
+    };
+    expect(plan.decision).toBe('accepted');
+    expect(
+      plan.routes
+        .filter((r) => r.action === 'created')
+        .map((r) => r.destinationCidr)
+        .sort(),
+    ).toEqual(['10.10.0.0/16', '10.10.0.0/16', '172.31.0.0/16', '172.31.0.0/16']);
+    expect(plan.securityGroupRules.map((r) => r.cidr)).toEqual(['10.10.0.0/16']);
+  });
+
+  it('exits 1 with one clear line for an unknown peering', async () => {
+    const run = await cli('plan', 'pcx-0123456789abcdef0');
+    expect(run.code).toBe(EXIT.failed);
+    expect(run.stderr).toBe(
+      'error: peeringConnectionId "pcx-0123456789abcdef0" was not found in region us-east-1 of this account',
+    );
+  });
+});
+
+describe('peering-autopilot doctor', () => {
+  it('says what is missing before the autopilot ran (the tutorial step 9 hang)', async () => {
+    const run = await cli('doctor', seed.marketing.instanceId, seed.finance.instanceId);
+    expect(run.code).toBe(EXIT.refused);
+    expect(run.stdout).toContain('BLOCKED');
+    expect(run.stdout).toContain('missing: peering');
+  });
+
+  it('finds the path complete after a run, by target IP too, and names a revoked rule', async () => {
+    await runLocalWorkflow({ peeringConnectionId: seed.peerings.marketingFinance, dryRun: false });
+    const ok = await cli('doctor', seed.marketing.instanceId, seed.finance.instanceId, '--json');
+    expect(ok.code).toBe(EXIT.ok);
+    const diag = JSON.parse(ok.stdout) as { reachable: boolean; target: { privateIp: string } };
+    expect(diag.reachable).toBe(true);
+
+    await ec2.send(
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: seed.finance.securityGroupId,
+        IpPermissions: [
+          { IpProtocol: 'icmp', FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: '10.10.0.0/16' }] },
+        ],
+      }),
+    );
+    const blocked = await cli('doctor', seed.marketing.instanceId, diag.target.privateIp);
+    expect(blocked.code).toBe(EXIT.refused);
+    expect(blocked.stdout).toMatch(
+      /missing: FinanceServerSecurityGroup sg-\w+ allows no ICMP from [\d.]+ \(tutorial steps 32-34/,
+    );
+  });
+
+  it('exits 1 with one clear line for an unknown instance', async () => {
+    const run = await cli('doctor', 'i-0123456789abcdef0', seed.finance.instanceId);
+    expect(run.code).toBe(EXIT.failed);
+    expect(run.stderr).toBe('error: instance i-0123456789abcdef0 not found in us-east-1');
+  });
+});
