@@ -235,7 +235,7 @@ export function diagnosePath(facts: PathFacts): Diagnosis {
       });
       return;
     }
-    if (!peering || peering.status !== 'active' || route.state === 'blackhole') {
+    if (peering?.status !== 'active' || route.state === 'blackhole') {
       add({
         check,
         ok: false,

@@ -176,11 +176,13 @@ describe('fault injection', () => {
     expect(sg.SecurityGroups?.[0]?.IpPermissions?.flatMap((p) => p.IpRanges ?? [])).toHaveLength(1);
     // Every run accounts for every route and rule: created by exactly one of them, exists for the others.
     const created = runs.flatMap((r) =>
-      (r.output?.routes as { action: string; routeTableId: string }[]).filter((c) => c.action === 'created'),
+      ((r.output?.routes ?? []) as { action: string; routeTableId: string }[]).filter(
+        (c) => c.action === 'created',
+      ),
     );
     expect(created.length).toBeGreaterThanOrEqual(4);
     for (const r of runs) {
-      for (const c of r.output?.routes as { action: string }[])
+      for (const c of (r.output?.routes ?? []) as { action: string }[])
         expect(['created', 'exists']).toContain(c.action);
     }
   });
