@@ -165,12 +165,11 @@ export async function doctor(
         cidr: e.CidrBlock as string,
       })),
   }));
-  const between = peerings.find(
-    (p) =>
-      p.Status?.Code === 'active' &&
-      [p.RequesterVpcInfo?.VpcId, p.AccepterVpcInfo?.VpcId].includes(source.vpcId) &&
-      [p.RequesterVpcInfo?.VpcId, p.AccepterVpcInfo?.VpcId].includes(t.vpcId),
-  );
+  const connects = (p: VpcPeeringConnection) =>
+    [p.RequesterVpcInfo?.VpcId, p.AccepterVpcInfo?.VpcId].includes(source.vpcId) &&
+    [p.RequesterVpcInfo?.VpcId, p.AccepterVpcInfo?.VpcId].includes(t.vpcId);
+  // The peering between them (the active one if several): its requester side is tutorial step 22.
+  const between = peerings.find((p) => connects(p) && p.Status?.Code === 'active') ?? peerings.find(connects);
   const diagnosis = diagnosePath({
     source,
     target: t,

@@ -335,6 +335,79 @@ describe('PeeringAutopilot construct', () => {
     });
   });
 
+  it('a stack built with non-default props reflects every prop', () => {
+    const { template } = synth({
+      acceptPolicy: 'tagged-only',
+      alarmEmail: 'netops@example.com',
+      regions: ['us-east-1', 'eu-west-1'],
+      logRetention: RetentionDays.THREE_MONTHS,
+      routesPerTableQuota: 200,
+      rulesPerSecurityGroupQuota: 120,
+      sweepRate: Duration.minutes(15),
+      debounce: Duration.seconds(10),
+      probeCount: 4,
+      probeTimeout: Duration.seconds(20),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          ACCEPT_POLICY: 'tagged-only',
+          ROUTES_PER_TABLE_QUOTA: '200',
+          RULES_PER_SECURITY_GROUP_QUOTA: '120',
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ PROBE_COUNT: '4', PROBE_COMMAND_TIMEOUT_SECONDS: '20' }) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ DEBOUNCE_SECONDS: '10', SWEEP_SECONDS: '900' }) },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'netops@example.com',
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'ec2:CreateRoute',
+            Resource: [
+              {
+                'Fn::Join': [
+                  '',
+                  ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:route-table/*'],
+                ],
+              },
+              {
+                'Fn::Join': [
+                  '',
+                  ['arn:', { Ref: 'AWS::Partition' }, ':ec2:eu-west-1:123456789012:route-table/*'],
+                ],
+              },
+            ],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('has a dashboard with outcomes, verification, heals, durations and DLQ depth', () => {
+    const dashboards = synth().template.findResources('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(Object.values(dashboards)[0]);
+    for (const text of [
+      'Runs by outcome',
+      'Verification (ping) results',
+      'Heals',
+      'ExecutionTime',
+      'ApproximateNumberOfMessagesVisible',
+    ]) {
+      expect(body).toContain(text);
+    }
+  });
+
   it('fails when a prop is invalid, naming the value', () => {
     expect(() => synth({ acceptPolicy: 'everyone' as never })).toThrow(
       "acceptPolicy must be 'same-account' or 'tagged-only', got 'everyone'",

@@ -1,0 +1,96 @@
+/**
+ * The report step: status tags, and the SNS message a person gets when the ping failed.
+ */
+import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { outcomeOf, type ReportRequest, report } from '../../functions/report/report.js';
+
+const ec2Mock = mockClient(EC2Client);
+const snsMock = mockClient(SNSClient);
+const PCX = 'pcx-0123456789abcdef0';
+const now = new Date('2026-11-26T10:00:00.000Z');
+const deps = {
+  ec2For: () => new EC2Client({ region: 'us-east-1' }),
+  region: 'us-east-1',
+  sns: {
+    client: new SNSClient({ region: 'us-east-1' }),
+    topicArn: 'arn:aws:sns:us-east-1:123456789012:alarms',
+  },
+  now: () => now,
+  warn: () => undefined,
+};
+const result = (over: Record<string, unknown> = {}) => ({
+  peeringConnectionId: PCX,
+  decision: 'accepted' as const,
+  routes: [{ action: 'created', applied: true }],
+  securityGroupRules: [],
+  ...over,
+});
+
+beforeEach(() => {
+  ec2Mock.reset();
+  snsMock.reset();
+  ec2Mock.on(CreateTagsCommand).resolves({});
+  snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+});
+
+describe('report', () => {
+  it('tags the peering with the outcome and the time', async () => {
+    const out = await report({ result: result() }, deps);
+    expect(out).toEqual({ outcome: 'configured', tagged: true, notified: false });
+    expect(ec2Mock.commandCalls(CreateTagsCommand)[0]?.args[0].input).toEqual({
+      Resources: [PCX],
+      Tags: [
+        { Key: 'peering-autopilot:status', Value: 'configured' },
+        { Key: 'peering-autopilot:checked-at', Value: '2026-11-26T10:00:00.000Z' },
+      ],
+    });
+  });
+
+  it('publishes a message for a person when verification failed: peering, probe, figures, diagnosis, execution', async () => {
+    const message =
+      'Peering Autopilot: verification FAILED for pcx-0123456789abcdef0\n- MarketingServer -> FinanceServer 172.31.5.10: failed — 0/3 replies, 100% loss\n- MarketingServer -> FinanceServer: MISSING: Finance network ACL acl-1 denies the reply';
+    const req: ReportRequest = {
+      result: result({ verification: { status: 'failed', message } }),
+      executionId: 'arn:aws:states:us-east-1:123456789012:execution:wf:run-1',
+    };
+    const out = await report(req, deps);
+    expect(out).toMatchObject({ outcome: 'failed', notified: true });
+    const published = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(published?.Subject).toBe(`Peering Autopilot: ${PCX} verification failed`);
+    expect(published?.Message).toContain('0/3 replies, 100% loss');
+    expect(published?.Message).toContain('MISSING: Finance network ACL acl-1 denies the reply');
+    expect(published?.Message).toContain(
+      'https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/arn:aws:states',
+    );
+  });
+
+  it('writes nothing for a dry run or an unchanged, recently verified peering', async () => {
+    await report({ result: result({ dryRun: true }) }, deps);
+    await report({ result: result({ unchanged: true }) }, deps);
+    expect(ec2Mock.commandCalls(CreateTagsCommand)).toHaveLength(0);
+  });
+
+  it('records a failed run from the execution input, and never throws when tagging fails', async () => {
+    ec2Mock.on(CreateTagsCommand).rejects(new Error('AccessDenied'));
+    const out = await report(
+      { error: { Error: 'QuotaExceededError' }, input: { peeringConnectionId: PCX } },
+      deps,
+    );
+    expect(out).toEqual({ outcome: 'failed', tagged: false, notified: false });
+  });
+
+  it.each([
+    [{ result: result({ routes: [{ action: 'conflict' }] }) }, 'conflict'],
+    [{ result: result({ securityGroupRules: [{ action: 'invalid-tag' }] }) }, 'invalid-tag'],
+    [{ result: result({ decision: 'refused' }) }, 'refused'],
+    [
+      { result: result({ decision: 'refused', cleanup: { routesRemoved: [], rulesRemoved: [] } }) },
+      'cleaned-up',
+    ],
+    [{ error: { Error: 'X' } }, 'failed'],
+  ])('names the outcome %#', (req, outcome) => {
+    expect(outcomeOf(req as ReportRequest)).toBe(outcome);
+  });
+});
