@@ -3,8 +3,14 @@
  * department VPCs in moto, requests the two peerings as a person would (tutorial steps 13-15),
  * then lets the real workflow do steps 16-35 for each, and shows the end state.
  */
-import { DescribeRouteTablesCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DeleteRouteCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { runLocalWorkflow } from './local-runner.js';
+import { cloudTrailEvent, starterHarness } from './local-starter.js';
 import { startMoto, useLocalAws } from './moto.js';
 import { renderResult, type WorkflowResult } from './report.js';
 import { buildSeedScenario, type SeedVpc } from './seed.js';
@@ -63,6 +69,29 @@ export async function runDemo(io: Io): Promise<number> {
       ? [...result.routes, ...result.securityGroupRules].filter((c) => c.applied).length
       : -1;
     io.out(`  ${again.status}: ${writes} changes — everything reported as exists`);
+
+    io.out('\nDrift: someone deletes the Finance route to Marketing (the ping would hang again).');
+    await ec2.send(
+      new DeleteRouteCommand({
+        RouteTableId: seed.finance.routeTableId,
+        DestinationCidrBlock: '10.10.0.0/16',
+      }),
+    );
+    io.out(`  ${await routeSummary(ec2, seed.finance, '10.10.0.0/16')}`);
+    const starter = await starterHarness(moto.endpoint);
+    const healStart = Date.now();
+    const healed = await starter.deliver(
+      cloudTrailEvent('DeleteRoute', {
+        routeTableId: seed.finance.routeTableId,
+        destinationCidrBlock: '10.10.0.0/16',
+      }),
+    );
+    io.out(
+      `  CloudTrail DeleteRoute -> starter (debounced, deduplicated) -> workflow: ${healed.runs.map((r) => r.status).join(', ')} ` +
+        `(one run per peering of the Finance VPC) ` +
+        `in ${Date.now() - healStart} ms (including the 3 s debounce window)`,
+    );
+    io.out(`  ${await routeSummary(ec2, seed.finance, '10.10.0.0/16')}`);
 
     io.out('\nEnd state (read back from the local AWS):');
     io.out(`  Marketing: ${await routeSummary(ec2, seed.marketing, '172.31.0.0/16')}`);

@@ -25,5 +25,11 @@ it('demo tells the tutorial story end to end on its own local AWS', async () => 
   expect(text).toContain(
     'static path diagnosis MarketingServer -> FinanceServer (from described state, not a measurement): path complete',
   );
+  expect(text).toMatch(
+    /CloudTrail DeleteRoute -> starter \(debounced, deduplicated\) -> workflow: SUCCEEDED, SUCCEEDED \(one run per peering of the Finance VPC\) in \d+ ms/,
+  );
+  expect(text).toMatch(
+    /Drift:[\s\S]*has no route to 10\.10\.0\.0\/16[\s\S]*routes 10\.10\.0\.0\/16 via pcx-/,
+  );
   expect(text).toContain('Local AWS stopped.');
 }, 120_000);

@@ -18,9 +18,9 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { runLocalWorkflow } from '../../cli/src/local-runner.js';
+import { cloudTrailEvent, type Harness, starterHarness } from '../../cli/src/local-starter.js';
 import { buildSeedScenario, type SeedScenario } from '../../cli/src/seed.js';
-import { reset, useMoto } from '../support/local-aws.js';
-import { cloudTrailEvent, type Harness, starterHarness } from '../support/starter-harness.js';
+import { motoEndpoint, reset, useMoto } from '../support/local-aws.js';
 
 const { ec2 } = useMoto();
 
@@ -51,7 +51,7 @@ describe('self-healing through the starter', () => {
   beforeEach(async () => {
     await reset();
     seed = await buildSeedScenario(ec2);
-    harness = await starterHarness();
+    harness = await starterHarness(motoEndpoint());
     mf = seed.peerings.marketingFinance;
     df = seed.peerings.developerFinance;
     // Configure both peerings first (manual starts); the event under test then goes through the starter.
@@ -224,7 +224,7 @@ describe('sweep', () => {
   beforeEach(reset);
 
   it('finds and configures a peering whose creation event never arrived', async () => {
-    const harness = await starterHarness();
+    const harness = await starterHarness(motoEndpoint());
     const seed = await buildSeedScenario(ec2);
     const { runs } = await harness.deliver({ sweep: true });
     expect(runs.map((r) => r.output?.decision).sort()).toEqual(['accepted', 'accepted']);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { cloudTrailEvent } from '../../cli/src/local-starter.js';
 import { InputValidationError } from '../../functions/commons/errors.js';
 import {
   executionName,
@@ -6,7 +7,6 @@ import {
   WATCHED_EVENTS,
   windowStart,
 } from '../../functions/starter/events.js';
-import { cloudTrailEvent } from '../support/starter-harness.js';
 
 describe('starter event normaliser', () => {
   it.each([

@@ -1,7 +1,8 @@
 /**
- * Drives the real starter against moto: the starter starts executions in moto's Step Functions
- * (which only records them); the harness then runs each new execution's input through the real
- * ASL and handlers with aws-local-stepfunctions, as AWS would.
+ * The event path, locally: the real starter Lambda starts executions in the local Step Functions
+ * endpoint (moto records them, it does not run them); each new execution's input then runs
+ * through the real ASL and handlers with aws-local-stepfunctions, as AWS would run it.
+ * Used by the demo (drift repair) and the self-healing tests.
  */
 import {
   CreateStateMachineCommand,
@@ -9,9 +10,8 @@ import {
   ListExecutionsCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
-import { type LocalRunOutcome, runLocalWorkflow } from '../../cli/src/local-runner.js';
 import { readWorkflowDefinition } from '../../state-machines/peering-workflow.js';
-import { motoEndpoint } from './local-aws.js';
+import { type LocalRunOutcome, runLocalWorkflow } from './local-runner.js';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -24,8 +24,8 @@ export interface Harness {
   executionNames(): Promise<string[]>;
 }
 
-export async function starterHarness(): Promise<Harness> {
-  const sfn = new SFNClient({ region: 'us-east-1', endpoint: motoEndpoint() });
+export async function starterHarness(endpoint: string): Promise<Harness> {
+  const sfn = new SFNClient({ region: 'us-east-1', endpoint });
   const created = await sfn.send(
     new CreateStateMachineCommand({
       name: 'peering-workflow', // fixed: the starter reads the ARN once, as a deployed Lambda does
