@@ -5,14 +5,18 @@
  */
 import {
   DescribeInstancesCommand,
-  DescribeNetworkAclsCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   paginateDescribeVpcPeeringConnections,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import { type Ec2ForRegion, ec2For, homeRegion } from '../../functions/commons/aws-clients.js';
-import { describeGroups, describeRouteTables } from '../../functions/commons/ec2-facts.js';
+import {
+  describeGroups,
+  describeNetworkAcls,
+  describeRouteTables,
+  instanceFacts as toInstanceFacts,
+} from '../../functions/commons/ec2-facts.js';
 import { inspect } from '../../functions/inspect/inspect.js';
 import {
   type Diagnosis,
@@ -101,17 +105,10 @@ async function instanceFacts(ec2For: Ec2ForRegion, region: string, ids: string[]
   if (ids.length === 0) return [];
   try {
     const out = await ec2For(region).send(new DescribeInstancesCommand({ InstanceIds: ids }));
-    return (out.Reservations ?? []).flatMap((r) =>
-      (r.Instances ?? []).map((i) => ({
-        instanceId: i.InstanceId as string,
-        ...(tagsToRecord(i.Tags).Name ? { name: tagsToRecord(i.Tags).Name } : {}),
-        vpcId: i.VpcId as string,
-        subnetId: i.SubnetId as string,
-        privateIp: i.PrivateIpAddress as string,
-        state: i.State?.Name ?? 'unknown',
-        securityGroupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId as string),
-      })),
-    );
+    return (out.Reservations ?? [])
+      .flatMap((r) => r.Instances ?? [])
+      .map(toInstanceFacts)
+      .filter((i): i is InstanceFacts => !!i);
   } catch (error) {
     if (/InvalidInstanceID/.test((error as Error).name))
       throw new CliError(`instance ${ids.join(', ')} not found in ${region}`);
@@ -143,28 +140,13 @@ export async function doctor(
   const t = targetFacts as InstanceFacts;
   const vpcIds = [...new Set([source.vpcId, t.vpcId])];
   const sides = vpcIds.map((vpcId) => ({ vpcId, region }));
-  const [vpcs, tables, groups, nacls, peerings] = await Promise.all([
+  const [vpcs, tables, groups, networkAcls, peerings] = await Promise.all([
     ec2.send(new DescribeVpcsCommand({ VpcIds: vpcIds })),
     describeRouteTables(ec2For, sides),
     describeGroups(ec2For, sides),
-    ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: vpcIds }] })),
+    describeNetworkAcls(ec2For, sides),
     peeringStatusRaw(),
   ]);
-  const networkAcls: NaclFacts[] = (nacls.NetworkAcls ?? []).map((n) => ({
-    networkAclId: n.NetworkAclId as string,
-    vpcId: n.VpcId as string,
-    isDefault: n.IsDefault ?? false,
-    subnetIds: (n.Associations ?? []).map((a) => a.SubnetId as string),
-    entries: (n.Entries ?? [])
-      .filter((e) => e.CidrBlock)
-      .map((e) => ({
-        ruleNumber: e.RuleNumber ?? 32767,
-        egress: e.Egress ?? false,
-        protocol: e.Protocol ?? '-1',
-        action: e.RuleAction === 'allow' ? ('allow' as const) : ('deny' as const),
-        cidr: e.CidrBlock as string,
-      })),
-  }));
   const connects = (p: VpcPeeringConnection) =>
     [p.RequesterVpcInfo?.VpcId, p.AccepterVpcInfo?.VpcId].includes(source.vpcId) &&
     [p.RequesterVpcInfo?.VpcId, p.AccepterVpcInfo?.VpcId].includes(t.vpcId);

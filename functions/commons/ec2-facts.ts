@@ -4,9 +4,12 @@
  * reads however many route tables or groups it touches.
  */
 import {
+  DescribeNetworkAclsCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
+  type Instance,
   type IpPermission,
+  type NetworkAcl,
   paginateDescribeRouteTables,
   paginateDescribeSecurityGroups,
   type Route,
@@ -15,6 +18,7 @@ import {
   type Vpc,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
+import type { InstanceFacts, NaclFacts } from '../network/diagnose.js';
 import {
   type IngressRuleFacts,
   type RouteTableFacts,
@@ -227,4 +231,52 @@ export async function describeGroups(
     for await (const page of pages) groups.push(...(page.SecurityGroups ?? []).map(securityGroupFacts));
   }
   return groups;
+}
+
+export function networkAclFacts(n: NetworkAcl): NaclFacts {
+  return {
+    networkAclId: n.NetworkAclId as string,
+    vpcId: n.VpcId as string,
+    isDefault: n.IsDefault ?? false,
+    subnetIds: (n.Associations ?? []).map((a) => a.SubnetId as string),
+    entries: (n.Entries ?? [])
+      .filter((e) => e.CidrBlock)
+      .map((e) => ({
+        ruleNumber: e.RuleNumber ?? 32767,
+        egress: e.Egress ?? false,
+        protocol: e.Protocol ?? '-1',
+        action: e.RuleAction === 'allow' ? ('allow' as const) : ('deny' as const),
+        cidr: e.CidrBlock as string,
+      })),
+  };
+}
+
+/** Network ACLs of the given VPCs: one vpc-id filtered call per region. */
+export async function describeNetworkAcls(
+  ec2For: Ec2ForRegion,
+  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region'>>,
+): Promise<NaclFacts[]> {
+  const out: NaclFacts[] = [];
+  for (const [region, vpcIds] of vpcIdsByRegion(sides)) {
+    const res = await ec2For(region).send(
+      new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: vpcIds }] }),
+    );
+    out.push(...(res.NetworkAcls ?? []).map(networkAclFacts));
+  }
+  return out;
+}
+
+/** An instance as the path diagnosis sees it (undefined when it lacks a VPC, subnet or IP). */
+export function instanceFacts(i: Instance): InstanceFacts | undefined {
+  if (!i.InstanceId || !i.VpcId || !i.SubnetId || !i.PrivateIpAddress) return undefined;
+  const name = tagsToRecord(i.Tags).Name;
+  return {
+    instanceId: i.InstanceId,
+    ...(name ? { name } : {}),
+    vpcId: i.VpcId,
+    subnetId: i.SubnetId,
+    privateIp: i.PrivateIpAddress,
+    state: i.State?.Name ?? 'unknown',
+    securityGroupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId as string),
+  };
 }

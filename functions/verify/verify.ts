@@ -3,16 +3,12 @@
  * with the static path diagnosis. The diagnosis also gives the verdict where no ping can (moto has
  * no data plane): both are reported, each labelled as what it is.
  */
-import {
-  DescribeNetworkAclsCommand,
-  DescribeVpcPeeringConnectionsCommand,
-  paginateDescribeInstances,
-} from '@aws-sdk/client-ec2';
+import { DescribeVpcPeeringConnectionsCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import pLimit from 'p-limit';
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
-import { vpcIdsByRegion } from '../commons/ec2-facts.js';
+import { describeNetworkAcls, instanceFacts, vpcIdsByRegion } from '../commons/ec2-facts.js';
 import type { Inspection } from '../inspect/inspect.js';
-import { type Diagnosis, diagnosePath, type NaclFacts, type PeeringFacts } from '../network/diagnose.js';
+import { type Diagnosis, diagnosePath, type PeeringFacts } from '../network/diagnose.js';
 import { TAGS, tagsToRecord } from '../network/model.js';
 import type { NetworkFacts } from '../plan/plan.js';
 import {
@@ -66,48 +62,11 @@ async function describeProbeInstances(
     );
     for await (const page of pages) {
       for (const i of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
-        const tags = tagsToRecord(i.Tags);
-        if (!i.InstanceId || !i.VpcId || !i.SubnetId || !i.PrivateIpAddress) continue;
-        if (i.State?.Name === 'terminated') continue;
-        out.push({
-          instanceId: i.InstanceId,
-          ...(tags.Name ? { name: tags.Name } : {}),
-          vpcId: i.VpcId,
-          subnetId: i.SubnetId,
-          privateIp: i.PrivateIpAddress,
-          state: i.State?.Name ?? 'unknown',
-          securityGroupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId as string),
-          region,
-          ...(tags[TAGS.probe] ? { role: tags[TAGS.probe] } : {}),
-        });
+        const facts = instanceFacts(i);
+        if (!facts || facts.state === 'terminated') continue;
+        const role = tagsToRecord(i.Tags)[TAGS.probe];
+        out.push({ ...facts, region, ...(role ? { role } : {}) });
       }
-    }
-  }
-  return out;
-}
-
-async function describeNacls(ec2For: Ec2ForRegion, inspection: Inspection): Promise<NaclFacts[]> {
-  const out: NaclFacts[] = [];
-  for (const [region, vpcIds] of vpcIdsByRegion([inspection.requester, inspection.accepter])) {
-    const res = await ec2For(region).send(
-      new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: vpcIds }] }),
-    );
-    for (const n of res.NetworkAcls ?? []) {
-      out.push({
-        networkAclId: n.NetworkAclId as string,
-        vpcId: n.VpcId as string,
-        isDefault: n.IsDefault ?? false,
-        subnetIds: (n.Associations ?? []).map((a) => a.SubnetId as string),
-        entries: (n.Entries ?? [])
-          .filter((e) => e.CidrBlock)
-          .map((e) => ({
-            ruleNumber: e.RuleNumber ?? 32767,
-            egress: e.Egress ?? false,
-            protocol: e.Protocol ?? '-1',
-            action: e.RuleAction === 'allow' ? 'allow' : 'deny',
-            cidr: e.CidrBlock as string,
-          })),
-      });
     }
   }
   return out;
@@ -230,7 +189,7 @@ export async function verify(
     accepterVpcId: inspection.accepter.vpcId,
   };
   const [nacls, peerings] = await Promise.all([
-    describeNacls(deps.ec2For, inspection),
+    describeNetworkAcls(deps.ec2For, [inspection.requester, inspection.accepter]),
     referencedPeerings(deps.ec2For, region, facts, ours),
   ]);
   const vpcs = Object.fromEntries(

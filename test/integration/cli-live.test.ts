@@ -4,21 +4,12 @@
  */
 import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { runLocalWorkflow } from '../../cli/src/local-runner.js';
-import { EXIT, main } from '../../cli/src/main.js';
+import { EXIT } from '../../cli/src/main.js';
 import { buildSeedScenario, type SeedScenario } from '../../cli/src/seed.js';
+import { cli } from '../support/cli.js';
 import { motoState, reset, useMoto } from '../support/local-aws.js';
 
 const { ec2 } = useMoto();
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'peering-autopilot', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-  });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 let seed: SeedScenario;
 beforeEach(async () => {

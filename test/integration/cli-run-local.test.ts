@@ -1,7 +1,7 @@
 /**
  * `peering-autopilot run <pcx> --local [--json]` against moto: output and exit codes.
  */
-import { EXIT, main } from '../../cli/src/main.js';
+import { EXIT } from '../../cli/src/main.js';
 import {
   buildSeedScenario,
   buildVpc,
@@ -9,19 +9,10 @@ import {
   SEED_VPCS,
   type SeedVpcSpec,
 } from '../../cli/src/seed.js';
+import { cli } from '../support/cli.js';
 import { reset, useMoto } from '../support/local-aws.js';
 
 const { ec2 } = useMoto();
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'peering-autopilot', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-  });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 describe('peering-autopilot run --local', () => {
   beforeEach(reset);

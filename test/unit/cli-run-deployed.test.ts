@@ -11,7 +11,8 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { EXIT, main } from '../../cli/src/main.js';
+import { EXIT } from '../../cli/src/main.js';
+import { cli } from '../support/cli.js';
 
 const sfnMock = mockClient(SFNClient);
 const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:PeeringAutopilotWorkflowA1B2C3-xyz';
@@ -63,16 +64,6 @@ const ev = (type: string, extra: Partial<HistoryEvent> = {}): HistoryEvent => ({
 });
 const entered = (name: string, type = 'TaskStateEntered') => ev(type, { stateEnteredEventDetails: { name } });
 const exited = (name: string) => ev('TaskStateExited', { stateExitedEventDetails: { name } });
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'peering-autopilot', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-  });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 beforeEach(() => {
   sfnMock.reset();
