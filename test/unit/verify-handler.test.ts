@@ -1,0 +1,140 @@
+/**
+ * The verify step through its real handler, EC2 and SSM mocked: a failed ping emits the failure
+ * metric (Verifications, status=failed) and carries the diagnosis into the SNS message text.
+ */
+
+import { readFileSync } from 'node:fs';
+import { DescribeInstancesCommand, DescribeNetworkAclsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { jest } from '@jest/globals';
+import { mockClient } from 'aws-sdk-client-mock';
+import { metrics } from '../../functions/commons/powertools/metrics.js';
+import { handler } from '../../functions/verify/handler.js';
+import { finance, marketing } from '../support/facts.js';
+
+const ec2Mock = mockClient(EC2Client);
+const ssmMock = mockClient(SSMClient);
+const allLost = readFileSync(new URL('../fixtures/ping/all-lost.txt', import.meta.url), 'utf8');
+
+const instance = (
+  id: string,
+  name: string,
+  vpcId: string,
+  subnetId: string,
+  ip: string,
+  role: string,
+  sg: string,
+) => ({
+  InstanceId: id,
+  VpcId: vpcId,
+  SubnetId: subnetId,
+  PrivateIpAddress: ip,
+  State: { Name: 'running' as const },
+  SecurityGroups: [{ GroupId: sg }],
+  Tags: [
+    { Key: 'Name', Value: name },
+    { Key: 'peering-autopilot:probe', Value: role },
+  ],
+});
+
+const event = {
+  inspection: {
+    peeringConnectionId: 'pcx-0000000000000mf01',
+    dryRun: false,
+    status: 'active',
+    decision: 'already-active',
+    needsAccept: false,
+    cleanup: false,
+    fresh: false,
+    trigger: 'manual',
+    reason: '',
+    requester: marketing,
+    accepter: finance,
+  },
+  facts: {
+    routeTables: [
+      {
+        routeTableId: 'rtb-m',
+        vpcId: 'vpc-marketing',
+        main: true,
+        subnetIds: [],
+        tags: {},
+        routes: [
+          { destination: '10.10.0.0/16', target: 'local', propagated: false },
+          {
+            destination: '172.31.0.0/16',
+            target: 'pcx-0000000000000mf01',
+            peeringConnectionId: 'pcx-0000000000000mf01',
+            propagated: false,
+          },
+        ],
+      },
+      {
+        routeTableId: 'rtb-f',
+        vpcId: 'vpc-finance',
+        main: true,
+        subnetIds: [],
+        tags: {},
+        routes: [
+          { destination: '172.31.0.0/16', target: 'local', propagated: false },
+          {
+            destination: '10.10.0.0/16',
+            target: 'pcx-0000000000000mf01',
+            peeringConnectionId: 'pcx-0000000000000mf01',
+            propagated: false,
+          },
+        ],
+      },
+    ],
+    securityGroups: [
+      {
+        groupId: 'sg-m',
+        vpcId: 'vpc-marketing',
+        tags: {},
+        ingress: [],
+        egress: [{ protocol: '-1', fromPort: -1, toPort: -1, cidr: '0.0.0.0/0' }],
+      },
+      {
+        groupId: 'sg-f',
+        vpcId: 'vpc-finance',
+        groupName: 'FinanceServerSecurityGroup',
+        tags: { 'peering-autopilot:ingress': 'icmp' },
+        ingress: [],
+        egress: [],
+      },
+    ],
+  },
+};
+
+it('a failed ping emits the failure metric and names the missing piece for the SNS message', async () => {
+  ec2Mock.on(DescribeInstancesCommand).resolves({
+    Reservations: [
+      {
+        Instances: [
+          instance('i-m', 'MarketingServer', 'vpc-marketing', 'subnet-m', '10.10.1.20', 'source', 'sg-m'),
+          instance('i-f', 'FinanceServer', 'vpc-finance', 'subnet-f', '172.31.5.10', 'target', 'sg-f'),
+        ],
+      },
+    ],
+  });
+  ec2Mock.on(DescribeNetworkAclsCommand).resolves({ NetworkAcls: [] });
+  ssmMock.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-1' } });
+  ssmMock.on(GetCommandInvocationCommand).resolves({ Status: 'Failed', StandardOutputContent: allLost });
+  const addDimension = jest.spyOn(metrics, 'addDimension');
+  const addMetric = jest.spyOn(metrics, 'addMetric');
+
+  const out = (await handler(event, { functionName: 'verify', awsRequestId: 'r-1' } as never)) as {
+    status: string;
+    repairable: boolean;
+    message: string;
+  };
+
+  expect(out.status).toBe('failed');
+  expect(out.repairable).toBe(true); // the closed group is opted in: the autopilot owns the fix
+  expect(addDimension).toHaveBeenCalledWith('status', 'failed');
+  expect(addMetric).toHaveBeenCalledWith('Verifications', 'Count', 1);
+  expect(out.message).toContain(
+    'MarketingServer -> FinanceServer 172.31.5.10: failed — 0/3 replies, 100% loss',
+  );
+  expect(out.message).toContain('MISSING: FinanceServerSecurityGroup sg-f allows no ICMP from 10.10.1.20');
+});
