@@ -71,6 +71,24 @@ export interface Affected {
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/**
+ * A request parameter as CloudTrail records it: `routeTableId` for the older EC2 APIs, or wrapped
+ * as `XxxRequest.RouteTableId` for the newer ones. Both shapes are accepted.
+ */
+function param(req: Record<string, unknown>, key: string): string | undefined {
+  const direct = str(req[key]);
+  if (direct) return direct;
+  const capital = key.charAt(0).toUpperCase() + key.slice(1);
+  for (const [k, v] of Object.entries(req)) {
+    if (k.endsWith('Request') && typeof v === 'object' && v !== null) {
+      const inner = v as Record<string, unknown>;
+      const found = str(inner[capital]) ?? str(inner[key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
 const items = (v: unknown): Record<string, unknown>[] => {
   const list = (v as { items?: unknown } | undefined)?.items;
   return Array.isArray(list)
@@ -110,7 +128,7 @@ function fromCloudTrail(event: StarterEvent): Affected {
       const fromResponse = str(
         (res.vpcPeeringConnection as Record<string, unknown> | undefined)?.vpcPeeringConnectionId,
       );
-      const id = fromResponse ?? str(req.vpcPeeringConnectionId);
+      const id = fromResponse ?? param(req, 'vpcPeeringConnectionId');
       return {
         ...base,
         peeringIds: [
@@ -124,22 +142,31 @@ function fromCloudTrail(event: StarterEvent): Affected {
     case 'ReplaceRouteTableAssociation':
       return {
         ...base,
-        routeTableIds: [need('requestParameters.routeTableId', str(req.routeTableId), /^rtb-[0-9a-f]+$/)],
+        routeTableIds: [
+          need('requestParameters.routeTableId', param(req, 'routeTableId'), /^rtb-[0-9a-f]+$/),
+        ],
       };
     case 'CreateRouteTable':
     case 'AssociateVpcCidrBlock':
-      return { ...base, vpcIds: [need('requestParameters.vpcId', str(req.vpcId), /^vpc-[0-9a-f]+$/)] };
+      return { ...base, vpcIds: [need('requestParameters.vpcId', param(req, 'vpcId'), /^vpc-[0-9a-f]+$/)] };
     case 'DisassociateRouteTable':
       // The event names only the association, which no longer exists: re-check every peering.
       return { ...base, all: true };
     case 'RevokeSecurityGroupIngress':
-      return { ...base, groupIds: [need('requestParameters.groupId', str(req.groupId), /^sg-[0-9a-f]+$/)] };
-    case 'ModifySecurityGroupRules': {
-      const inner = (req.ModifySecurityGroupRulesRequest ?? req) as Record<string, unknown>;
-      const id = str(inner.GroupId) ?? str(inner.groupId);
       return {
         ...base,
-        groupIds: [need('requestParameters.ModifySecurityGroupRulesRequest.GroupId', id, /^sg-[0-9a-f]+$/)],
+        groupIds: [need('requestParameters.groupId', param(req, 'groupId'), /^sg-[0-9a-f]+$/)],
+      };
+    case 'ModifySecurityGroupRules': {
+      return {
+        ...base,
+        groupIds: [
+          need(
+            'requestParameters.ModifySecurityGroupRulesRequest.GroupId',
+            param(req, 'groupId'),
+            /^sg-[0-9a-f]+$/,
+          ),
+        ],
       };
     }
     default: {

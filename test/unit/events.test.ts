@@ -89,6 +89,13 @@ describe('starter event normaliser', () => {
     });
   });
 
+  it('reads request parameters in both CloudTrail shapes (plain and XxxRequest-wrapped)', () => {
+    const wrapped = cloudTrailEvent('AssociateVpcCidrBlock', {
+      AssociateVpcCidrBlockRequest: { VpcId: 'vpc-0123456789abcdef0', CidrBlock: '10.11.0.0/16' },
+    });
+    expect(normaliseEvent(wrapped).vpcIds).toEqual(['vpc-0123456789abcdef0']);
+  });
+
   it('ignores our own status tags (no feedback loop) and foreign tags, saying why', () => {
     const own = normaliseEvent(
       cloudTrailEvent('CreateTags', {
