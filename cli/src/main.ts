@@ -8,7 +8,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { PEERING_ID } from '../../functions/inspect/inspect.js';
 import { runDemo } from './demo.js';
 import { findStateMachine, runDeployed } from './deployed.js';
-import { doctor, livePlan, peeringStatus } from './live.js';
+import { CliError, doctor, livePlan, peeringStatus } from './live.js';
 import { runLocalWorkflow } from './local-runner.js';
 import { exitCodeFor, PLAIN, renderResult, type WorkflowResult } from './report.js';
 
@@ -42,6 +42,23 @@ export function quietLocalHandlers(verbose: boolean): void {
   if (!verbose) process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 }
 
+/**
+ * Standard AWS profiles and regions: the functions read AWS_REGION (always set in Lambda); for the
+ * CLI, resolve the region the SDK would use (environment, then the profile's config) once, up front.
+ */
+export async function useProfileRegion(): Promise<void> {
+  if (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION) return;
+  let region: string | undefined;
+  try {
+    region = await new SFNClient({}).config.region();
+  } catch {
+    region = undefined;
+  }
+  if (!region)
+    throw new CliError('no AWS region configured: set AWS_REGION, or a region in your AWS profile');
+  process.env.AWS_REGION = region;
+}
+
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('peering-autopilot')
     .description(
@@ -49,7 +66,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     )
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', async (_program, command) => {
+      if (command.name() !== 'demo') await useProfileRegion();
+    });
 
   program
     .command('run')

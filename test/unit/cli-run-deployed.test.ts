@@ -211,6 +211,23 @@ describe('run (deployed)', () => {
     );
   });
 
+  it('without a region (no AWS_REGION, no profile region) says so in one line', async () => {
+    const saved = { ...process.env };
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    process.env.AWS_CONFIG_FILE = '/nonexistent/config';
+    process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/credentials';
+    try {
+      const run = await cli('status');
+      expect(run.code).toBe(EXIT.failed);
+      expect(run.stderr).toBe(
+        'error: no AWS region configured: set AWS_REGION, or a region in your AWS profile',
+      );
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('--help lists examples and exit codes', async () => {
     const help = await cli('run', '--help');
     expect(help.code).toBe(EXIT.ok);
