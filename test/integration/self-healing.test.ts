@@ -3,11 +3,14 @@
  * workflow (ASL + handlers).
  */
 import {
+  AssociateRouteTableCommand,
   AssociateVpcCidrBlockCommand,
   AttachInternetGatewayCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateInternetGatewayCommand,
   CreateRouteCommand,
+  CreateRouteTableCommand,
+  CreateSubnetCommand,
   CreateVpcPeeringConnectionCommand,
   DeleteRouteCommand,
   DeleteTagsCommand,
@@ -176,6 +179,25 @@ describe('self-healing through the starter', () => {
     expect(await routes(seed.finance.routeTableId)).toContain(`10.11.0.0/16 -> ${mf}`);
     expect(await ingress(seed.finance.securityGroupId)).toContain(
       `icmp:-1 10.11.0.0/16 peering-autopilot ${mf}`,
+    );
+  });
+
+  it('gives a newly associated route table its routes', async () => {
+    const subnet = await ec2.send(
+      new CreateSubnetCommand({ VpcId: seed.finance.vpcId, CidrBlock: '172.31.9.0/24' }),
+    );
+    const table = await ec2.send(new CreateRouteTableCommand({ VpcId: seed.finance.vpcId }));
+    const tableId = table.RouteTable?.RouteTableId as string;
+    await ec2.send(
+      new AssociateRouteTableCommand({ RouteTableId: tableId, SubnetId: subnet.Subnet?.SubnetId }),
+    );
+
+    await harness.deliver(
+      cloudTrailEvent('AssociateRouteTable', { routeTableId: tableId, subnetId: subnet.Subnet?.SubnetId }),
+    );
+
+    expect((await routes(tableId)).sort()).toEqual(
+      expect.arrayContaining([`10.10.0.0/16 -> ${mf}`, `10.20.0.0/16 -> ${df}`]),
     );
   });
 
