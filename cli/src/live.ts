@@ -18,12 +18,7 @@ import {
   instanceFacts as toInstanceFacts,
 } from '../../functions/commons/ec2-facts.js';
 import { inspect } from '../../functions/inspect/inspect.js';
-import {
-  type Diagnosis,
-  diagnosePath,
-  type InstanceFacts,
-  type NaclFacts,
-} from '../../functions/network/diagnose.js';
+import { type Diagnosis, diagnosePath, type InstanceFacts } from '../../functions/network/diagnose.js';
 import { TAGS, tagsToRecord } from '../../functions/network/model.js';
 import { type Changes, planChanges } from '../../functions/plan/plan.js';
 import { localAccount } from './local-runner.js';
