@@ -17,6 +17,7 @@ import {
   describeRouteTables,
   instanceFacts as toInstanceFacts,
 } from '../../functions/commons/ec2-facts.js';
+import { readSettings } from '../../functions/commons/settings.js';
 import { inspect } from '../../functions/inspect/inspect.js';
 import { type Diagnosis, diagnosePath, type InstanceFacts } from '../../functions/network/diagnose.js';
 import { TAGS, tagsToRecord } from '../../functions/network/model.js';
@@ -75,13 +76,15 @@ export async function peeringStatus(pcx?: string): Promise<PeeringStatus[]> {
 
 /** The full plan from live, read-only calls (the workflow's inspect and plan steps, nothing written). */
 export async function livePlan(pcx: string) {
+  // The same settings the deployed functions read (ACCEPT_POLICY, *_QUOTA), defaults otherwise.
+  const settings = readSettings();
   const inspection = await inspect(
     { peeringConnectionId: pcx, dryRun: true },
     {
       ec2For,
       accountId: localAccount,
       region: homeRegion(),
-      policy: (process.env.ACCEPT_POLICY as 'same-account' | 'tagged-only' | undefined) ?? 'same-account',
+      policy: settings.acceptPolicy,
       freshSeconds: 0,
       now: () => new Date(),
     },
@@ -90,9 +93,7 @@ export async function livePlan(pcx: string) {
     throw error;
   });
   const changes: Changes | undefined =
-    inspection.decision === 'refused'
-      ? undefined
-      : await planChanges(inspection, ec2For, { routesPerTable: 50, rulesPerSecurityGroup: 60 });
+    inspection.decision === 'refused' ? undefined : await planChanges(inspection, ec2For, settings.quotas);
   return { inspection, changes };
 }
 
