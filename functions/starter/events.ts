@@ -74,7 +74,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
 
 /**
  * A request parameter as CloudTrail records it: `routeTableId` for the older EC2 APIs, or wrapped
- * as `XxxRequest.RouteTableId` for the newer ones. Both shapes are accepted.
+ * as `<Action>Request.RouteTableId` for the newer ones. Both shapes are accepted.
  */
 function param(req: Record<string, unknown>, key: string): string | undefined {
   const direct = str(req[key]);

@@ -1,3 +1,4 @@
+import type { Inspection } from '../../functions/inspect/inspect.js';
 import type { RouteTableFacts, SecurityGroupFacts, VpcSide } from '../../functions/network/model.js';
 
 export const ACCOUNT = '123456789012';
@@ -19,4 +20,22 @@ export function group(
   over: Partial<SecurityGroupFacts> & Pick<SecurityGroupFacts, 'groupId' | 'vpcId'>,
 ): SecurityGroupFacts {
   return { tags: {}, ingress: [], ...over };
+}
+
+/** The inspect step's output for Marketing <> Finance (an active, configurable peering by default). */
+export function inspectionOf(peeringConnectionId: string, over: Partial<Inspection> = {}): Inspection {
+  return {
+    peeringConnectionId,
+    dryRun: false,
+    status: 'active',
+    decision: 'already-active',
+    needsAccept: false,
+    cleanup: false,
+    fresh: false,
+    trigger: 'manual',
+    reason: '',
+    requester: marketing,
+    accepter: finance,
+    ...over,
+  };
 }

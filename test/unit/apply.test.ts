@@ -10,29 +10,16 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { applyChanges } from '../../functions/apply/apply.js';
 import { QuotaExceededError } from '../../functions/commons/errors.js';
-import type { Inspection } from '../../functions/inspect/inspect.js';
 import type { RouteChange, RuleChange } from '../../functions/network/model.js';
 import type { Changes } from '../../functions/plan/plan.js';
-import { finance, marketing } from '../support/facts.js';
+import { inspectionOf } from '../support/facts.js';
 
 const PCX = 'pcx-0123456789abcdef0';
 const ec2Mock = mockClient(EC2Client);
 const client = new EC2Client({ region: 'us-east-1' });
 const ec2For = () => client;
 
-const inspection: Inspection = {
-  peeringConnectionId: PCX,
-  dryRun: false,
-  status: 'active',
-  decision: 'already-active',
-  needsAccept: false,
-  cleanup: false,
-  fresh: false,
-  trigger: 'manual',
-  reason: '',
-  requester: marketing,
-  accepter: finance,
-};
+const inspection = inspectionOf(PCX);
 const route = (rtb: string, cidr = '10.10.0.0/16'): RouteChange => ({
   routeTableId: rtb,
   vpcId: 'vpc-finance',

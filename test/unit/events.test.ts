@@ -89,7 +89,7 @@ describe('starter event normaliser', () => {
     });
   });
 
-  it('reads request parameters in both CloudTrail shapes (plain and XxxRequest-wrapped)', () => {
+  it('reads request parameters in both CloudTrail shapes (plain and wrapped in <Action>Request)', () => {
     const wrapped = cloudTrailEvent('AssociateVpcCidrBlock', {
       AssociateVpcCidrBlockRequest: { VpcId: 'vpc-0123456789abcdef0', CidrBlock: '10.11.0.0/16' },
     });

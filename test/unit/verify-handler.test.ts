@@ -10,7 +10,7 @@ import { jest } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { metrics } from '../../functions/commons/powertools/metrics.js';
 import { handler } from '../../functions/verify/handler.js';
-import { finance, marketing } from '../support/facts.js';
+import { inspectionOf } from '../support/facts.js';
 
 const ec2Mock = mockClient(EC2Client);
 const ssmMock = mockClient(SSMClient);
@@ -38,19 +38,7 @@ const instance = (
 });
 
 const event = {
-  inspection: {
-    peeringConnectionId: 'pcx-0000000000000mf01',
-    dryRun: false,
-    status: 'active',
-    decision: 'already-active',
-    needsAccept: false,
-    cleanup: false,
-    fresh: false,
-    trigger: 'manual',
-    reason: '',
-    requester: marketing,
-    accepter: finance,
-  },
+  inspection: inspectionOf('pcx-0000000000000mf01'),
   facts: {
     routeTables: [
       {

@@ -3,23 +3,11 @@
  * Assertions are on the execution's event history: which states ran, retried, caught.
  */
 import { runLocalWorkflow, type TaskFunction } from '../../cli/src/local-runner.js';
-import { finance, marketing } from '../support/facts.js';
+import { inspectionOf } from '../support/facts.js';
 
 const PCX = 'pcx-0123456789abcdef0';
-const inspection = (over: Record<string, unknown> = {}) => ({
-  peeringConnectionId: PCX,
-  dryRun: false,
-  status: 'pending-acceptance',
-  decision: 'accepted',
-  needsAccept: true,
-  cleanup: false,
-  fresh: false,
-  trigger: 'manual',
-  reason: '',
-  requester: marketing,
-  accepter: finance,
-  ...over,
-});
+const inspection = (over: Record<string, unknown> = {}) =>
+  inspectionOf(PCX, { status: 'pending-acceptance', decision: 'accepted', needsAccept: true, ...over });
 const route = {
   routeTableId: 'rtb-1',
   vpcId: 'vpc-marketing',
