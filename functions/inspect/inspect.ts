@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
 import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
-import { type AcceptPolicy, type Decision, decide } from '../network/decision.js';
+import { type AcceptPolicy, type Decision, decide, TERMINAL_STATUSES } from '../network/decision.js';
 import { TAGS, tagsToRecord, type VpcSide } from '../network/model.js';
 
 /** AWS peering ids: `pcx-` and 8 (older) or 17 hex digits. */
@@ -82,7 +82,7 @@ export async function inspect(input: WorkflowInput, deps: InspectDeps): Promise<
   const describable =
     requester.ownerId === accountId &&
     accepter.ownerId === accountId &&
-    !['deleted', 'deleting', 'rejected', 'expired', 'failed'].includes(status);
+    !(TERMINAL_STATUSES as readonly string[]).includes(status);
   if (describable)
     [requester, accepter] = (await describeSides(deps.ec2For, [requester, accepter])) as [VpcSide, VpcSide];
 
