@@ -31,14 +31,7 @@ export const ReportRequestSchema = z.object({
 });
 export type ReportRequest = z.output<typeof ReportRequestSchema>;
 
-export type Outcome =
-  | 'configured'
-  | 'conflict'
-  | 'invalid-tag'
-  | 'unverified'
-  | 'refused'
-  | 'cleaned-up'
-  | 'failed';
+export type Outcome = 'configured' | 'conflict' | 'invalid-tag' | 'refused' | 'cleaned-up' | 'failed';
 
 /** One word for the run, used as the status tag value and as the metric dimension. */
 export function outcomeOf(req: ReportRequest): Outcome {
