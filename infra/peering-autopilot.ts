@@ -28,6 +28,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../functions/commons/powertools/metrics.js';
+import { TAGS } from '../functions/network/model.js';
 import { DRIFT_EVENTS, PEERING_EVENTS } from '../functions/starter/events.js';
 import { PEERING_WORKFLOW_ASL, WORKFLOW_FUNCTIONS } from '../state-machines/peering-workflow.js';
 import { WorkflowFunction } from './workflow-function.js';
@@ -171,6 +172,13 @@ export class PeeringAutopilot extends Construct {
             },
           },
         }),
+        // AcceptVpcPeeringConnection requires the accepter `vpc` resource too (Service Authorization
+        // Reference; the VPC Peering Guide's accept policy grants vpc/* in its own statement). The
+        // Accepter/RequesterVpc keys exist only on the peering resource, so this one has none.
+        new PolicyStatement({
+          actions: ['ec2:AcceptVpcPeeringConnection'],
+          resources: ec2Arns('vpc'),
+        }),
       ],
       Plan: [describe('ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups')],
       Apply: [
@@ -190,25 +198,31 @@ export class PeeringAutopilot extends Construct {
       ],
       Verify: [
         describe('ec2:DescribeInstances', 'ec2:DescribeNetworkAcls', 'ec2:DescribeVpcPeeringConnections'),
-        describe('ssm:GetCommandInvocation', 'ssm:DescribeInstanceInformation'),
+        describe('ssm:GetCommandInvocation'),
+        // SendCommand runs a shell as root: only the AWS-owned AWS-RunShellScript document (no
+        // account in its ARN)...
         new PolicyStatement({
           actions: ['ssm:SendCommand'],
-          // Only the ping's document, only instances of this account in the configured regions.
-          resources: [
-            ...regions.map((region) =>
-              Arn.format(
-                {
-                  service: 'ssm',
-                  region,
-                  account: '',
-                  resource: 'document',
-                  resourceName: 'AWS-RunShellScript',
-                },
-                stack,
-              ),
+          resources: regions.map((region) =>
+            Arn.format(
+              {
+                service: 'ssm',
+                region,
+                account: '',
+                resource: 'document',
+                resourceName: 'AWS-RunShellScript',
+              },
+              stack,
             ),
-            ...ec2Arns('instance'),
-          ],
+          ),
+        }),
+        // ...and only on instances tagged peering-autopilot:probe (the tag condition must sit in a
+        // statement of its own: the document has no such tag, so it would deny the document).
+        // https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-rc-setting-up-cmdsec.html
+        new PolicyStatement({
+          actions: ['ssm:SendCommand'],
+          resources: ec2Arns('instance'),
+          conditions: { Null: { [`ssm:resourceTag/${TAGS.probe}`]: 'false' } },
         }),
       ],
       Cleanup: [
@@ -503,13 +517,14 @@ export class PeeringAutopilot extends Construct {
           reason:
             'EC2 route tables, security groups and peerings are created by people at any time, so writes are ' +
             'scoped to the resource type in this account and the configured regions (ARN ending /*); ' +
-            'AuthorizeSecurityGroupIngress is further limited to groups tagged peering-autopilot:ingress; ' +
-            'ssm:SendCommand targets whichever probe instance is chosen at run time (instance/*), with the ' +
-            'AWS-RunShellScript document only.',
+            'AcceptVpcPeeringConnection needs the accepter vpc/* as well as the peering (both VPCs of this ' +
+            'account, by condition); AuthorizeSecurityGroupIngress is further limited to groups tagged ' +
+            'peering-autopilot:ingress; ssm:SendCommand runs only on instances tagged peering-autopilot:probe ' +
+            '(instance/* with a tag condition), with the AWS-RunShellScript document only.',
           appliesTo: [
             {
               regex:
-                '/^Resource::arn:<AWS::Partition>:ec2:.*:(route-table|security-group|vpc-peering-connection|instance)\\/\\*$/g',
+                '/^Resource::arn:<AWS::Partition>:ec2:.*:(route-table|security-group|vpc-peering-connection|vpc|instance)\\/\\*$/g',
             },
           ],
         },

@@ -10,6 +10,8 @@ npx --no-install tsc --noEmit
 npm run --silent test:unit
 # Offline synth: bundles every function with esbuild and fails on any unsuppressed cdk-nag finding.
 npx --no-install cdk synth -q > /dev/null
+# Every IAM statement of both templates against AWS's Service Authorization Reference (offline).
+bash scripts/iam-reference-check.sh
 
 PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 .venv/bin/moto_server -H 127.0.0.1 -p "$PORT" > .moto.log 2>&1 &

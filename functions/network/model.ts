@@ -15,6 +15,15 @@ export const TAGS = {
 
 export type Tags = Readonly<Record<string, string>>;
 
+/**
+ * A tag's value as the contract compares it: trimmed and lower-case (`FALSE`, ` false` and
+ * `Skip ` all count). Undefined when the tag is absent.
+ */
+export function tagValue(tags: Tags | undefined, key: string): string | undefined {
+  const value = tags?.[key];
+  return value === undefined ? undefined : value.trim().toLowerCase();
+}
+
 /** One VPC of a peering, as described in its own region. */
 export interface VpcSide {
   readonly vpcId: string;

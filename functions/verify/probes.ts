@@ -3,7 +3,6 @@
  * polling its invocation to a verdict with a deadline. Clients and clock come in as arguments.
  */
 import {
-  DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
   type GetCommandInvocationCommandOutput,
   SendCommandCommand,
@@ -73,18 +72,6 @@ const INCONCLUSIVE: Record<string, string> = {
   TimedOut: 'the command timed out',
 };
 const RUNNING = ['Pending', 'InProgress', 'Delayed'];
-
-/** Online SSM-managed instances (when no source is tagged); an error (or moto) means none known. */
-export async function onlineManagedInstances(deps: ProbeDeps, region: string): Promise<Set<string>> {
-  try {
-    const out = await deps
-      .ssmFor(region)
-      .send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'PingStatus', Values: ['Online'] }] }));
-    return new Set((out.InstanceInformationList ?? []).map((i) => i.InstanceId as string));
-  } catch {
-    return new Set();
-  }
-}
 
 /** Turns a finished invocation into a verdict. Success with no output is never a pass. */
 export function verdictOf(inv: Pick<GetCommandInvocationCommandOutput, 'Status' | 'StandardOutputContent'>): {

@@ -9,16 +9,9 @@ import type { Ec2ForRegion } from '../commons/aws-clients.js';
 import { describeNetworkAcls, instanceFacts, vpcIdsByRegion } from '../commons/ec2-facts.js';
 import type { Inspection } from '../inspect/inspect.js';
 import { type Diagnosis, diagnosePath, type PeeringFacts } from '../network/diagnose.js';
-import { TAGS, tagsToRecord } from '../network/model.js';
+import { TAGS, tagsToRecord, tagValue } from '../network/model.js';
 import type { NetworkFacts } from '../plan/plan.js';
-import {
-  onlineManagedInstances,
-  type Probe,
-  type ProbeDeps,
-  type ProbeInstance,
-  type ProbeStatus,
-  runProbe,
-} from './probes.js';
+import { type Probe, type ProbeDeps, type ProbeInstance, type ProbeStatus, runProbe } from './probes.js';
 
 export interface PathVerdict {
   readonly source: string;
@@ -64,7 +57,7 @@ async function describeProbeInstances(
       for (const i of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
         const facts = instanceFacts(i);
         if (!facts || facts.state === 'terminated') continue;
-        const role = tagsToRecord(i.Tags)[TAGS.probe];
+        const role = tagValue(tagsToRecord(i.Tags), TAGS.probe);
         out.push({ ...facts, region, ...(role ? { role } : {}) });
       }
     }
@@ -105,7 +98,8 @@ async function referencedPeerings(
   }
 }
 
-const overall = (probes: Probe[]): ProbeStatus => {
+const overall = (all: Probe[]): ProbeStatus => {
+  const probes = all.filter((p) => p.status !== 'skipped');
   if (probes.length === 0) return 'skipped';
   if (probes.some((p) => p.status === 'failed')) return 'failed';
   if (probes.every((p) => p.status === 'passed')) return 'passed';
@@ -133,23 +127,17 @@ export async function verify(
   const targets = instances.filter((i) => i.role === 'target');
   if (targets.length === 0) return skip(`no instance tagged ${TAGS.probe}=target in either VPC`);
 
-  const sideOf = (vpcId: string) =>
-    vpcId === inspection.requester.vpcId ? inspection.requester : inspection.accepter;
   const peerOf = (vpcId: string) =>
     vpcId === inspection.requester.vpcId ? inspection.accepter : inspection.requester;
-  const online = new Map<string, Set<string>>();
-  const sourceFor = async (target: ProbeInstance): Promise<ProbeInstance | undefined> => {
-    const peer = peerOf(target.vpcId);
-    const running = instances.filter((i) => i.vpcId === peer.vpcId && i.state === 'running');
-    const tagged = running.find((i) => i.role === 'source');
-    if (tagged) return tagged;
-    if (!online.has(peer.region)) online.set(peer.region, await onlineManagedInstances(deps, peer.region));
-    return running.find((i) => online.get(peer.region)?.has(i.instanceId));
-  };
+  // SSM runs only on instances tagged as probes (and IAM allows nothing else): never a guess.
+  const sourceFor = (target: ProbeInstance): ProbeInstance | undefined =>
+    instances.find(
+      (i) => i.vpcId === peerOf(target.vpcId).vpcId && i.state === 'running' && i.role === 'source',
+    );
 
   const pairs: Array<{ source?: ProbeInstance; target: ProbeInstance }> = [];
   for (const target of targets) {
-    const source = await sourceFor(target);
+    const source = sourceFor(target);
     pairs.push(source ? { source, target } : { target });
   }
 
@@ -170,10 +158,11 @@ export async function verify(
           };
         }
         if (!source) {
+          const peer = peerOf(target.vpcId);
           return {
             ...base,
-            status: 'inconclusive',
-            reason: `no source in ${sideOf(peerOf(target.vpcId).vpcId).name ?? peerOf(target.vpcId).vpcId}: tag a running instance ${TAGS.probe}=source or run the SSM agent on one`,
+            status: 'skipped',
+            reason: `no running instance tagged ${TAGS.probe}=source in ${peer.name ?? peer.vpcId}: add that tag to one (with the SSM agent) to ping ${target.name ?? target.instanceId}`,
           };
         }
         return runProbe(source, target, deps);

@@ -23,16 +23,19 @@ function synth(props: ConstructorParameters<typeof PeeringAutopilot>[2] = {}) {
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
 
 /** The EC2/STS actions granted to the role of the function whose handler is `entry`. */
-function actionsOf(template: Template, stepId: string): string[] {
+function statementsOf(template: Template, stepId: string): Statement[] {
   const policies = template.findResources('AWS::IAM::Policy');
   const match = Object.entries(policies).find(([id]) => id.includes(`${stepId}FunctionRole`));
   if (!match) throw new Error(`no policy for ${stepId}`);
-  const statements = (match[1] as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
+  return (match[1] as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
     .PolicyDocument.Statement;
-  return statements
+}
+
+function actionsOf(template: Template, stepId: string): string[] {
+  const actions = statementsOf(template, stepId)
     .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
-    .filter((a) => !a.startsWith('xray:') && !a.startsWith('logs:'))
-    .sort();
+    .filter((a) => !a.startsWith('xray:') && !a.startsWith('logs:'));
+  return [...new Set(actions)].sort();
 }
 
 describe('PeeringAutopilot construct', () => {
@@ -176,13 +179,41 @@ describe('PeeringAutopilot construct', () => {
         'ec2:DescribeInstances',
         'ec2:DescribeNetworkAcls',
         'ec2:DescribeVpcPeeringConnections',
-        'ssm:DescribeInstanceInformation',
         'ssm:GetCommandInvocation',
         'ssm:SendCommand',
       ],
     ],
   ])('grants the %s function only the actions it calls', (step, actions) => {
     expect(actionsOf(synth().template, step)).toEqual(actions);
+  });
+
+  // Service Authorization Reference, ec2:AcceptVpcPeeringConnection: resource types vpc* and
+  // vpc-peering-connection* are both required; ec2:AccepterVpc/RequesterVpc exist only on the peering.
+  it('grants accept on the accepter vpc in its own statement, keeping the account conditions on the peering', () => {
+    const statements = statementsOf(synth().template, 'Activation').filter(
+      (s) => s.Action === 'ec2:AcceptVpcPeeringConnection',
+    );
+    const resources = statements.map((s) => JSON.stringify(s.Resource));
+    expect(resources).toEqual([
+      expect.stringContaining(':vpc-peering-connection/*'),
+      expect.stringContaining(':vpc/*'),
+    ]);
+    expect(statements[0]?.Condition).toEqual({
+      ArnLike: { 'ec2:RequesterVpc': expect.anything(), 'ec2:AccepterVpc': expect.anything() },
+    });
+    expect(statements[1]?.Condition).toBeUndefined();
+  });
+
+  // SSM User Guide, "Restricting Run Command access based on tags": ssm:resourceTag on instance/*.
+  it('lets verification run a command only as AWS-RunShellScript on instances tagged as probes', () => {
+    const statements = statementsOf(synth().template, 'Verify').filter((s) => s.Action === 'ssm:SendCommand');
+    expect(statements).toHaveLength(2);
+    expect(JSON.stringify(statements[0]?.Resource)).toContain('::document/AWS-RunShellScript');
+    expect(statements[0]?.Condition).toBeUndefined();
+    expect(JSON.stringify(statements[1]?.Resource)).toContain(':instance/*');
+    expect(statements[1]?.Condition).toEqual({
+      Null: { 'ssm:resourceTag/peering-autopilot:probe': 'false' },
+    });
   });
 
   it('lets the report step write only the two status tags', () => {
@@ -275,32 +306,6 @@ describe('PeeringAutopilot construct', () => {
 
   it('adds the email subscription only when one is configured', () => {
     synth().template.resourceCountIs('AWS::SNS::Subscription', 0);
-  });
-
-  it("scopes ssm:SendCommand to the AWS-RunShellScript document and this account's instances", () => {
-    synth().template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: 'ssm:SendCommand',
-            Resource: [
-              {
-                'Fn::Join': [
-                  '',
-                  ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1::document/AWS-RunShellScript'],
-                ],
-              },
-              {
-                'Fn::Join': [
-                  '',
-                  ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:instance/*'],
-                ],
-              },
-            ],
-          }),
-        ]),
-      },
-    });
   });
 
   it('passes the probe settings to the verify function', () => {

@@ -126,3 +126,54 @@ it('a failed ping emits the failure metric and names the missing piece for the S
   );
   expect(out.message).toContain('MISSING: FinanceServerSecurityGroup sg-f allows no ICMP from 10.10.1.20');
 });
+
+it('never runs a command on an untagged instance: no tagged source means skipped, naming the tag to add', async () => {
+  ec2Mock.reset();
+  ssmMock.reset();
+  const untagged = instance('i-m', 'MarketingServer', 'vpc-marketing', 'subnet-m', '10.10.1.20', '', 'sg-m');
+  ec2Mock.on(DescribeInstancesCommand).resolves({
+    Reservations: [
+      {
+        Instances: [
+          { ...untagged, Tags: [{ Key: 'Name', Value: 'MarketingServer' }] },
+          instance('i-f', 'FinanceServer', 'vpc-finance', 'subnet-f', '172.31.5.10', 'target', 'sg-f'),
+        ],
+      },
+    ],
+  });
+  ec2Mock.on(DescribeNetworkAclsCommand).resolves({ NetworkAcls: [] });
+
+  const out = (await handler(event, { functionName: 'verify', awsRequestId: 'r-2' } as never)) as {
+    status: string;
+    probes: Array<{ status: string; reason: string }>;
+  };
+
+  expect(out.status).toBe('skipped');
+  expect(out.probes[0]?.reason).toContain('no running instance tagged peering-autopilot:probe=source in');
+  expect(ssmMock.commandCalls(SendCommandCommand)).toHaveLength(0);
+});
+
+it('reads probe tags trimmed and case-insensitively (" Source ", "TARGET")', async () => {
+  ec2Mock.reset();
+  ssmMock.reset();
+  ec2Mock.on(DescribeInstancesCommand).resolves({
+    Reservations: [
+      {
+        Instances: [
+          instance('i-m', 'MarketingServer', 'vpc-marketing', 'subnet-m', '10.10.1.20', ' Source ', 'sg-m'),
+          instance('i-f', 'FinanceServer', 'vpc-finance', 'subnet-f', '172.31.5.10', 'TARGET', 'sg-f'),
+        ],
+      },
+    ],
+  });
+  ec2Mock.on(DescribeNetworkAclsCommand).resolves({ NetworkAcls: [] });
+  ssmMock.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-2' } });
+  ssmMock.on(GetCommandInvocationCommand).resolves({ Status: 'Failed', StandardOutputContent: allLost });
+
+  const out = (await handler(event, { functionName: 'verify', awsRequestId: 'r-3' } as never)) as {
+    status: string;
+  };
+
+  expect(out.status).toBe('failed');
+  expect(ssmMock.commandCalls(SendCommandCommand)[0]?.args[0].input.InstanceIds).toEqual(['i-m']);
+});
