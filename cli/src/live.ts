@@ -21,6 +21,7 @@ import { readSettings } from '../../functions/commons/settings.js';
 import { inspect } from '../../functions/inspect/inspect.js';
 import { type Diagnosis, diagnosePath, type InstanceFacts } from '../../functions/network/diagnose.js';
 import { TAGS, tagsToRecord } from '../../functions/network/model.js';
+import { printable } from '../../functions/network/text.js';
 import { type Changes, planChanges } from '../../functions/plan/plan.js';
 import { localAccount } from './local-runner.js';
 
@@ -43,12 +44,12 @@ function row(p: VpcPeeringConnection): PeeringStatus {
   const tags = tagsToRecord(p.Tags);
   return {
     peeringConnectionId: p.VpcPeeringConnectionId as string,
-    ...(tags.Name ? { name: tags.Name } : {}),
+    ...(tags.Name ? { name: printable(tags.Name) } : {}),
     state: p.Status?.Code ?? 'unknown',
     requester: `${p.RequesterVpcInfo?.VpcId} (${p.RequesterVpcInfo?.CidrBlock ?? '?'})`,
     accepter: `${p.AccepterVpcInfo?.VpcId} (${p.AccepterVpcInfo?.CidrBlock ?? '?'})`,
-    ...(tags[TAGS.status] ? { outcome: tags[TAGS.status] } : {}),
-    ...(tags[TAGS.checkedAt] ? { checkedAt: tags[TAGS.checkedAt] } : {}),
+    ...(tags[TAGS.status] ? { outcome: printable(tags[TAGS.status] as string) } : {}),
+    ...(tags[TAGS.checkedAt] ? { checkedAt: printable(tags[TAGS.checkedAt] as string) } : {}),
   };
 }
 
@@ -155,7 +156,7 @@ export async function doctor(
       (vpcs.Vpcs ?? []).map((v) => [
         v.VpcId as string,
         {
-          ...(tagsToRecord(v.Tags).Name ? { name: tagsToRecord(v.Tags).Name } : {}),
+          ...(tagsToRecord(v.Tags).Name ? { name: printable(tagsToRecord(v.Tags).Name as string) } : {}),
           cidrs: (v.CidrBlockAssociationSet ?? []).map((c) => c.CidrBlock).filter((c): c is string => !!c),
         },
       ]),

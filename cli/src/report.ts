@@ -4,6 +4,7 @@
  */
 import Table from 'cli-table3';
 import type { RouteChange, RuleChange, VpcSide } from '../../functions/network/model.js';
+import { printable } from '../../functions/network/text.js';
 import type { Probe } from '../../functions/verify/probes.js';
 import type { PathVerdict } from '../../functions/verify/verify.js';
 
@@ -24,9 +25,15 @@ export const PLAIN = { head: [], border: [] };
 
 const label = (side?: VpcSide) => (side ? `${side.name ?? side.vpcId} (${side.cidrs.join(', ')})` : '?');
 
-/** Exit code for a finished run: 0 configured, 2 refused. Failed executions are 1 (see main). */
+/**
+ * Exit code for a finished run: 2 only when refused; 1 when the ping failed or a quota left part
+ * of the peering unconfigured (like any failed run; failed executions are 1 too, see main); else 0.
+ */
 export function exitCodeFor(result: WorkflowResult): number {
-  return result.decision === 'refused' ? 2 : 0;
+  if (result.decision === 'refused') return 2;
+  const lines = [...result.routes, ...result.securityGroupRules];
+  if (result.verification.status === 'failed' || lines.some((l) => l.action === 'quota-exceeded')) return 1;
+  return 0;
 }
 
 export function renderResult(result: WorkflowResult): string {
@@ -103,8 +110,8 @@ export function renderResult(result: WorkflowResult): string {
 
 function actionText(action: string, applied: boolean, detail?: string): string {
   const base = action === 'created' && !applied ? 'to create' : action;
-  return action === 'conflict' || action === 'skipped' || action === 'invalid-tag'
-    ? `${base}: ${detail ?? ''}`
+  return ['conflict', 'skipped', 'invalid-tag', 'quota-exceeded'].includes(action)
+    ? `${base}: ${printable(detail ?? '')}`
     : base;
 }
 

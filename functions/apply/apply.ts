@@ -13,12 +13,12 @@ import {
 } from '@aws-sdk/client-ec2';
 import pLimit from 'p-limit';
 import { type Ec2ForRegion, isAwsError } from '../commons/aws-clients.js';
-import { routeTableFacts } from '../commons/ec2-facts.js';
-import { PeeringNotActiveError, QuotaExceededError } from '../commons/errors.js';
+import { describePeering, describeSides, routeTableFacts, sideFromPeering } from '../commons/ec2-facts.js';
+import { InputValidationError, PeeringNotActiveError } from '../commons/errors.js';
 import type { Inspection } from '../inspect/inspect.js';
 import { cidrFamily } from '../network/cidr.js';
-import type { RouteChange, RuleChange } from '../network/model.js';
-import { countWrites } from '../network/plan.js';
+import { type RouteChange, type RuleChange, ruleDescription } from '../network/model.js';
+import { countWrites, isClean } from '../network/plan.js';
 import type { Changes, NetworkFacts } from '../plan/plan.js';
 
 /** Concurrent EC2 writes per run: below the mutating bucket's refill, so a run never throttles itself. */
@@ -57,9 +57,12 @@ async function createRoute(ec2For: Ec2ForRegion, pcx: string, change: RouteChang
       };
     }
     if (isAwsError(error, 'RouteLimitExceeded')) {
-      throw new QuotaExceededError(
-        `route quota: route table ${change.routeTableId} is full (RouteLimitExceeded) adding ${change.destinationCidr}`,
-      );
+      // The table filled up since the plan: this line is not configured, the others go on.
+      return {
+        ...change,
+        action: 'quota-exceeded',
+        detail: `route table ${change.routeTableId} is full (RouteLimitExceeded) adding ${change.destinationCidr} (raise "Routes per route table" in Service Quotas)`,
+      };
     }
     if (isAwsError(error, ...PEERING_GONE)) {
       throw new PeeringNotActiveError(`peering ${pcx} disappeared while routes were being written`);
@@ -90,18 +93,18 @@ async function authorize(ec2For: Ec2ForRegion, rules: RuleChange[]): Promise<Rul
     ec2.send(
       new AuthorizeSecurityGroupIngressCommand({ GroupId: first.groupId, IpPermissions: permission(subset) }),
     );
-  const quota = (error: unknown) =>
-    isAwsError(error, 'RulesPerSecurityGroupLimitExceeded')
-      ? new QuotaExceededError(
-          `security group rule quota: ${first.groupId} is full (RulesPerSecurityGroupLimitExceeded); raise ` +
-            `"Inbound or outbound rules per security group" or reduce peer CIDRs`,
-        )
-      : error;
+  const full = (rule: RuleChange): RuleChange => ({
+    ...rule,
+    action: 'quota-exceeded',
+    detail: `security group ${first.groupId} is full (RulesPerSecurityGroupLimitExceeded); raise "Inbound or outbound rules per security group" in Service Quotas`,
+  });
   try {
     await send(rules);
     return rules.map((r) => ({ ...r, applied: true }));
   } catch (error) {
-    if (!isAwsError(error, 'InvalidPermission.Duplicate')) throw quota(error);
+    // AWS adds all of a call's permissions or none: a full group is reported, not half-written.
+    if (isAwsError(error, 'RulesPerSecurityGroupLimitExceeded')) return rules.map(full);
+    if (!isAwsError(error, 'InvalidPermission.Duplicate')) throw error;
   }
   // One of them exists already (a concurrent run): fall back to one rule per call.
   const out: RuleChange[] = [];
@@ -110,8 +113,9 @@ async function authorize(ec2For: Ec2ForRegion, rules: RuleChange[]): Promise<Rul
       await send([rule]);
       out.push({ ...rule, applied: true });
     } catch (error) {
-      if (!isAwsError(error, 'InvalidPermission.Duplicate')) throw quota(error);
-      out.push({ ...rule, action: 'exists' });
+      if (isAwsError(error, 'RulesPerSecurityGroupLimitExceeded')) out.push(full(rule));
+      else if (isAwsError(error, 'InvalidPermission.Duplicate')) out.push({ ...rule, action: 'exists' });
+      else throw error;
     }
   }
   return out;
@@ -137,6 +141,59 @@ async function revoke(ec2For: Ec2ForRegion, rules: RuleChange[]): Promise<RuleCh
   return out;
 }
 
+const ANYWHERE = ['0.0.0.0/0', '::/0'];
+
+/**
+ * Right before writing: the peering is still `active` (one deleted between Plan and Apply gets no
+ * new routes or rules), and every line is one this peering can ask for — routes and new rules only
+ * to the peer's own CIDRs as AWS describes them now, only in the peering's two VPCs, removals only
+ * of rules that carry this peering's description. A crafted payload cannot open 0.0.0.0/0.
+ */
+async function confirmAgainstPeering(
+  inspection: Inspection,
+  plan: Changes,
+  ec2For: Ec2ForRegion,
+): Promise<void> {
+  const pcx = inspection.peeringConnectionId;
+  const region = inspection.accepter.region;
+  const peering = await describePeering(ec2For, region, pcx);
+  const status = peering.Status?.Code ?? 'unknown';
+  const adding = [...plan.routes, ...plan.securityGroupRules].some((c) => c.action === 'created');
+  if (adding && status !== 'active') {
+    throw new PeeringNotActiveError(`peering ${pcx} is ${status}, no longer active: nothing was written`);
+  }
+  // The VPCs' associated blocks as DescribeVpcs says now (the peering's own CidrBlockSet may lag).
+  const sides = await describeSides(ec2For, [
+    sideFromPeering(peering.RequesterVpcInfo, 'requester', region),
+    sideFromPeering(peering.AccepterVpcInfo, 'accepter', region),
+  ]);
+  const peerCidrs = (vpcId: string) => {
+    const self = sides.find((s) => s.vpcId === vpcId);
+    const peer = sides.find((s) => s.vpcId !== vpcId);
+    return self && peer ? [...peer.cidrs, ...peer.ipv6Cidrs] : undefined;
+  };
+  const bad = (what: string) =>
+    new InputValidationError(
+      `apply request rejected, nothing was written: ${what} is not part of peering ${pcx}`,
+    );
+  for (const r of plan.routes.filter((c) => c.action === 'created')) {
+    const allowed = peerCidrs(r.vpcId);
+    if (!allowed) throw bad(`route table ${r.routeTableId} in VPC ${r.vpcId}`);
+    if (!allowed.includes(r.destinationCidr) || ANYWHERE.includes(r.destinationCidr)) {
+      throw bad(`route destination ${r.destinationCidr} in ${r.routeTableId}`);
+    }
+  }
+  for (const r of plan.securityGroupRules) {
+    if (r.action !== 'created' && r.action !== 'removed') continue;
+    const allowed = peerCidrs(r.vpcId);
+    if (!allowed) throw bad(`security group ${r.groupId} in VPC ${r.vpcId}`);
+    if (ANYWHERE.includes(r.cidr)) throw bad(`rule source ${r.cidr} in ${r.groupId}`);
+    if (r.action === 'created' && !allowed.includes(r.cidr))
+      throw bad(`rule source ${r.cidr} in ${r.groupId}`);
+    if (r.detail !== ruleDescription(pcx)) throw bad(`rule "${r.detail}" in ${r.groupId}`);
+  }
+}
+
 /**
  * Runs every write, then reports. If a write fails, the others still finish and the error names
  * what was already written, so the caller (and the cleanup path) know the exact state.
@@ -147,6 +204,10 @@ export async function applyChanges(
   ec2For: Ec2ForRegion,
 ): Promise<Changes> {
   const pcx = inspection.peeringConnectionId;
+  const writes = [...plan.routes, ...plan.securityGroupRules].filter(
+    (c) => c.action === 'created' || c.action === 'removed',
+  );
+  if (writes.length > 0) await confirmAgainstPeering(inspection, plan, ec2For);
   const limit = pLimit(WRITE_CONCURRENCY);
   const routeJobs = plan.routes.map((c) =>
     c.action === 'created' ? limit(() => createRoute(ec2For, pcx, c)) : Promise.resolve(c),
@@ -186,6 +247,7 @@ export async function applyChanges(
     routes,
     securityGroupRules,
     writes: countWrites(routes, securityGroupRules),
+    clean: isClean(routes, securityGroupRules),
     facts: patchFacts(plan.facts, inspection.peeringConnectionId, routes, securityGroupRules),
   };
 }

@@ -1,57 +1,99 @@
 /**
- * Cleanup after a peering is deleted: remove the routes that target it from both VPCs' tables and
- * the security-group rules whose description names it. Nothing else is touched — a person's
- * route or rule in the same table or group stays. (moto never marks such routes blackhole, and
- * AWS does so only eventually, so we match on the peering id, not on route state.)
+ * Cleanup after a peering is deleted (or rejected, or expired): remove the routes that target it
+ * from both VPCs' tables and the security-group rules whose description names it. Nothing else is
+ * touched — a person's route or rule in the same table or group stays, a table tagged
+ * `peering-autopilot:routes=skip` stays as it is, and only routes to the peer's own CIDRs go.
+ * (moto never marks such routes blackhole, and AWS does so only eventually, so we match on the
+ * peering id, not on route state.)
+ *
+ * One failing delete does not stop the rest: every route and rule is tried, and when something is
+ * left the step fails naming it, so the execution fails (alarm) and the sweep runs cleanup again
+ * until nothing is left.
  */
 import { DeleteRouteCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { type Ec2ForRegion, isAwsError } from '../commons/aws-clients.js';
-import { describeGroups, describeRouteTables } from '../commons/ec2-facts.js';
+import {
+  describeGroups,
+  describePeering,
+  describeRouteTables,
+  sideFromPeering,
+} from '../commons/ec2-facts.js';
+import { CleanupIncompleteError, InputValidationError } from '../commons/errors.js';
 import type { Inspection } from '../inspect/inspect.js';
 import { cidrFamily } from '../network/cidr.js';
-import { type RouteChange, type RuleChange, ruleDescription } from '../network/model.js';
+import { CLEANUP_STATUSES } from '../network/decision.js';
+import { type RouteChange, type RuleChange, ruleDescription, TAGS, tagValue } from '../network/model.js';
 
 export interface Cleanup {
   readonly routesRemoved: RouteChange[];
   readonly rulesRemoved: RuleChange[];
 }
 
+const destinationOf = (cidr: string) =>
+  cidrFamily(cidr) === 'ipv6' ? { DestinationIpv6CidrBlock: cidr } : { DestinationCidrBlock: cidr };
+
 export async function cleanupPeering(inspection: Inspection, ec2For: Ec2ForRegion): Promise<Cleanup> {
   const pcx = inspection.peeringConnectionId;
-  const sides = [inspection.requester, inspection.accepter];
+  // Re-check against AWS, not the payload: a live peering's routes are never removed.
+  const region = inspection.accepter.region;
+  const peering = await describePeering(ec2For, region, pcx);
+  const status = peering.Status?.Code ?? 'unknown';
+  if (!CLEANUP_STATUSES.includes(status)) {
+    throw new InputValidationError(
+      `cleanup refused for ${pcx}: it is ${status}; only a ${CLEANUP_STATUSES.join('/')} peering is cleaned up`,
+    );
+  }
+  const sides = [
+    sideFromPeering(peering.RequesterVpcInfo, 'requester', region),
+    sideFromPeering(peering.AccepterVpcInfo, 'accepter', region),
+  ];
   const regionOf = new Map(sides.map((s) => [s.vpcId, s.region]));
+  const peerCidrs = (vpcId: string) =>
+    sides.filter((s) => s.vpcId !== vpcId).flatMap((s) => [...s.cidrs, ...s.ipv6Cidrs]);
   const [tables, groups] = await Promise.all([
     describeRouteTables(ec2For, sides),
     describeGroups(ec2For, sides),
   ]);
 
+  const left: string[] = [];
+  const attempt = async (what: string, call: () => Promise<unknown>, gone: string): Promise<boolean> => {
+    if (inspection.dryRun) return false;
+    try {
+      await call();
+    } catch (error) {
+      if (!isAwsError(error, gone)) {
+        left.push(`${what} (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)})`);
+        return false;
+      }
+    }
+    return true;
+  };
+
   const routesRemoved: RouteChange[] = [];
   for (const table of tables) {
-    for (const route of table.routes.filter((r) => r.peeringConnectionId === pcx)) {
-      const region = regionOf.get(table.vpcId) as string;
-      const change: RouteChange = {
+    if (tagValue(table.tags, TAGS.routes) === 'skip') continue;
+    const region = regionOf.get(table.vpcId) as string;
+    const ours = table.routes.filter(
+      (r) => r.peeringConnectionId === pcx && peerCidrs(table.vpcId).includes(r.destination),
+    );
+    for (const route of ours) {
+      const applied = await attempt(
+        `route ${route.destination} in ${table.routeTableId}`,
+        () =>
+          ec2For(region).send(
+            new DeleteRouteCommand({ RouteTableId: table.routeTableId, ...destinationOf(route.destination) }),
+          ),
+        'InvalidRoute.NotFound',
+      );
+      routesRemoved.push({
         routeTableId: table.routeTableId,
         vpcId: table.vpcId,
         region,
         destinationCidr: route.destination,
         action: 'removed',
-        applied: false,
-        detail: `route to deleted peering ${pcx}`,
-      };
-      if (!inspection.dryRun) {
-        const destination =
-          cidrFamily(route.destination) === 'ipv6'
-            ? { DestinationIpv6CidrBlock: route.destination }
-            : { DestinationCidrBlock: route.destination };
-        try {
-          await ec2For(region).send(
-            new DeleteRouteCommand({ RouteTableId: table.routeTableId, ...destination }),
-          );
-        } catch (error) {
-          if (!isAwsError(error, 'InvalidRoute.NotFound')) throw error;
-        }
-      }
-      routesRemoved.push({ ...change, applied: !inspection.dryRun });
+        applied,
+        detail: `route to ${status} peering ${pcx}`,
+      });
     }
   }
 
@@ -60,38 +102,42 @@ export async function cleanupPeering(inspection: Inspection, ec2For: Ec2ForRegio
   for (const group of groups) {
     const region = regionOf.get(group.vpcId) as string;
     for (const rule of group.ingress.filter((r) => r.description === description)) {
-      const protocol = rule.protocol as RuleChange['protocol'];
       const range =
         cidrFamily(rule.cidr) === 'ipv6'
           ? { Ipv6Ranges: [{ CidrIpv6: rule.cidr }] }
           : { IpRanges: [{ CidrIp: rule.cidr }] };
-      if (!inspection.dryRun) {
-        try {
-          await ec2For(region).send(
+      const applied = await attempt(
+        `rule ${rule.protocol} ${rule.cidr} in ${group.groupId}`,
+        () =>
+          ec2For(region).send(
             new RevokeSecurityGroupIngressCommand({
               GroupId: group.groupId,
               IpPermissions: [
                 { IpProtocol: rule.protocol, FromPort: rule.fromPort, ToPort: rule.toPort, ...range },
               ],
             }),
-          );
-        } catch (error) {
-          if (!isAwsError(error, 'InvalidPermission.NotFound')) throw error;
-        }
-      }
+          ),
+        'InvalidPermission.NotFound',
+      );
       rulesRemoved.push({
         groupId: group.groupId,
         vpcId: group.vpcId,
         region,
         cidr: rule.cidr,
-        protocol,
+        protocol: rule.protocol as RuleChange['protocol'],
         fromPort: rule.fromPort,
         toPort: rule.toPort,
         action: 'removed',
-        applied: !inspection.dryRun,
+        applied,
         detail: description,
       });
     }
+  }
+  if (left.length > 0) {
+    const done = [...routesRemoved, ...rulesRemoved].filter((c) => c.applied).length;
+    throw new CleanupIncompleteError(
+      `cleanup of ${pcx} removed ${done} route(s)/rule(s) but left ${left.length}: ${left.join('; ')}; the sweep retries`,
+    );
   }
   return { routesRemoved, rulesRemoved };
 }

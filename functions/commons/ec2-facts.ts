@@ -26,6 +26,7 @@ import {
   tagsToRecord,
   type VpcSide,
 } from '../network/model.js';
+import { printable } from '../network/text.js';
 import { type Ec2ForRegion, isAwsError } from './aws-clients.js';
 import { PeeringNotFoundError } from './errors.js';
 
@@ -102,7 +103,7 @@ function sideFromVpc(vpc: Vpc, side: VpcSide): VpcSide {
     cidrs: cidrs.length > 0 ? cidrs : vpc.CidrBlock ? [vpc.CidrBlock] : side.cidrs,
     ipv6Cidrs,
     tags,
-    ...(tags.Name ? { name: tags.Name } : {}),
+    ...(tags.Name ? { name: printable(tags.Name) } : {}),
   };
 }
 
@@ -204,7 +205,7 @@ export function securityGroupFacts(group: SecurityGroup): SecurityGroupFacts {
   return {
     groupId: group.GroupId ?? '',
     vpcId: group.VpcId ?? '',
-    ...(group.GroupName ? { groupName: group.GroupName } : {}),
+    ...(group.GroupName ? { groupName: printable(group.GroupName) } : {}),
     tags: tagsToRecord(group.Tags),
     ingress: rules,
     otherIngressSources: otherSources,
@@ -269,7 +270,8 @@ export async function describeNetworkAcls(
 /** An instance as the path diagnosis sees it (undefined when it lacks a VPC, subnet or IP). */
 export function instanceFacts(i: Instance): InstanceFacts | undefined {
   if (!i.InstanceId || !i.VpcId || !i.SubnetId || !i.PrivateIpAddress) return undefined;
-  const name = tagsToRecord(i.Tags).Name;
+  const rawName = tagsToRecord(i.Tags).Name;
+  const name = rawName === undefined ? undefined : printable(rawName);
   return {
     instanceId: i.InstanceId,
     ...(name ? { name } : {}),

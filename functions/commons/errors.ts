@@ -22,3 +22,8 @@ export class QuotaExceededError extends Error {
 export class PeeringNotActiveError extends Error {
   override name = 'PeeringNotActiveError';
 }
+
+/** Cleanup removed what it could but something of ours is left; the sweep runs it again. */
+export class CleanupIncompleteError extends Error {
+  override name = 'CleanupIncompleteError';
+}

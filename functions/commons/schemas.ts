@@ -24,6 +24,8 @@ export const InspectionSchema = z.object({
   fresh: z.boolean(),
   trigger: z.string(),
   reason: z.string(),
+  invalidTag: z.string(),
+  removalsOnly: z.boolean(),
   requester: VpcSideSchema,
   accepter: VpcSideSchema,
 });
@@ -33,9 +35,10 @@ export const RouteChangeSchema = z.object({
   vpcId: z.string(),
   region: z.string(),
   destinationCidr: z.string(),
-  action: z.enum(['created', 'exists', 'conflict', 'skipped', 'removed']),
+  action: z.enum(['created', 'exists', 'conflict', 'skipped', 'removed', 'quota-exceeded']),
   applied: z.boolean(),
   detail: z.optional(z.string()),
+  invalidTag: z.optional(z.string()),
 });
 
 export const RuleChangeSchema = z.object({
@@ -46,7 +49,7 @@ export const RuleChangeSchema = z.object({
   protocol: z.enum(['icmp', 'icmpv6', 'tcp', 'udp', 'none']),
   fromPort: z.int(),
   toPort: z.int(),
-  action: z.enum(['created', 'exists', 'invalid-tag', 'removed']),
+  action: z.enum(['created', 'exists', 'invalid-tag', 'removed', 'quota-exceeded']),
   applied: z.boolean(),
   detail: z.optional(z.string()),
 });
@@ -95,6 +98,7 @@ export const ChangesSchema = z.object({
   routes: z.array(RouteChangeSchema),
   securityGroupRules: z.array(RuleChangeSchema),
   writes: z.int().check(z.nonnegative()),
+  clean: z.boolean(),
   facts: NetworkFactsSchema,
 });
 

@@ -6,7 +6,13 @@
 import * as z from 'zod/mini';
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
 import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
-import { type AcceptPolicy, type Decision, decide, TERMINAL_STATUSES } from '../network/decision.js';
+import {
+  type AcceptPolicy,
+  CLEANUP_STATUSES,
+  type Decision,
+  decide,
+  TERMINAL_STATUSES,
+} from '../network/decision.js';
 import { TAGS, tagsToRecord, type VpcSide } from '../network/model.js';
 
 /** AWS peering ids: `pcx-` and 8 (older) or 17 hex digits. */
@@ -46,6 +52,13 @@ export interface Inspection {
   readonly fresh: boolean;
   /** Why it was refused; empty otherwise (always present so the ASL can select it). */
   readonly reason: string;
+  /** The tag value that caused a fail-safe refusal; empty otherwise. */
+  readonly invalidTag: string;
+  /**
+   * Refused, but active and ours to describe: the run plans removals only (our rules in groups
+   * that opted out), since policy blocks additions, never removals of our own objects.
+   */
+  readonly removalsOnly: boolean;
   readonly requester: VpcSide;
   readonly accepter: VpcSide;
 }
@@ -93,10 +106,12 @@ export async function inspect(input: WorkflowInput, deps: InspectDeps): Promise<
     status,
     decision: verdict.decision,
     needsAccept: verdict.needsAccept,
-    cleanup: status === 'deleted' || status === 'deleting',
+    cleanup: CLEANUP_STATUSES.includes(status),
     trigger: input.trigger?.kind ?? 'manual',
     fresh: !input.dryRun && isFresh(tagsToRecord(peering.Tags), deps.now(), deps.freshSeconds),
     reason: verdict.reason ?? '',
+    invalidTag: verdict.invalidTag ?? '',
+    removalsOnly: verdict.decision === 'refused' && describable && status === 'active',
     requester,
     accepter,
   };

@@ -2,7 +2,7 @@
  * The accept policy: whether a peering may be configured automatically. Pure.
  */
 import { overlappingPairs } from './cidr.js';
-import { TAGS, type VpcSide } from './model.js';
+import { TAGS, tagValue, type VpcSide } from './model.js';
 
 export type Decision = 'accepted' | 'already-active' | 'refused';
 
@@ -28,10 +28,15 @@ export interface DecisionOutput {
   /** True when the workflow must call AcceptVpcPeeringConnection. */
   readonly needsAccept: boolean;
   readonly reason?: string;
+  /** Set when a refusal comes from a tag value that is not understood (reported as `invalid-tag`). */
+  readonly invalidTag?: string;
 }
 
 /** Statuses from which a peering never becomes usable. */
 export const TERMINAL_STATUSES = ['failed', 'rejected', 'expired', 'deleted', 'deleting'] as const;
+
+/** Terminal statuses after which nothing of ours may stay behind: the run cleans up. */
+export const CLEANUP_STATUSES: readonly string[] = ['deleted', 'deleting', 'rejected', 'expired'];
 
 /**
  * Decides accept / already-active / refused. Refusals are checked in order of how certain they
@@ -65,11 +70,16 @@ export function decide(input: DecisionInput): DecisionOutput {
     return refuse(`overlapping CIDRs: ${list}`);
   }
   for (const side of [requester, accepter]) {
-    const flag = side.tags?.[TAGS.accept];
+    const flag = tagValue(side.tags, TAGS.accept);
     if (flag === 'false') return refuse(`VPC ${side.vpcId} is protected (${TAGS.accept}=false)`);
+    if (flag !== undefined && flag !== 'true') {
+      // Fail safe: a value we do not understand protects the VPC, and says so.
+      const invalidTag = `VPC ${side.vpcId} has ${TAGS.accept}=${JSON.stringify(side.tags?.[TAGS.accept])}, which is not "true" or "false": treated as protected`;
+      return { ...refuse(invalidTag), invalidTag };
+    }
   }
   if (policy === 'tagged-only') {
-    const missing = [requester, accepter].filter((s) => s.tags?.[TAGS.accept] !== 'true');
+    const missing = [requester, accepter].filter((s) => tagValue(s.tags, TAGS.accept) !== 'true');
     if (missing.length > 0 && status !== 'active') {
       return refuse(
         `accept policy tagged-only: VPC ${missing.map((s) => s.vpcId).join(', ')} lacks ${TAGS.accept}=true`,

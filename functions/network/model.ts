@@ -79,10 +79,16 @@ export interface SecurityGroupFacts {
   readonly egress?: readonly IngressRuleFacts[];
 }
 
-/** `removed` appears only in a cleanup after the peering was deleted. */
-export type RouteAction = 'created' | 'exists' | 'conflict' | 'skipped' | 'removed';
-/** `removed`: one of our rules the group no longer asks for (tag removed or narrowed) was revoked. */
-export type RuleAction = 'created' | 'exists' | 'invalid-tag' | 'removed';
+/**
+ * `removed` appears only in a cleanup after the peering was deleted. `quota-exceeded`: the table
+ * has no room for the route (nothing written there; every other table still gets its routes).
+ */
+export type RouteAction = 'created' | 'exists' | 'conflict' | 'skipped' | 'removed' | 'quota-exceeded';
+/**
+ * `removed`: one of our rules the group no longer asks for (tag removed or narrowed) was revoked.
+ * `quota-exceeded`: the group has no room for the rules (nothing written to it).
+ */
+export type RuleAction = 'created' | 'exists' | 'invalid-tag' | 'removed' | 'quota-exceeded';
 
 /** One line of the workflow result's `routes`. */
 export interface RouteChange {
@@ -93,8 +99,10 @@ export interface RouteChange {
   readonly action: RouteAction;
   /** Whether the action was carried out (false in a dry run or a plan). */
   readonly applied: boolean;
-  /** Set for `conflict` and `skipped`: what is there instead, or why. */
+  /** Set for `conflict`, `skipped` and `quota-exceeded`: what is there instead, or why. */
   readonly detail?: string;
+  /** Set when the table's `peering-autopilot:routes` value is not understood (the table is skipped). */
+  readonly invalidTag?: string;
 }
 
 /** One line of the workflow result's `securityGroupRules`. */

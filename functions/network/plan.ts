@@ -2,7 +2,6 @@
  * Route and security-group planning: from described facts to the exact list of changes.
  * Pure: the apply step only carries out what this decides.
  */
-import { QuotaExceededError } from '../commons/errors.js';
 import { cidrFamily } from './cidr.js';
 import { parseIngressTag } from './ingress-tag.js';
 import {
@@ -12,6 +11,7 @@ import {
   ruleDescription,
   type SecurityGroupFacts,
   TAGS,
+  tagValue,
   type VpcSide,
 } from './model.js';
 
@@ -55,10 +55,18 @@ export function planRoutes(
         region: self.region,
         applied: false,
       };
-      const skip = table.tags[TAGS.routes] === 'skip';
+      const routesTag = tagValue(table.tags, TAGS.routes);
+      // `include` matters only in tagged-only mode (wave 2); anything unknown fails safe: skipped.
+      const invalidTag =
+        routesTag !== undefined && !['skip', 'include'].includes(routesTag)
+          ? `tag ${TAGS.routes}=${JSON.stringify(table.tags[TAGS.routes])} is not "skip" or "include": table left untouched`
+          : undefined;
+      const skip = routesTag === 'skip' || invalidTag !== undefined;
       const tableChanges: RouteChange[] = destinations.map((destinationCidr) => {
         if (skip) {
-          return { ...base, destinationCidr, action: 'skipped', detail: `tagged ${TAGS.routes}=skip` };
+          return invalidTag
+            ? { ...base, destinationCidr, action: 'skipped', detail: invalidTag, invalidTag }
+            : { ...base, destinationCidr, action: 'skipped', detail: `tagged ${TAGS.routes}=skip` };
         }
         const existing = table.routes.find((r) => r.destination === destinationCidr);
         if (!existing) return { ...base, destinationCidr, action: 'created' };
@@ -72,27 +80,37 @@ export function planRoutes(
           detail: `already routed to ${existing.target}`,
         };
       });
-      checkRouteQuota(table, tableChanges, quotas);
-      changes.push(...tableChanges);
+      changes.push(...withRouteQuota(table, tableChanges, quotas));
     }
   }
   return changes;
 }
 
-function checkRouteQuota(table: RouteTableFacts, planned: readonly RouteChange[], quotas: Quotas): void {
+/**
+ * Quota headroom per table, per address family: a table without room gets `quota-exceeded` lines
+ * instead of `created` (nothing is written to it) and every other table is still configured.
+ */
+function withRouteQuota(table: RouteTableFacts, planned: RouteChange[], quotas: Quotas): RouteChange[] {
+  const full = new Set<string>();
   for (const family of ['ipv4', 'ipv6'] as const) {
     const current = table.routes.filter((r) => !r.propagated && cidrFamily(r.destination) === family).length;
     const adding = planned.filter(
       (c) => c.action === 'created' && cidrFamily(c.destinationCidr) === family,
     ).length;
-    if (adding > 0 && current + adding > quotas.routesPerTable) {
-      throw new QuotaExceededError(
-        `route quota: route table ${table.routeTableId} has ${current} ${family} routes and needs ${adding} more, ` +
-          `over the limit of ${quotas.routesPerTable} routes per route table; nothing was written ` +
-          `(raise "Routes per route table" in Service Quotas)`,
-      );
-    }
+    if (adding > 0 && current + adding > quotas.routesPerTable) full.add(family);
   }
+  return planned.map((c) => {
+    const family = cidrFamily(c.destinationCidr);
+    if (c.action !== 'created' || !full.has(family)) return c;
+    const current = table.routes.filter((r) => !r.propagated && cidrFamily(r.destination) === family).length;
+    return {
+      ...c,
+      action: 'quota-exceeded',
+      detail:
+        `route table ${table.routeTableId} has ${current} ${family} routes; adding this peering's would pass the ` +
+        `quota of ${quotas.routesPerTable} routes per route table (raise "Routes per route table" in Service Quotas)`,
+    };
+  });
 }
 
 /** Ingress from each peer CIDR for the traffic each opted-in group's tag lists. */
@@ -151,8 +169,10 @@ export function planRules(
           });
         }
       }
-      checkRuleQuota(group, groupChanges, quotas);
-      changes.push(...groupChanges, ...staleRules(group, description, groupChanges, base));
+      changes.push(
+        ...withRuleQuota(group, groupChanges, quotas),
+        ...staleRules(group, description, groupChanges, base),
+      );
     }
   }
   return changes;
@@ -194,20 +214,39 @@ function staleRules(
     );
 }
 
-function checkRuleQuota(group: SecurityGroupFacts, planned: readonly RuleChange[], quotas: Quotas): void {
+/** Quota headroom per group, per family: a full group gets `quota-exceeded` lines, the rest go on. */
+function withRuleQuota(group: SecurityGroupFacts, planned: RuleChange[], quotas: Quotas): RuleChange[] {
+  const count = (family: 'ipv4' | 'ipv6') =>
+    group.ingress.filter((r) => cidrFamily(r.cidr) === family).length +
+    (family === 'ipv4' ? (group.otherIngressSources ?? 0) : 0);
+  const full = new Set<string>();
   for (const family of ['ipv4', 'ipv6'] as const) {
-    const current =
-      group.ingress.filter((r) => cidrFamily(r.cidr) === family).length +
-      (family === 'ipv4' ? (group.otherIngressSources ?? 0) : 0);
     const adding = planned.filter((c) => c.action === 'created' && cidrFamily(c.cidr) === family).length;
-    if (adding > 0 && current + adding > quotas.rulesPerSecurityGroup) {
-      throw new QuotaExceededError(
-        `security group rule quota: ${group.groupId} has ${current} inbound ${family} rules and needs ${adding} more, ` +
-          `over the limit of ${quotas.rulesPerSecurityGroup} inbound rules per security group; nothing was written ` +
-          `(raise "Inbound or outbound rules per security group" in Service Quotas)`,
-      );
-    }
+    if (adding > 0 && count(family) + adding > quotas.rulesPerSecurityGroup) full.add(family);
   }
+  return planned.map((c) => {
+    const family = cidrFamily(c.cidr) as 'ipv4' | 'ipv6';
+    if (c.action !== 'created' || !full.has(family)) return c;
+    return {
+      ...c,
+      action: 'quota-exceeded',
+      detail:
+        `security group ${group.groupId} has ${count(family)} inbound ${family} rules; adding this peering's would ` +
+        `pass the quota of ${quotas.rulesPerSecurityGroup} inbound rules per security group (raise "Inbound or ` +
+        `outbound rules per security group" in Service Quotas)`,
+    };
+  });
+}
+
+/**
+ * Nothing to report and nothing to change: every route `exists` or is `skipped` by a valid tag, and
+ * every rule `exists`. Only then may a recently verified peering skip its ping and status write.
+ */
+export function isClean(routes: readonly RouteChange[], rules: readonly RuleChange[]): boolean {
+  return (
+    routes.every((r) => r.action === 'exists' || (r.action === 'skipped' && r.invalidTag === undefined)) &&
+    rules.every((r) => r.action === 'exists')
+  );
 }
 
 /** Summary count the workflow's Choice uses to skip the apply step on a no-op re-run. */

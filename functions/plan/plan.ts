@@ -7,13 +7,15 @@ import type { Ec2ForRegion } from '../commons/aws-clients.js';
 import { describeGroups, describeRouteTables } from '../commons/ec2-facts.js';
 import type { Inspection } from '../inspect/inspect.js';
 import type { RouteChange, RouteTableFacts, RuleChange, SecurityGroupFacts } from '../network/model.js';
-import { countWrites, planRoutes, planRules, type Quotas } from '../network/plan.js';
+import { countWrites, isClean, planRoutes, planRules, type Quotas } from '../network/plan.js';
 
 export interface Changes {
   readonly routes: RouteChange[];
   readonly securityGroupRules: RuleChange[];
   /** Number of `created` lines: what a real run writes (0 on a healthy re-run). */
   readonly writes: number;
+  /** Every line `exists` (or validly `skipped`): nothing to change and nothing to report. */
+  readonly clean: boolean;
   /**
    * The route tables and security groups as described (apply patches in what it wrote), handed
    * to the verification step so it does not describe them again.
@@ -41,20 +43,28 @@ export async function planChanges(
     { self: requester, peer: accepter },
     { self: accepter, peer: requester },
   ];
-  const routes = planRoutes(
-    peeringConnectionId,
-    pairs.map((p) => ({ ...p, items: tables })),
-    quotas,
-  );
-  const securityGroupRules = planRules(
-    peeringConnectionId,
-    pairs.map((p) => ({ ...p, items: groups })),
-    quotas,
-  );
+  const planned = {
+    routes: planRoutes(
+      peeringConnectionId,
+      pairs.map((p) => ({ ...p, items: tables })),
+      quotas,
+    ),
+    rules: planRules(
+      peeringConnectionId,
+      pairs.map((p) => ({ ...p, items: groups })),
+      quotas,
+    ),
+  };
+  // A refused peering gets nothing new, but policy never blocks removing our own objects: a group
+  // that opted out still loses the autopilot's rules.
+  const refused = inspection.decision === 'refused';
+  const routes = refused ? [] : planned.routes;
+  const securityGroupRules = refused ? planned.rules.filter((r) => r.action === 'removed') : planned.rules;
   return {
     routes,
     securityGroupRules,
     writes: countWrites(routes, securityGroupRules),
+    clean: isClean(routes, securityGroupRules),
     facts: { routeTables: tables, securityGroups: groups },
   };
 }

@@ -8,14 +8,27 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod/mini';
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
 import { TAGS } from '../network/model.js';
+import { printable } from '../network/text.js';
 
 const ResultSchema = z.object({
   peeringConnectionId: z.string(),
   decision: z.enum(['accepted', 'already-active', 'refused']),
   dryRun: z.optional(z.boolean()),
   trigger: z.optional(z.string()),
-  routes: z.array(z.object({ action: z.string(), applied: z.optional(z.boolean()) })),
-  securityGroupRules: z.array(z.object({ action: z.string(), applied: z.optional(z.boolean()) })),
+  reason: z.optional(z.string()),
+  status: z.optional(z.string()),
+  invalidTag: z.optional(z.string()),
+  routes: z.array(
+    z.object({
+      action: z.string(),
+      applied: z.optional(z.boolean()),
+      detail: z.optional(z.string()),
+      invalidTag: z.optional(z.string()),
+    }),
+  ),
+  securityGroupRules: z.array(
+    z.object({ action: z.string(), applied: z.optional(z.boolean()), detail: z.optional(z.string()) }),
+  ),
   cleanup: z.optional(z.object({ routesRemoved: z.array(z.unknown()), rulesRemoved: z.array(z.unknown()) })),
   verification: z.optional(z.object({ status: z.string(), message: z.optional(z.string()) })),
   /** The run found nothing to change and the status tags were fresh: nothing to record. */
@@ -31,18 +44,61 @@ export const ReportRequestSchema = z.object({
 });
 export type ReportRequest = z.output<typeof ReportRequestSchema>;
 
-export type Outcome = 'configured' | 'conflict' | 'invalid-tag' | 'refused' | 'cleaned-up' | 'failed';
+export type Outcome =
+  | 'configured'
+  | 'partial'
+  | 'conflict'
+  | 'invalid-tag'
+  | 'refused'
+  | 'cleaned-up'
+  | 'rejected'
+  | 'expired'
+  | 'failed';
 
-/** One word for the run, used as the status tag value and as the metric dimension. */
+/**
+ * One word for the run, used as the status tag value and as the metric dimension. The worst
+ * finding wins: a failed ping, then objects left unconfigured for want of quota (`partial`), then a
+ * foreign route in the way, then a tag we could not read.
+ */
 export function outcomeOf(req: ReportRequest): Outcome {
   const r = req.result;
   if (req.error || !r) return 'failed';
-  if (r.cleanup) return 'cleaned-up';
-  if (r.decision === 'refused') return 'refused';
+  if (r.cleanup) return r.status === 'rejected' || r.status === 'expired' ? r.status : 'cleaned-up';
+  if (r.decision === 'refused') return r.invalidTag ? 'invalid-tag' : 'refused';
   if (r.verification?.status === 'failed') return 'failed';
+  const lines = [...r.routes, ...r.securityGroupRules];
+  if (lines.some((c) => c.action === 'quota-exceeded')) return 'partial';
   if (r.routes.some((c) => c.action === 'conflict')) return 'conflict';
-  if (r.securityGroupRules.some((c) => c.action === 'invalid-tag')) return 'invalid-tag';
+  if (r.routes.some((c) => c.invalidTag) || r.securityGroupRules.some((c) => c.action === 'invalid-tag')) {
+    return 'invalid-tag';
+  }
   return 'configured';
+}
+
+/** What a person must read about this run (SNS), or undefined when nobody needs to act. */
+export function noticeOf(
+  req: ReportRequest,
+  outcome: Outcome,
+): { subject: string; body: string } | undefined {
+  const r = req.result;
+  const pcx = r?.peeringConnectionId ?? 'unknown peering';
+  if (r?.verification?.status === 'failed') {
+    return {
+      subject: `${pcx} verification failed`,
+      body: r.verification.message ?? `verification failed for ${pcx}`,
+    };
+  }
+  if (outcome === 'partial' && r) {
+    const full = [...r.routes, ...r.securityGroupRules].filter((c) => c.action === 'quota-exceeded');
+    return {
+      subject: `${pcx} partially configured (quota)`,
+      body: [
+        `Peering Autopilot: ${pcx} is configured except where a quota leaves no room:`,
+        ...[...new Set(full.map((c) => c.detail ?? 'quota exceeded'))].map((d) => `- ${d}`),
+      ].join('\n'),
+    };
+  }
+  return undefined;
 }
 
 /** Changes a non-manual run made to an already-configured peering: drift it healed. */
@@ -78,8 +134,12 @@ export async function report(
   const pcx = req.result?.peeringConnectionId ?? (typeof fromInput === 'string' ? fromInput : undefined);
   let tagged = false;
   let notified = false;
-  if (req.result?.dryRun || req.result?.unchanged || !pcx || !PEERING.test(pcx))
+  // A dry run, an unchanged healthy re-run and a rejected input write nothing at all.
+  const rejected = req.error?.Error === 'InputValidationError';
+  const dryRun = req.result?.dryRun ?? (req.input as { dryRun?: unknown } | undefined)?.dryRun === true;
+  if (dryRun || req.result?.unchanged || rejected || !pcx || !PEERING.test(pcx)) {
     return { outcome, tagged, notified };
+  }
   try {
     await deps.ec2For(deps.region).send(
       new CreateTagsCommand({
@@ -94,19 +154,19 @@ export async function report(
   } catch (error) {
     deps.warn('could not write status tags', { peeringConnectionId: pcx, error: String(error) });
   }
-  const verification = req.result?.verification;
-  if (deps.sns && verification?.status === 'failed') {
+  const notice = noticeOf(req, outcome);
+  if (deps.sns && notice) {
     try {
       await deps.sns.client.send(
         new PublishCommand({
           TopicArn: deps.sns.topicArn,
-          Subject: `Peering Autopilot: ${pcx} verification failed`.slice(0, 100),
-          Message: `${verification.message ?? `verification failed for ${pcx}`}\n\nExecution: ${executionLink(req.executionId, deps.region)}`,
+          Subject: printable(`Peering Autopilot: ${notice.subject}`).slice(0, 100),
+          Message: `${printable(notice.body, { keepNewlines: true })}\n\nExecution: ${executionLink(req.executionId, deps.region)}`,
         }),
       );
       notified = true;
     } catch (error) {
-      deps.warn('could not publish the verification failure', {
+      deps.warn('could not publish the notice', {
         peeringConnectionId: pcx,
         error: String(error),
       });

@@ -13,7 +13,8 @@ import {
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import pLimit from 'p-limit';
 import { isAwsError } from '../commons/aws-clients.js';
-import { TAGS } from '../network/model.js';
+import { CLEANUP_STATUSES } from '../network/decision.js';
+import { TAGS, tagsToRecord, tagValue } from '../network/model.js';
 import { type Affected, executionName, windowStart } from './events.js';
 
 export interface StarterDeps {
@@ -48,6 +49,15 @@ async function allPeerings(ec2: EC2Client): Promise<VpcPeeringConnection[]> {
     out.push(...(page.VpcPeeringConnections ?? []));
   }
   return out;
+}
+
+/** Recorded outcomes after which a dead peering needs no more runs. */
+const SETTLED = ['cleaned-up', 'rejected', 'expired'];
+
+/** A dead peering whose cleanup has not been recorded yet (it failed, or never ran). */
+function needsCleanup(p: VpcPeeringConnection): boolean {
+  const status = tagValue(tagsToRecord(p.Tags), TAGS.status);
+  return CLEANUP_STATUSES.includes(p.Status?.Code ?? '') && !SETTLED.includes(status ?? '');
 }
 
 const vpcsOf = (p: VpcPeeringConnection) => [p.RequesterVpcInfo?.VpcId, p.AccepterVpcInfo?.VpcId];
@@ -91,6 +101,15 @@ export async function plannedRuns(affected: Affected, deps: StarterDeps): Promis
   const now = deps.now();
   const eventTime = affected.time ?? now.toISOString();
   const runFor = (pcx: string, status?: string): Run => {
+    if (affected.trigger === 'sweep' && status !== undefined && CLEANUP_STATUSES.includes(status)) {
+      // A cleanup that failed is retried by every sweep (a new name per window) until it is recorded.
+      const window = windowStart(now.toISOString(), deps.sweepSeconds);
+      return {
+        peeringConnectionId: pcx,
+        name: executionName(pcx, 'sweep', window),
+        input: { peeringConnectionId: pcx, dryRun: false, trigger: { kind: 'sweep' } },
+      };
+    }
     if (affected.deletion || status === 'deleted') {
       return {
         peeringConnectionId: pcx,
@@ -135,7 +154,7 @@ export async function plannedRuns(affected: Affected, deps: StarterDeps): Promis
   const chosen = peerings.filter((p) => {
     const status = p.Status?.Code ?? '';
     if (affected.peeringIds.includes(p.VpcPeeringConnectionId ?? '')) return true;
-    if (affected.all) return LIVE.includes(status) || (affected.trigger === 'sweep' && status === 'deleted');
+    if (affected.all) return LIVE.includes(status) || (affected.trigger === 'sweep' && needsCleanup(p));
     return LIVE.includes(status) && vpcsOf(p).some((v) => v && vpcIds.includes(v));
   });
   return chosen.map((p) => runFor(p.VpcPeeringConnectionId as string, p.Status?.Code));

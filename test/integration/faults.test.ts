@@ -8,6 +8,7 @@ import {
   CreateRouteCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeVpcPeeringConnectionsCommand,
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { runLocalWorkflow } from '../../cli/src/local-runner.js';
@@ -131,7 +132,7 @@ describe('fault injection', () => {
     expect(attempts.DescribeRouteTables).toBe(9);
   }, 120_000);
 
-  it('a route table at its quota fails the run naming the quota, before any route is written', async () => {
+  it('a route table at its quota is reported quota-exceeded on its own lines; every other table and group is configured (status partial)', async () => {
     const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway
       ?.InternetGatewayId as string;
     await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: seed.finance.vpcId }));
@@ -149,16 +150,31 @@ describe('fault injection', () => {
       dryRun: false,
     });
 
-    expect(out).toMatchObject({ status: 'FAILED', error: 'QuotaExceededError' });
-    expect(out.cause).toContain(
-      `route table ${seed.finance.routeTableId} has 50 ipv4 routes and needs 1 more`,
+    expect(out.status).toBe('SUCCEEDED');
+    const result = out.output as {
+      routes: Array<{ routeTableId: string; action: string; detail?: string }>;
+      securityGroupRules: Array<{ action: string }>;
+    };
+    const full = result.routes.filter((r) => r.routeTableId === seed.finance.routeTableId);
+    expect(full.map((r) => r.action)).toEqual(['quota-exceeded']);
+    expect(full[0]?.detail).toContain(
+      `route table ${seed.finance.routeTableId} has 50 ipv4 routes; adding this peering's would pass the quota of 50 routes per route table`,
     );
-    expect(out.cause).toContain('limit of 50 routes per route table; nothing was written');
-    expect(await financeRoutesTo(seed.peerings.marketingFinance)).toEqual([]);
-    const marketing = await ec2.send(
-      new DescribeRouteTablesCommand({ RouteTableIds: [seed.marketing.routeTableId] }),
+    const others = result.routes.filter((r) => r.routeTableId !== seed.finance.routeTableId);
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.every((r) => r.action === 'created')).toBe(true);
+    expect(result.securityGroupRules.map((r) => r.action)).toEqual(['created']);
+    const table = await ec2.send(
+      new DescribeRouteTablesCommand({ RouteTableIds: [seed.finance.routeTableId] }),
     );
-    expect(marketing.RouteTables?.[0]?.Routes?.some((r) => r.VpcPeeringConnectionId)).toBe(false);
+    expect(table.RouteTables?.[0]?.Routes?.some((r) => r.VpcPeeringConnectionId)).toBe(false);
+    const peering = await ec2.send(
+      new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [seed.peerings.marketingFinance] }),
+    );
+    expect(peering.VpcPeeringConnections?.[0]?.Tags).toContainEqual({
+      Key: 'peering-autopilot:status',
+      Value: 'partial',
+    });
   });
 
   it('five concurrent runs for one peering reach the end state of one run, with no duplicate and no hidden error', async () => {

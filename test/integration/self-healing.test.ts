@@ -11,6 +11,7 @@ import {
   CreateRouteCommand,
   CreateRouteTableCommand,
   CreateSubnetCommand,
+  CreateTagsCommand,
   CreateVpcPeeringConnectionCommand,
   DeleteRouteCommand,
   DeleteTagsCommand,
@@ -43,6 +44,11 @@ async function ingress(groupId: string) {
       ),
     )
     .sort();
+}
+
+async function statusOf(pcx: string): Promise<string | undefined> {
+  const out = await ec2.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }));
+  return out.VpcPeeringConnections?.[0]?.Tags?.find((t) => t.Key === 'peering-autopilot:status')?.Value;
 }
 
 describe('self-healing through the starter', () => {
@@ -169,6 +175,82 @@ describe('self-healing through the starter', () => {
     ]);
   });
 
+  it('removing the opt-in tag removes our rules even when the peering is now refused (VPC tagged accept=false)', async () => {
+    const group = seed.finance.securityGroupId;
+    await ec2.send(
+      new CreateTagsCommand({
+        Resources: [seed.finance.vpcId],
+        Tags: [{ Key: 'peering-autopilot:accept', Value: ' FALSE ' }],
+      }),
+    );
+    await ec2.send(
+      new DeleteTagsCommand({ Resources: [group], Tags: [{ Key: 'peering-autopilot:ingress' }] }),
+    );
+
+    const out = await runLocalWorkflow({ peeringConnectionId: mf, dryRun: false });
+
+    expect(out.output).toMatchObject({
+      decision: 'refused',
+      reason: expect.stringContaining('is protected'),
+      routes: [],
+    });
+    expect(await ingress(group)).toEqual([`icmp:-1 10.20.0.0/16 peering-autopilot ${df}`]); // df was not run
+    // Policy blocks additions, never removals of our own objects; routes stay (removed only on delete).
+    expect(await routes(seed.finance.routeTableId)).toContain(`10.10.0.0/16 -> ${mf}`);
+  });
+
+  it('a person replacing our route on a recently configured peering is recorded as conflict at once', async () => {
+    const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway
+      ?.InternetGatewayId as string;
+    await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: seed.finance.vpcId }));
+    await ec2.send(
+      new DeleteRouteCommand({
+        RouteTableId: seed.finance.routeTableId,
+        DestinationCidrBlock: '10.10.0.0/16',
+      }),
+    );
+    await ec2.send(
+      new CreateRouteCommand({
+        RouteTableId: seed.finance.routeTableId,
+        DestinationCidrBlock: '10.10.0.0/16',
+        GatewayId: igw,
+      }),
+    );
+
+    const out = await runLocalWorkflow({ peeringConnectionId: mf, dryRun: false });
+
+    expect((out.output as { unchanged?: boolean }).unchanged).toBeUndefined();
+    expect(await statusOf(mf)).toBe('conflict');
+  });
+
+  it('cleanup leaves a routes=skip table and a route to another CIDR alone, removing only what served the peering', async () => {
+    const table = seed.finance.routeTableId;
+    await ec2.send(
+      new CreateRouteCommand({
+        RouteTableId: table,
+        DestinationCidrBlock: '192.168.7.0/24',
+        VpcPeeringConnectionId: mf,
+      }),
+    );
+    const skipped = seed.marketing.routeTableId;
+    await ec2.send(
+      new CreateTagsCommand({
+        Resources: [skipped],
+        Tags: [{ Key: 'peering-autopilot:routes', Value: 'skip' }],
+      }),
+    );
+    await ec2.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: mf }));
+
+    await harness.deliver(
+      cloudTrailEvent('DeleteVpcPeeringConnection', { vpcPeeringConnectionId: mf }, { _return: true }),
+    );
+
+    expect(await routes(table)).toContain(`192.168.7.0/24 -> ${mf}`);
+    expect(await routes(table)).not.toContain(`10.10.0.0/16 -> ${mf}`);
+    expect(await routes(skipped)).toContain(`172.31.0.0/16 -> ${mf}`);
+    expect(await statusOf(mf)).toBe('cleaned-up');
+  });
+
   it('routes and opens a CIDR newly associated with a peered VPC', async () => {
     await ec2.send(
       new AssociateVpcCidrBlockCommand({ VpcId: seed.marketing.vpcId, CidrBlock: '10.11.0.0/16' }),
@@ -261,6 +343,31 @@ describe('sweep', () => {
     )?.Tags;
     expect(tags).toEqual(expect.arrayContaining([{ Key: 'peering-autopilot:status', Value: 'configured' }]));
     expect(tags?.find((t) => t.Key === 'peering-autopilot:checked-at')?.Value).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('retries a cleanup that never finished on every sweep until it is recorded, then stops', async () => {
+    const harness = await starterHarness(motoEndpoint());
+    const seed = await buildSeedScenario(ec2);
+    const mf = seed.peerings.marketingFinance;
+    expect((await runLocalWorkflow({ peeringConnectionId: mf, dryRun: false })).status).toBe('SUCCEEDED');
+    // The delete event was lost (or its cleanup failed): our routes are still there.
+    await ec2.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: mf }));
+
+    const first = await harness.deliver({ sweep: true });
+    expect(first.runs.find((r) => r.output?.peeringConnectionId === mf)?.output).toMatchObject({
+      cleanup: { routesRemoved: expect.arrayContaining([expect.objectContaining({ applied: true })]) },
+    });
+    const tables = await ec2.send(new DescribeRouteTablesCommand({}));
+    expect(
+      tables.RouteTables?.flatMap((t) => t.Routes ?? []).some((r) => r.VpcPeeringConnectionId === mf),
+    ).toBe(false);
+
+    // Recorded as cleaned-up: the next sweep neither starts nor even names a run for it.
+    const second = (await harness.deliver({ sweep: true })).starter as {
+      started: string[];
+      duplicates: string[];
+    };
+    expect([...second.started, ...second.duplicates].filter((n) => n.startsWith(mf))).toEqual([]);
   });
 
   it('a manual start still works directly on the state machine input', async () => {

@@ -34,6 +34,8 @@ export function inspectionOf(peeringConnectionId: string, over: Partial<Inspecti
     fresh: false,
     trigger: 'manual',
     reason: '',
+    invalidTag: '',
+    removalsOnly: false,
     requester: marketing,
     accepter: finance,
     ...over,

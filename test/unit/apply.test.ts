@@ -5,11 +5,14 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateRouteCommand,
   DescribeRouteTablesCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  DescribeVpcsCommand,
   EC2Client,
+  RevokeSecurityGroupIngressCommand,
+  type VpcPeeringConnectionStateReasonCode,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { applyChanges } from '../../functions/apply/apply.js';
-import { QuotaExceededError } from '../../functions/commons/errors.js';
 import type { RouteChange, RuleChange } from '../../functions/network/model.js';
 import type { Changes } from '../../functions/plan/plan.js';
 import { inspectionOf } from '../support/facts.js';
@@ -44,11 +47,67 @@ const plan = (routes: RouteChange[], rules: RuleChange[] = []): Changes => ({
   routes,
   securityGroupRules: rules,
   writes: routes.length + rules.length,
+  clean: false,
   facts: { routeTables: [], securityGroups: [] },
 });
 const awsError = (name: string) => Object.assign(new Error(name), { name, $metadata: {} });
 
-beforeEach(() => ec2Mock.reset());
+/** The peering as AWS describes it right before Apply writes: Marketing (requester) <> Finance. */
+const peering = (status: VpcPeeringConnectionStateReasonCode = 'active', ipv6 = false) => ({
+  VpcPeeringConnections: [
+    {
+      VpcPeeringConnectionId: PCX,
+      Status: { Code: status },
+      RequesterVpcInfo: {
+        VpcId: 'vpc-marketing',
+        OwnerId: '123456789012',
+        Region: 'us-east-1',
+        CidrBlockSet: [{ CidrBlock: '10.10.0.0/16' }, { CidrBlock: '10.11.0.0/16' }],
+        ...(ipv6 ? { Ipv6CidrBlockSet: [{ Ipv6CidrBlock: '2600:1f18:1::/56' }] } : {}),
+      },
+      AccepterVpcInfo: {
+        VpcId: 'vpc-finance',
+        OwnerId: '123456789012',
+        Region: 'us-east-1',
+        CidrBlockSet: [{ CidrBlock: '172.31.0.0/16' }],
+      },
+    },
+  ],
+});
+
+/** The two VPCs as DescribeVpcs says now (the source of truth for their CIDR blocks). */
+const vpcs = (ipv6 = false) => ({
+  Vpcs: [
+    {
+      VpcId: 'vpc-marketing',
+      OwnerId: '123456789012',
+      CidrBlockAssociationSet: [
+        { CidrBlock: '10.10.0.0/16', CidrBlockState: { State: 'associated' as const } },
+        { CidrBlock: '10.11.0.0/16', CidrBlockState: { State: 'associated' as const } },
+      ],
+      ...(ipv6
+        ? {
+            Ipv6CidrBlockAssociationSet: [
+              { Ipv6CidrBlock: '2600:1f18:1::/56', Ipv6CidrBlockState: { State: 'associated' as const } },
+            ],
+          }
+        : {}),
+    },
+    {
+      VpcId: 'vpc-finance',
+      OwnerId: '123456789012',
+      CidrBlockAssociationSet: [
+        { CidrBlock: '172.31.0.0/16', CidrBlockState: { State: 'associated' as const } },
+      ],
+    },
+  ],
+});
+
+beforeEach(() => {
+  ec2Mock.reset();
+  ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves(peering());
+  ec2Mock.on(DescribeVpcsCommand).resolves(vpcs());
+});
 
 describe('apply', () => {
   it('creates each planned route with the peering as target and one authorize call per group', async () => {
@@ -129,26 +188,66 @@ describe('apply', () => {
     ]);
   });
 
-  it('fails naming the quota on RouteLimitExceeded, and lists what was written before', async () => {
+  it('a table that fills up meanwhile (RouteLimitExceeded) is reported quota-exceeded; the other tables are configured', async () => {
     ec2Mock
       .on(CreateRouteCommand, { RouteTableId: 'rtb-full' })
       .rejects(awsError('RouteLimitExceeded'))
       .on(CreateRouteCommand, { RouteTableId: 'rtb-ok' })
       .resolves({ Return: true });
-    const run = applyChanges(inspection, plan([route('rtb-ok'), route('rtb-full')]), ec2For);
-    await expect(run).rejects.toThrow(QuotaExceededError);
-    await expect(
-      applyChanges(inspection, plan([route('rtb-ok'), route('rtb-full')]), ec2For),
-    ).rejects.toThrow(
-      /rtb-full is full \(RouteLimitExceeded\).*written before the failure: route rtb-ok 10\.10\.0\.0\/16/,
-    );
+    const out = await applyChanges(inspection, plan([route('rtb-ok'), route('rtb-full')]), ec2For);
+    expect(out.routes.map((r) => [r.routeTableId, r.action, r.applied])).toEqual([
+      ['rtb-ok', 'created', true],
+      ['rtb-full', 'quota-exceeded', false],
+    ]);
+    expect(out.routes[1]?.detail).toContain('rtb-full is full (RouteLimitExceeded)');
   });
 
-  it('fails naming the quota on RulesPerSecurityGroupLimitExceeded', async () => {
+  it('a full group (RulesPerSecurityGroupLimitExceeded) is reported quota-exceeded, nothing half-written', async () => {
     ec2Mock.on(AuthorizeSecurityGroupIngressCommand).rejects(awsError('RulesPerSecurityGroupLimitExceeded'));
-    await expect(applyChanges(inspection, plan([], [rule('10.10.0.0/16')]), ec2For)).rejects.toThrow(
-      /security group rule quota: sg-fin is full/,
+    ec2Mock.on(CreateRouteCommand).resolves({ Return: true });
+    const out = await applyChanges(
+      inspection,
+      plan([route('rtb-1')], [rule('10.10.0.0/16'), rule('10.11.0.0/16')]),
+      ec2For,
     );
+    expect(out.routes[0]).toMatchObject({ action: 'created', applied: true });
+    expect(out.securityGroupRules.map((r) => [r.action, r.applied])).toEqual([
+      ['quota-exceeded', false],
+      ['quota-exceeded', false],
+    ]);
+    expect(out.securityGroupRules[0]?.detail).toContain('sg-fin is full');
+  });
+
+  it('writes nothing when the peering was deleted between Plan and Apply', async () => {
+    ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves(peering('deleted'));
+    await expect(
+      applyChanges(inspection, plan([route('rtb-1')], [rule('10.10.0.0/16')]), ec2For),
+    ).rejects.toMatchObject({
+      name: 'PeeringNotActiveError',
+      message: expect.stringContaining('is deleted, no longer active: nothing was written'),
+    });
+    expect(ec2Mock.commandCalls(CreateRouteCommand)).toHaveLength(0);
+    expect(ec2Mock.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['a route to 0.0.0.0/0', plan([route('rtb-1', '0.0.0.0/0')])],
+    ['a route to a CIDR of neither peer', plan([route('rtb-1', '192.168.0.0/16')])],
+    ['a route in a VPC outside the peering', plan([{ ...route('rtb-x'), vpcId: 'vpc-other' }])],
+    ['a rule from 0.0.0.0/0', plan([], [rule('0.0.0.0/0')])],
+    ['a rule from a CIDR of neither peer', plan([], [rule('192.168.0.0/16')])],
+    [
+      'a removal of a rule that is not ours',
+      plan([], [{ ...rule('10.10.0.0/16'), action: 'removed', detail: 'ssh' }]),
+    ],
+  ])('rejects a crafted payload with %s before any write', async (_label, crafted) => {
+    await expect(applyChanges(inspection, crafted, ec2For)).rejects.toMatchObject({
+      name: 'InputValidationError',
+      message: expect.stringContaining('nothing was written'),
+    });
+    expect(ec2Mock.commandCalls(CreateRouteCommand)).toHaveLength(0);
+    expect(ec2Mock.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(0);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
   });
 
   it('fails with PeeringNotActiveError when the peering vanished mid-run', async () => {
@@ -159,6 +258,8 @@ describe('apply', () => {
   });
 
   it('writes IPv6 destinations as DestinationIpv6CidrBlock', async () => {
+    ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves(peering('active', true));
+    ec2Mock.on(DescribeVpcsCommand).resolves(vpcs(true));
     ec2Mock.on(CreateRouteCommand).resolves({ Return: true });
     await applyChanges(inspection, plan([route('rtb-1', '2600:1f18:1::/56')]), ec2For);
     expect(ec2Mock.commandCalls(CreateRouteCommand)[0]?.args[0].input).toMatchObject({

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { QuotaExceededError } from '../../functions/commons/errors.js';
 import { cidrCovers } from '../../functions/network/cidr.js';
-import { planRoutes, planRules } from '../../functions/network/plan.js';
+import type { RouteChange } from '../../functions/network/model.js';
+import { isClean, planRoutes, planRules } from '../../functions/network/plan.js';
 import { finance, group, marketing, side, table } from '../support/facts.js';
 
 const PCX = 'pcx-0123456789abcdef0';
@@ -76,23 +76,51 @@ describe('route planning', () => {
     expect(without.map((c) => c.destinationCidr)).toEqual(['10.10.0.0/16', '10.11.0.0/16']);
   });
 
-  it('fails when the route quota would be exceeded, before any write, naming the table and quota', () => {
+  it('a table without room gets quota-exceeded lines naming the table and quota; the other tables are planned', () => {
     const routes = Array.from({ length: 50 }, (_, i) => ({
       destination: `192.168.${i}.0/24`,
       target: 'tgw-1',
       propagated: false,
     }));
-    const t = table({ routeTableId: 'rtb-full', vpcId: 'vpc-finance', routes });
-    expect(() => planRoutes(PCX, pairs([t]))).toThrow(QuotaExceededError);
-    expect(() => planRoutes(PCX, pairs([t]))).toThrow(
-      /rtb-full has 50 ipv4 routes .* limit of 50 routes per route table/,
-    );
+    const full = table({ routeTableId: 'rtb-full', vpcId: 'vpc-finance', routes });
+    const roomy = table({ routeTableId: 'rtb-ok', vpcId: 'vpc-finance' });
+    const changes = planRoutes(PCX, pairs([full, roomy]));
+    expect(changes.map((c) => [c.routeTableId, c.action])).toEqual([
+      ['rtb-full', 'quota-exceeded'],
+      ['rtb-ok', 'created'],
+    ]);
+    expect(changes[0]?.detail).toMatch(/rtb-full has 50 ipv4 routes.*quota of 50 routes per route table/);
+  });
+
+  it.each([['Skip '], ['SKIP'], [' skip']])(
+    'reads routes=%j as skip (trimmed, case-insensitive)',
+    (value) => {
+      const t = table({
+        routeTableId: 'rtb-1',
+        vpcId: 'vpc-finance',
+        tags: { 'peering-autopilot:routes': value },
+      });
+      expect(planRoutes(PCX, pairs([t]))[0]).toMatchObject({ action: 'skipped' });
+    },
+  );
+
+  it('fails safe on an unknown routes value: the table is skipped and the line names the value', () => {
+    const t = table({
+      routeTableId: 'rtb-1',
+      vpcId: 'vpc-finance',
+      tags: { 'peering-autopilot:routes': 'skp' },
+    });
+    const [line] = planRoutes(PCX, pairs([t]));
+    expect(line).toMatchObject({ action: 'skipped', invalidTag: expect.stringContaining('"skp"') });
+    expect(isClean([line as RouteChange], [])).toBe(false);
   });
 });
 
 describe('security group planning', () => {
   const opted = (tag: string, ingress = [] as never[]) =>
     group({ groupId: 'sg-fin', vpcId: 'vpc-finance', tags: { 'peering-autopilot:ingress': tag }, ingress });
+  const opted2 = () =>
+    group({ groupId: 'sg-fin2', vpcId: 'vpc-finance', tags: { 'peering-autopilot:ingress': 'icmp' } });
 
   it('opens only opted-in groups, for the listed traffic, from each peer CIDR', () => {
     const groups = [opted('icmp,tcp:443'), group({ groupId: 'sg-other', vpcId: 'vpc-finance' })];
@@ -118,16 +146,19 @@ describe('security group planning', () => {
     expect(changes[0]?.detail).toContain('"all"');
   });
 
-  it('fails when the rule quota would be exceeded, naming the group', () => {
+  it('a group without room gets quota-exceeded lines naming it and the quota; other groups are planned', () => {
     const ingress = Array.from({ length: 60 }, (_, i) => ({
       protocol: 'tcp',
       fromPort: 22,
       toPort: 22,
       cidr: `192.168.${i}.0/24`,
     }));
-    expect(() => planRules(PCX, pairs([opted('icmp', ingress as never[])]))).toThrow(
-      /sg-fin has 60 inbound ipv4 rules and needs 1 more/,
-    );
+    const changes = planRules(PCX, pairs([opted('icmp', ingress as never[]), opted2()]));
+    expect(changes.map((c) => [c.groupId, c.action])).toEqual([
+      ['sg-fin', 'quota-exceeded'],
+      ['sg-fin2', 'created'],
+    ]);
+    expect(changes[0]?.detail).toMatch(/sg-fin has 60 inbound ipv4 rules.*quota of 60 inbound rules/);
   });
 });
 

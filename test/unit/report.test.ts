@@ -90,7 +90,74 @@ describe('report', () => {
       'cleaned-up',
     ],
     [{ error: { Error: 'X' } }, 'failed'],
+    [{ result: result({ routes: [{ action: 'created' }, { action: 'quota-exceeded' }] }) }, 'partial'],
+    [
+      {
+        result: result({
+          routes: [{ action: 'conflict' }],
+          securityGroupRules: [{ action: 'quota-exceeded' }],
+        }),
+      },
+      'partial',
+    ],
+    [{ result: result({ routes: [{ action: 'skipped', invalidTag: 'routes="skp"' }] }) }, 'invalid-tag'],
+    [{ result: result({ decision: 'refused', invalidTag: 'accept="maybe"' }) }, 'invalid-tag'],
+    [
+      { result: result({ verification: { status: 'failed' }, routes: [{ action: 'quota-exceeded' }] }) },
+      'failed',
+    ],
+    [
+      {
+        result: result({
+          decision: 'refused',
+          status: 'rejected',
+          cleanup: { routesRemoved: [], rulesRemoved: [] },
+        }),
+      },
+      'rejected',
+    ],
   ])('names the outcome %#', (req, outcome) => {
     expect(outcomeOf(req as ReportRequest)).toBe(outcome);
+  });
+
+  it('an input rejected by validation, and a failed dry run, write no status tag at all', async () => {
+    await report(
+      {
+        error: { Error: 'InputValidationError', Cause: 'dryRun' },
+        input: { peeringConnectionId: PCX, dryRun: 'yes' },
+      },
+      deps,
+    );
+    await report(
+      { error: { Error: 'States.Timeout' }, input: { peeringConnectionId: PCX, dryRun: true } },
+      deps,
+    );
+    expect(ec2Mock.commandCalls(CreateTagsCommand)).toHaveLength(0);
+  });
+
+  it('a partially configured peering (quota) is tagged partial and a person is told which object is full', async () => {
+    const out = await report(
+      {
+        result: result({
+          routes: [
+            { action: 'created', applied: true },
+            { action: 'quota-exceeded', detail: 'route table rtb-full has 50 ipv4 routes' },
+          ],
+        }),
+      },
+      deps,
+    );
+    expect(out).toMatchObject({ outcome: 'partial', tagged: true, notified: true });
+    const published = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(published?.Subject).toBe(`Peering Autopilot: ${PCX} partially configured (quota)`);
+    expect(published?.Message).toContain('- route table rtb-full has 50 ipv4 routes');
+  });
+
+  it('a Name tag with ANSI escapes and control characters cannot add lines or colours to the alarm message', async () => {
+    const message = 'verification FAILED\n- Finance\u001b[31mX\rFAKE LINE\u0007 -> target: failed';
+    await report({ result: result({ verification: { status: 'failed', message } }) }, deps);
+    const published = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect([...(published?.Message ?? '')].filter((c) => c < ' ' && c !== '\n')).toEqual([]);
+    expect(published?.Message?.split('\n')[1]).toBe('- FinanceX FAKE LINE -> target: failed');
   });
 });

@@ -20,6 +20,7 @@ const plan = (writes = 1) => ({
   routes: writes ? [route] : [{ ...route, action: 'exists' }],
   securityGroupRules: [],
   writes,
+  clean: writes === 0,
   facts: { routeTables: [], securityGroups: [] },
 });
 
@@ -77,6 +78,7 @@ describe('peering workflow paths', () => {
       'Plan',
       'HasWrites',
       'Apply',
+      'AfterApply',
       'Verify',
       'RepairOnce',
       'Result',
@@ -422,5 +424,142 @@ describe('peering workflow paths', () => {
       'Report',
     ]);
     expect(out.output).toMatchObject({ unchanged: true, verification: { status: 'skipped' } });
+  });
+
+  it('a recently configured peering whose plan finds a conflict or an invalid tag still verifies and reports', async () => {
+    let verifies = 0;
+    const out = await runLocalWorkflow(input, {
+      functions: steps({
+        InspectFunctionArn: async () =>
+          inspection({ status: 'active', decision: 'already-active', needsAccept: false, fresh: true }),
+        PlanFunctionArn: async () => ({
+          ...plan(0),
+          routes: [{ ...route, action: 'conflict', detail: 'already routed to igw-1' }],
+          clean: false,
+        }),
+        VerifyFunctionArn: async () => {
+          verifies += 1;
+          return verification();
+        },
+      }),
+    });
+    expect(verifies).toBe(1);
+    expect(entered(out.events)).not.toContain('Unchanged');
+    expect(reports[0]).toMatchObject({ result: { routes: [{ action: 'conflict' }] } });
+    expect((reports[0]?.result as { unchanged?: boolean } | undefined)?.unchanged).toBeUndefined();
+  });
+
+  it('a ping that still fails after the repair ends failed, never unchanged, even on a fresh peering with no writes', async () => {
+    let verifies = 0;
+    const out = await runLocalWorkflow(input, {
+      functions: steps({
+        InspectFunctionArn: async () =>
+          inspection({ status: 'active', decision: 'already-active', needsAccept: false, fresh: true }),
+        PlanFunctionArn: async () => ({ ...plan(0), clean: verifies !== 0 }),
+        VerifyFunctionArn: async () => {
+          verifies += 1;
+          return verification({ status: 'failed', repairable: true, reason: '0/3 replies' });
+        },
+      }),
+    });
+    expect(verifies).toBe(2);
+    expect(entered(out.events)).not.toContain('Unchanged');
+    expect(out.output).toMatchObject({ verification: { status: 'failed' } });
+    expect((out.output as { unchanged?: boolean }).unchanged).toBeUndefined();
+  });
+
+  it('a refused but active peering still loses our rules in groups that opted out, and is not verified', async () => {
+    let verifies = 0;
+    const removed = {
+      groupId: 'sg-fin',
+      vpcId: 'vpc-finance',
+      region: 'us-east-1',
+      cidr: '10.10.0.0/16',
+      protocol: 'icmp',
+      fromPort: -1,
+      toPort: -1,
+      action: 'removed',
+      applied: false,
+      detail: `peering-autopilot ${PCX}`,
+    };
+    const removals = {
+      routes: [],
+      securityGroupRules: [removed],
+      writes: 1,
+      clean: false,
+      facts: plan().facts,
+    };
+    const out = await runLocalWorkflow(input, {
+      functions: steps({
+        InspectFunctionArn: async () =>
+          inspection({
+            status: 'active',
+            decision: 'refused',
+            needsAccept: false,
+            reason: 'VPC vpc-finance is protected (peering-autopilot:accept=false)',
+            removalsOnly: true,
+          }),
+        PlanFunctionArn: async () => removals,
+        ApplyFunctionArn: async () => ({
+          ...removals,
+          securityGroupRules: [{ ...removed, applied: true }],
+          writes: 0,
+        }),
+        VerifyFunctionArn: async () => {
+          verifies += 1;
+          return verification();
+        },
+      }),
+    });
+    expect(entered(out.events)).toEqual([
+      'Settle',
+      'Inspect',
+      'Decide',
+      'Plan',
+      'HasWrites',
+      'Apply',
+      'AfterApply',
+      'RefusedWithRemovals',
+      'Report',
+    ]);
+    expect(verifies).toBe(0);
+    expect(out.output).toMatchObject({
+      decision: 'refused',
+      routes: [],
+      securityGroupRules: [{ action: 'removed', applied: true }],
+    });
+  });
+
+  it('an unknown accept tag value refuses (fail safe) and carries the invalid tag to the report', async () => {
+    const out = await runLocalWorkflow(input, {
+      functions: steps({
+        InspectFunctionArn: async () =>
+          inspection({
+            decision: 'refused',
+            needsAccept: false,
+            reason: 'VPC vpc-finance has peering-autopilot:accept="maybe", which is not "true" or "false"',
+            invalidTag: 'VPC vpc-finance has peering-autopilot:accept="maybe"',
+          }),
+      }),
+    });
+    expect(entered(out.events)).toEqual(['Settle', 'Inspect', 'Decide', 'Refused', 'Report']);
+    expect(reports[0]).toMatchObject({ result: { invalidTag: expect.stringContaining('"maybe"') } });
+  });
+
+  it.each([
+    ['a malformed settleUntil', { ...input, trigger: { kind: 'event', settleUntil: 'tomorrow' } }],
+    ['a non-object input', 'pcx-0123456789abcdef0'],
+    ['an array input', [PCX]],
+  ])('%s fails with InputValidationError through the report path', async (_label, bad) => {
+    const out = await runLocalWorkflow(bad as never, {
+      functions: steps({
+        InspectFunctionArn: async () => {
+          throw named('InputValidationError', 'invalid workflow input');
+        },
+      }),
+    });
+    expect(out.status).toBe('FAILED');
+    expect(out).toMatchObject({ error: 'InputValidationError' });
+    expect(entered(out.events)).toEqual(['Settle', 'Inspect', 'InspectFailed', 'ReportFailure', 'Failed']);
   });
 });

@@ -1,0 +1,97 @@
+/**
+ * Cleanup against a mocked EC2: faults moto cannot stage (a delete that fails) and payloads that
+ * claim a live peering is deleted.
+ */
+import {
+  DeleteRouteCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  EC2Client,
+  RevokeSecurityGroupIngressCommand,
+  type VpcPeeringConnectionStateReasonCode,
+} from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { cleanupPeering } from '../../functions/cleanup/cleanup.js';
+import { inspectionOf } from '../support/facts.js';
+
+const PCX = 'pcx-0123456789abcdef0';
+const ec2Mock = mockClient(EC2Client);
+const client = new EC2Client({ region: 'us-east-1' });
+const ec2For = () => client;
+const inspection = inspectionOf(PCX, { status: 'deleted', decision: 'refused', cleanup: true });
+
+const peering = (status: VpcPeeringConnectionStateReasonCode) => ({
+  VpcPeeringConnections: [
+    {
+      VpcPeeringConnectionId: PCX,
+      Status: { Code: status },
+      RequesterVpcInfo: { VpcId: 'vpc-marketing', OwnerId: '123456789012', CidrBlock: '10.10.0.0/16' },
+      AccepterVpcInfo: { VpcId: 'vpc-finance', OwnerId: '123456789012', CidrBlock: '172.31.0.0/16' },
+    },
+  ],
+});
+const awsError = (name: string) => Object.assign(new Error(name), { name, $metadata: {} });
+
+beforeEach(() => {
+  ec2Mock.reset();
+  ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves(peering('deleted'));
+  ec2Mock.on(DescribeRouteTablesCommand).resolves({
+    RouteTables: [
+      {
+        RouteTableId: 'rtb-a',
+        VpcId: 'vpc-finance',
+        Routes: [{ DestinationCidrBlock: '10.10.0.0/16', VpcPeeringConnectionId: PCX }],
+      },
+      {
+        RouteTableId: 'rtb-b',
+        VpcId: 'vpc-finance',
+        Routes: [{ DestinationCidrBlock: '10.10.0.0/16', VpcPeeringConnectionId: PCX }],
+      },
+    ],
+  });
+  ec2Mock.on(DescribeSecurityGroupsCommand).resolves({
+    SecurityGroups: [
+      {
+        GroupId: 'sg-fin',
+        VpcId: 'vpc-finance',
+        IpPermissions: [
+          {
+            IpProtocol: 'icmp',
+            FromPort: -1,
+            ToPort: -1,
+            IpRanges: [{ CidrIp: '10.10.0.0/16', Description: `peering-autopilot ${PCX}` }],
+          },
+        ],
+      },
+    ],
+  });
+  ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+});
+
+it('goes on past a route that fails to delete, removes the rest and the rules, then fails naming what is left', async () => {
+  ec2Mock
+    .on(DeleteRouteCommand, { RouteTableId: 'rtb-a' })
+    .rejects(awsError('UnauthorizedOperation'))
+    .on(DeleteRouteCommand, { RouteTableId: 'rtb-b' })
+    .resolves({});
+
+  await expect(cleanupPeering(inspection, ec2For)).rejects.toMatchObject({
+    name: 'CleanupIncompleteError',
+    message: expect.stringMatching(
+      /removed 2 route\(s\)\/rule\(s\) but left 1: route 10\.10\.0\.0\/16 in rtb-a/,
+    ),
+  });
+  expect(ec2Mock.commandCalls(DeleteRouteCommand)).toHaveLength(2);
+  expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(1);
+});
+
+it.each([['active'], ['pending-acceptance']] as const)(
+  'refuses to clean up a peering AWS says is %s, whatever the payload claims, removing nothing',
+  async (status) => {
+    ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves(peering(status));
+    await expect(cleanupPeering(inspection, ec2For)).rejects.toMatchObject({ name: 'InputValidationError' });
+    expect(ec2Mock.commandCalls(DeleteRouteCommand)).toHaveLength(0);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
+  },
+);
