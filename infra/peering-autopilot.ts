@@ -199,6 +199,17 @@ export class PeeringAutopilot extends Construct {
       Verify: [
         describe('ec2:DescribeInstances', 'ec2:DescribeNetworkAcls', 'ec2:DescribeVpcPeeringConnections'),
         describe('ssm:GetCommandInvocation'),
+        // Entries of the prefix lists that routes and rules name, for the path diagnosis. Read-only;
+        // any owner, since AWS-managed and RAM-shared lists belong to other accounts.
+        new PolicyStatement({
+          actions: ['ec2:GetManagedPrefixListEntries'],
+          resources: regions.map((region) =>
+            Arn.format(
+              { service: 'ec2', region, account: '*', resource: 'prefix-list', resourceName: '*' },
+              stack,
+            ),
+          ),
+        }),
         // SendCommand runs a shell as root: only the AWS-owned AWS-RunShellScript document (no
         // account in its ARN)...
         new PolicyStatement({
@@ -520,11 +531,12 @@ export class PeeringAutopilot extends Construct {
             'AcceptVpcPeeringConnection needs the accepter vpc/* as well as the peering (both VPCs of this ' +
             'account, by condition); AuthorizeSecurityGroupIngress is further limited to groups tagged ' +
             'peering-autopilot:ingress; ssm:SendCommand runs only on instances tagged peering-autopilot:probe ' +
-            '(instance/* with a tag condition), with the AWS-RunShellScript document only.',
+            '(instance/* with a tag condition), with the AWS-RunShellScript document only; verification reads the ' +
+            'entries of any prefix list (prefix-list/*, any owner: AWS-managed and shared lists), read-only.',
           appliesTo: [
             {
               regex:
-                '/^Resource::arn:<AWS::Partition>:ec2:.*:(route-table|security-group|vpc-peering-connection|vpc|instance)\\/\\*$/g',
+                '/^Resource::arn:<AWS::Partition>:ec2:.*:(route-table|security-group|vpc-peering-connection|vpc|instance|prefix-list)\\/\\*$/g',
             },
           ],
         },

@@ -14,7 +14,10 @@ import { type Ec2ForRegion, ec2For, homeRegion } from '../../functions/commons/a
 import {
   describeGroups,
   describeNetworkAcls,
+  describePrefixLists,
   describeRouteTables,
+  peeringFacts,
+  prefixListIdsIn,
   instanceFacts as toInstanceFacts,
 } from '../../functions/commons/ec2-facts.js';
 import { readSettings } from '../../functions/commons/settings.js';
@@ -161,15 +164,11 @@ export async function doctor(
         },
       ]),
     ),
-    peerings: peerings.map((p) => ({
-      id: p.VpcPeeringConnectionId as string,
-      status: p.Status?.Code ?? 'unknown',
-      requesterVpcId: p.RequesterVpcInfo?.VpcId ?? '',
-      accepterVpcId: p.AccepterVpcInfo?.VpcId ?? '',
-    })),
+    peerings: peerings.map(peeringFacts),
     routeTables: tables,
     securityGroups: groups,
     networkAcls,
+    prefixLists: await describePrefixLists(ec2For, region, prefixListIdsIn(tables, groups)),
     ...(between?.RequesterVpcInfo?.VpcId ? { requesterVpcId: between.RequesterVpcInfo.VpcId } : {}),
   });
   return { diagnosis, source, target: t };

@@ -12,16 +12,18 @@ import {
   type NetworkAcl,
   paginateDescribeRouteTables,
   paginateDescribeSecurityGroups,
+  paginateGetManagedPrefixListEntries,
   type Route,
   type RouteTable,
   type SecurityGroup,
   type Vpc,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
-import type { InstanceFacts, NaclFacts } from '../network/diagnose.js';
+import type { InstanceFacts, NaclFacts, PeeringFacts } from '../network/diagnose.js';
 import {
   type IngressRuleFacts,
   type RouteTableFacts,
+  type RuleRefFacts,
   type SecurityGroupFacts,
   tagsToRecord,
   type VpcSide,
@@ -145,6 +147,14 @@ export function routeTableFacts(table: RouteTable): RouteTableFacts {
     main: associations.some((a) => a.Main === true),
     subnetIds: associations.map((a) => a.SubnetId).filter((s): s is string => !!s),
     tags: tagsToRecord(table.Tags),
+    prefixListRoutes: (table.Routes ?? [])
+      .filter((r) => r.DestinationPrefixListId)
+      .map((r) => ({
+        prefixListId: r.DestinationPrefixListId as string,
+        ...(r.VpcPeeringConnectionId ? { peeringConnectionId: r.VpcPeeringConnectionId } : {}),
+        target: routeTarget(r),
+        ...(r.State ? { state: r.State } : {}),
+      })),
     routes: (table.Routes ?? [])
       .filter((r) => r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock)
       .map((r) => ({
@@ -178,9 +188,11 @@ const PROTOCOLS: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp'
 /** Flattens IpPermissions into one fact per source CIDR (the unit EC2 counts against quotas). */
 export function ingressFacts(permissions: readonly IpPermission[]): {
   rules: IngressRuleFacts[];
+  refs: RuleRefFacts[];
   otherSources: number;
 } {
   const rules: IngressRuleFacts[] = [];
+  const refs: RuleRefFacts[] = [];
   let otherSources = 0;
   for (const p of permissions) {
     const protocol = PROTOCOLS[p.IpProtocol ?? ''] ?? p.IpProtocol ?? '-1';
@@ -194,14 +206,27 @@ export function ingressFacts(permissions: readonly IpPermission[]): {
         rules.push({ ...base, cidr: r.CidrIpv6, ...(r.Description ? { description: r.Description } : {}) });
       }
     }
+    for (const g of p.UserIdGroupPairs ?? []) {
+      if (!g.GroupId) continue;
+      refs.push({
+        ...base,
+        groupId: g.GroupId,
+        ...(g.UserId ? { userId: g.UserId } : {}),
+        ...(g.VpcPeeringConnectionId ? { peeringConnectionId: g.VpcPeeringConnectionId } : {}),
+        ...(g.Description ? { description: g.Description } : {}),
+      });
+    }
+    for (const pl of p.PrefixListIds ?? []) {
+      if (pl.PrefixListId) refs.push({ ...base, prefixListId: pl.PrefixListId });
+    }
     otherSources += (p.PrefixListIds?.length ?? 0) + (p.UserIdGroupPairs?.length ?? 0);
   }
-  return { rules, otherSources };
+  return { rules, refs, otherSources };
 }
 
 export function securityGroupFacts(group: SecurityGroup): SecurityGroupFacts {
-  const { rules, otherSources } = ingressFacts(group.IpPermissions ?? []);
-  const egress = ingressFacts(group.IpPermissionsEgress ?? []).rules;
+  const { rules, refs, otherSources } = ingressFacts(group.IpPermissions ?? []);
+  const out = ingressFacts(group.IpPermissionsEgress ?? []);
   return {
     groupId: group.GroupId ?? '',
     vpcId: group.VpcId ?? '',
@@ -209,7 +234,9 @@ export function securityGroupFacts(group: SecurityGroup): SecurityGroupFacts {
     tags: tagsToRecord(group.Tags),
     ingress: rules,
     otherIngressSources: otherSources,
-    egress,
+    egress: out.rules,
+    ...(refs.length > 0 ? { ingressRefs: refs } : {}),
+    ...(out.refs.length > 0 ? { egressRefs: out.refs } : {}),
   };
 }
 
@@ -248,6 +275,8 @@ export function networkAclFacts(n: NetworkAcl): NaclFacts {
         protocol: e.Protocol ?? '-1',
         action: e.RuleAction === 'allow' ? ('allow' as const) : ('deny' as const),
         cidr: e.CidrBlock as string,
+        ...(e.IcmpTypeCode?.Type !== undefined ? { icmpType: e.IcmpTypeCode.Type } : {}),
+        ...(e.IcmpTypeCode?.Code !== undefined ? { icmpCode: e.IcmpTypeCode.Code } : {}),
       })),
   };
 }
@@ -279,6 +308,70 @@ export function instanceFacts(i: Instance): InstanceFacts | undefined {
     subnetId: i.SubnetId,
     privateIp: i.PrivateIpAddress,
     state: i.State?.Name ?? 'unknown',
-    securityGroupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId as string),
+    // Every network interface's groups: a group-referencing rule admits the instance through any of them.
+    securityGroupIds: [
+      ...new Set(
+        [...(i.SecurityGroups ?? []), ...(i.NetworkInterfaces ?? []).flatMap((n) => n.Groups ?? [])]
+          .map((g) => g.GroupId)
+          .filter((g): g is string => !!g),
+      ),
+    ],
+  };
+}
+
+/**
+ * The CIDR entries of the managed prefix lists the path depends on (routes and rules that name
+ * them), one GetManagedPrefixListEntries call per list, paginated. A list we may not read counts
+ * as empty: the diagnosis then says it cannot see that list's entries.
+ */
+export async function describePrefixLists(
+  ec2For: Ec2ForRegion,
+  region: string,
+  prefixListIds: readonly string[],
+): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const id of new Set(prefixListIds)) {
+    const cidrs: string[] = [];
+    try {
+      for await (const page of paginateGetManagedPrefixListEntries(
+        { client: ec2For(region) },
+        { PrefixListId: id },
+      )) {
+        cidrs.push(...(page.Entries ?? []).map((e) => e.Cidr).filter((c): c is string => !!c));
+      }
+    } catch (error) {
+      if (!isAwsError(error, 'InvalidPrefixListID.NotFound', 'InvalidPrefixListId.NotFound')) throw error;
+    }
+    out[id] = cidrs;
+  }
+  return out;
+}
+
+/** Every prefix list named by a route or a group rule in these facts. */
+export function prefixListIdsIn(
+  tables: readonly RouteTableFacts[],
+  groups: readonly SecurityGroupFacts[],
+): string[] {
+  return [
+    ...new Set([
+      ...tables.flatMap((t) => (t.prefixListRoutes ?? []).map((r) => r.prefixListId)),
+      ...groups.flatMap((g) =>
+        [...(g.ingressRefs ?? []), ...(g.egressRefs ?? [])]
+          .map((r) => r.prefixListId)
+          .filter((id): id is string => !!id),
+      ),
+    ]),
+  ];
+}
+
+/** A peering as the path diagnosis sees it (inter-region ones carry no security-group references). */
+export function peeringFacts(p: VpcPeeringConnection): PeeringFacts {
+  const regions = [p.RequesterVpcInfo?.Region, p.AccepterVpcInfo?.Region];
+  return {
+    id: p.VpcPeeringConnectionId as string,
+    status: p.Status?.Code ?? 'unknown',
+    requesterVpcId: p.RequesterVpcInfo?.VpcId ?? '',
+    accepterVpcId: p.AccepterVpcInfo?.VpcId ?? '',
+    ...(regions[0] && regions[1] && regions[0] !== regions[1] ? { crossRegion: true } : {}),
   };
 }

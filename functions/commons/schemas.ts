@@ -54,6 +54,17 @@ export const RuleChangeSchema = z.object({
   detail: z.optional(z.string()),
 });
 
+const RuleRefSchema = z.object({
+  protocol: z.string(),
+  fromPort: z.number(),
+  toPort: z.number(),
+  groupId: z.optional(z.string()),
+  userId: z.optional(z.string()),
+  peeringConnectionId: z.optional(z.string()),
+  prefixListId: z.optional(z.string()),
+  description: z.optional(z.string()),
+});
+
 const RuleFactSchema = z.object({
   protocol: z.string(),
   fromPort: z.number(),
@@ -79,6 +90,16 @@ export const NetworkFactsSchema = z.object({
           state: z.optional(z.string()),
         }),
       ),
+      prefixListRoutes: z.optional(
+        z.array(
+          z.object({
+            prefixListId: z.string(),
+            peeringConnectionId: z.optional(z.string()),
+            target: z.string(),
+            state: z.optional(z.string()),
+          }),
+        ),
+      ),
     }),
   ),
   securityGroups: z.array(
@@ -90,6 +111,8 @@ export const NetworkFactsSchema = z.object({
       ingress: z.array(RuleFactSchema),
       otherIngressSources: z.optional(z.number()),
       egress: z.optional(z.array(RuleFactSchema)),
+      ingressRefs: z.optional(z.array(RuleRefSchema)),
+      egressRefs: z.optional(z.array(RuleRefSchema)),
     }),
   ),
 });

@@ -6,9 +6,25 @@
  * (longest-prefix match), source SG egress, source NACL outbound, target NACL inbound, target SG
  * inbound, then the reply: target NACL outbound, the return route, source NACL inbound.
  * (SGs are stateful; NACLs are not and are evaluated in rule-number order, first match wins.)
+ *
+ * Semantics follow the AWS documents, cited where each rule is applied:
+ * - route priority: https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html
+ * - security group rules (ICMP type/code in FromPort/ToPort, group and prefix-list sources):
+ *   https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
+ * - network ACLs: https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
+ * - peer security groups: https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html
  */
 import { cidrContains, parseCidr } from './cidr.js';
-import type { IngressRuleFacts, RouteFacts, RouteTableFacts, SecurityGroupFacts } from './model.js';
+import { parseIngressTag } from './ingress-tag.js';
+import {
+  type IngressRuleFacts,
+  type RouteFacts,
+  type RouteTableFacts,
+  type RuleRefFacts,
+  type SecurityGroupFacts,
+  TAGS,
+  tagValue,
+} from './model.js';
 
 export interface InstanceFacts {
   readonly instanceId: string;
@@ -27,6 +43,9 @@ export interface NaclEntry {
   readonly protocol: string;
   readonly action: 'allow' | 'deny';
   readonly cidr: string;
+  /** For ICMP entries: the type and code they match (-1 or absent: all). */
+  readonly icmpType?: number;
+  readonly icmpCode?: number;
 }
 
 export interface NaclFacts {
@@ -42,6 +61,8 @@ export interface PeeringFacts {
   readonly status: string;
   readonly requesterVpcId: string;
   readonly accepterVpcId: string;
+  /** Inter-region peerings cannot carry security-group references (Peering Guide). */
+  readonly crossRegion?: boolean;
 }
 
 export interface PathFacts {
@@ -56,6 +77,8 @@ export interface PathFacts {
   readonly networkAcls: readonly NaclFacts[];
   /** Which VPC requested the peering under test: its routes are tutorial step 22, the accepter's 27. */
   readonly requesterVpcId?: string;
+  /** Entries of the managed prefix lists that routes or rules name (GetManagedPrefixListEntries). */
+  readonly prefixLists?: Readonly<Record<string, readonly string[]>>;
 }
 
 export type Check =
@@ -98,29 +121,74 @@ export function effectiveRouteTable(tables: readonly RouteTableFacts[], vpcId: s
   );
 }
 
-/** Longest-prefix match: the route a packet to `ip` takes (a more specific route always wins). */
-export function longestPrefixMatch(routes: readonly RouteFacts[], ip: string): RouteFacts | undefined {
-  let best: RouteFacts | undefined;
-  let bestLength = -1;
-  for (const r of routes) {
-    if (!cidrContains(r.destination, ip)) continue;
-    const length = parseCidr(r.destination).prefixLength;
-    if (length > bestLength) {
-      best = r;
-      bestLength = length;
-    }
-  }
-  return best;
+/** The route a packet takes, and whether it came from a prefix-list route. */
+export interface EffectiveRoute extends RouteFacts {
+  readonly prefixListId?: string;
 }
 
-/** Evaluates a NACL for ICMP in one direction: rule-number order, first match wins, default deny. */
+/**
+ * Route priority (VPC User Guide, "How route priority works"): the longest prefix wins; at equal
+ * length a static route beats a prefix-list route, which beats a propagated route.
+ */
+export function longestPrefixMatch(
+  routes: readonly RouteFacts[],
+  ip: string,
+  prefixListRoutes: RouteTableFacts['prefixListRoutes'] = [],
+  prefixLists: PathFacts['prefixLists'] = {},
+): EffectiveRoute | undefined {
+  const candidates: Array<{ route: EffectiveRoute; rank: number }> = [
+    ...routes.map((r) => ({ route: r, rank: r.propagated ? 2 : 0 })),
+    ...(prefixListRoutes ?? []).flatMap((r) =>
+      (prefixLists?.[r.prefixListId] ?? []).map((cidr) => ({
+        route: {
+          destination: cidr,
+          target: r.target,
+          propagated: false,
+          prefixListId: r.prefixListId,
+          ...(r.peeringConnectionId ? { peeringConnectionId: r.peeringConnectionId } : {}),
+          ...(r.state ? { state: r.state } : {}),
+        },
+        rank: 1,
+      })),
+    ),
+  ];
+  let best: { route: EffectiveRoute; rank: number; length: number } | undefined;
+  for (const c of candidates) {
+    if (!cidrContains(c.route.destination, ip)) continue;
+    const length = parseCidr(c.route.destination).prefixLength;
+    if (!best || length > best.length || (length === best.length && c.rank < best.rank)) {
+      best = { ...c, length };
+    }
+  }
+  return best?.route;
+}
+
+/** A ping: ICMP echo request (type 8, code 0) out, echo reply (type 0, code 0) back. */
+export const ECHO_REQUEST = { type: 8, code: 0 } as const;
+export const ECHO_REPLY = { type: 0, code: 0 } as const;
+type Icmp = { readonly type: number; readonly code: number };
+
+/** An ICMP type/code pair matches when each is -1 (all) or equal (SG: FromPort = type, ToPort = code). */
+function icmpMatches(type: number | undefined, code: number | undefined, icmp: Icmp): boolean {
+  return (
+    (type === undefined || type === -1 || type === icmp.type) &&
+    (code === undefined || code === -1 || code === icmp.code)
+  );
+}
+
+/**
+ * Evaluates a NACL for one ICMP message in one direction: rule-number order, first match wins,
+ * default deny (VPC User Guide, "Network ACL rules"). An ICMP entry matches only its type/code.
+ */
 export function naclAllows(
   nacl: NaclFacts,
   egress: boolean,
   peerIp: string,
+  icmp: Icmp = ECHO_REQUEST,
 ): { allowed: boolean; rule: string } {
   const entries = nacl.entries
-    .filter((e) => e.egress === egress && (e.protocol === '-1' || e.protocol === '1'))
+    .filter((e) => e.egress === egress)
+    .filter((e) => e.protocol === '-1' || (e.protocol === '1' && icmpMatches(e.icmpType, e.icmpCode, icmp)))
     .filter((e) => e.ruleNumber < 32767)
     .sort((a, b) => a.ruleNumber - b.ruleNumber);
   for (const e of entries) {
@@ -130,8 +198,24 @@ export function naclAllows(
   return { allowed: false, rule: 'the default * rule (deny)' };
 }
 
-function icmpAllowed(rules: readonly IngressRuleFacts[], peerIp: string): boolean {
-  return rules.some((r) => (r.protocol === 'icmp' || r.protocol === '-1') && cidrContains(r.cidr, peerIp));
+/** The rule's traffic admits this ICMP message (protocol -1 is all traffic). */
+function admitsIcmp(rule: { protocol: string; fromPort: number; toPort: number }, icmp: Icmp): boolean {
+  return (
+    rule.protocol === '-1' || (rule.protocol === 'icmp' && icmpMatches(rule.fromPort, rule.toPort, icmp))
+  );
+}
+
+function icmpAllowed(rules: readonly IngressRuleFacts[], peerIp: string, icmp: Icmp = ECHO_REQUEST): boolean {
+  return rules.some((r) => admitsIcmp(r, icmp) && cidrContains(r.cidr, peerIp));
+}
+
+/** `tcp:443`, `icmp`, `icmp type 0` (an echo reply rule admits no ping). */
+function ruleLabel(r: { protocol: string; fromPort: number; toPort: number }): string {
+  if (r.protocol === 'icmp') {
+    if (r.fromPort === -1) return 'icmp';
+    return `icmp type ${r.fromPort}${r.toPort === -1 ? '' : ` code ${r.toPort}`}`;
+  }
+  return r.fromPort === -1 ? r.protocol : `${r.protocol}:${r.fromPort}`;
 }
 
 function targetCidr(facts: PathFacts, vpcId: string, ip: string): string {
@@ -196,8 +280,12 @@ export function diagnosePath(facts: PathFacts): Diagnosis {
       add({ check, ok: false, message: `${fromName} has no route table for subnet ${from.subnetId}` });
       return;
     }
-    const route = longestPrefixMatch(table.routes, to.privateIp);
-    const owned = table.tags['peering-autopilot:routes'] !== 'skip' && !!active;
+    const route = longestPrefixMatch(table.routes, to.privateIp, table.prefixListRoutes, facts.prefixLists);
+    // Ours to fix only in a table we manage (no routes=skip, no unreadable value) of an active peering.
+    const routesTag = tagValue(table.tags, TAGS.routes);
+    const owned = (routesTag === undefined || routesTag === 'include') && !!active;
+    const routeName = (r: EffectiveRoute) =>
+      r.prefixListId ? `route ${r.prefixListId} (entry ${r.destination})` : `route ${r.destination}`;
     const missing = `${fromName} route table ${table.routeTableId} has no route to ${cidr} via ${via} (tutorial step ${step})`;
     if (sameVpc) {
       add({
@@ -221,7 +309,7 @@ export function diagnosePath(facts: PathFacts): Diagnosis {
       add({
         check,
         ok: false,
-        message: `${fromName} route table ${table.routeTableId} sends ${to.privateIp} to ${route.target} (route ${route.destination}), not via ${via} (tutorial step ${step})`,
+        message: `${fromName} route table ${table.routeTableId} sends ${to.privateIp} to ${route.target} (${routeName(route)}), not via ${via}: change that route's target to ${via} (tutorial step ${step})`,
       });
       return;
     }
@@ -231,7 +319,7 @@ export function diagnosePath(facts: PathFacts): Diagnosis {
       add({
         check,
         ok: false,
-        message: `${fromName} route ${route.destination} goes via ${peering.id}, which peers ${fromName} with ${vpcName(facts, other)}, not ${vpcName(facts, to.vpcId)}: AWS never routes through a peered VPC (no transitive peering)`,
+        message: `${fromName} route table ${table.routeTableId} ${routeName(route)} goes via ${peering.id}, which peers ${fromName} with ${vpcName(facts, other)}, not ${vpcName(facts, to.vpcId)}: AWS never routes through a peered VPC (no transitive peering); that route must point at ${via}`,
       });
       return;
     }
@@ -239,7 +327,7 @@ export function diagnosePath(facts: PathFacts): Diagnosis {
       add({
         check,
         ok: false,
-        message: `${fromName} route table ${table.routeTableId} routes ${route.destination} to ${route.peeringConnectionId}, which is ${peering?.status ?? 'deleted or unknown'} (blackhole); route via ${via} instead (tutorial step ${step})`,
+        message: `${fromName} route table ${table.routeTableId} routes ${routeName(route).replace(/^route /, '')} to ${route.peeringConnectionId}, which is ${peering?.status ?? 'deleted or unknown'} (blackhole); route via ${via} instead (tutorial step ${step})`,
         repairable: owned,
       });
       return;
@@ -247,7 +335,7 @@ export function diagnosePath(facts: PathFacts): Diagnosis {
     add({
       check,
       ok: true,
-      message: `${fromName} route table ${table.routeTableId} routes ${route.destination} via ${route.peeringConnectionId}`,
+      message: `${fromName} route table ${table.routeTableId} sends ${to.privateIp} via ${route.peeringConnectionId} (${routeName(route)})`,
     });
   };
 
@@ -255,10 +343,41 @@ export function diagnosePath(facts: PathFacts): Diagnosis {
     facts.securityGroups.filter((g) => i.securityGroupIds.includes(g.groupId));
   const groupLabel = (gs: SecurityGroupFacts[]) =>
     gs.map((g) => `${g.groupName ?? g.groupId} ${g.groupId}`).join(', ') || 'no security group';
+  // Is the peering between two VPCs active and same-region? Only then may a rule name a peer group.
+  const peeredForGroups = (a: string, b: string) =>
+    a === b ||
+    facts.peerings.some(
+      (p) =>
+        p.status === 'active' &&
+        !p.crossRegion &&
+        ((p.requesterVpcId === a && p.accepterVpcId === b) ||
+          (p.requesterVpcId === b && p.accepterVpcId === a)),
+    );
+  /** A reference admits the peer instance: a prefix list holding its IP, or a group one of its ENIs is in. */
+  const refAdmits = (ref: RuleRefFacts, group: SecurityGroupFacts, peer: InstanceFacts) => {
+    if (ref.prefixListId) {
+      return (facts.prefixLists?.[ref.prefixListId] ?? []).some((c) => cidrContains(c, peer.privateIp));
+    }
+    return (
+      !!ref.groupId && peer.securityGroupIds.includes(ref.groupId) && peeredForGroups(group.vpcId, peer.vpcId)
+    );
+  };
+  const groupAllows = (g: SecurityGroupFacts, direction: 'ingress' | 'egress', peer: InstanceFacts) =>
+    icmpAllowed((direction === 'ingress' ? g.ingress : g.egress) ?? [], peer.privateIp) ||
+    ((direction === 'ingress' ? g.ingressRefs : g.egressRefs) ?? []).some(
+      (r) => admitsIcmp(r, ECHO_REQUEST) && refAdmits(r, g, peer),
+    );
   const naclOf = (i: InstanceFacts) =>
     facts.networkAcls.find((n) => n.vpcId === i.vpcId && n.subnetIds.includes(i.subnetId)) ??
     facts.networkAcls.find((n) => n.vpcId === i.vpcId && n.isDefault);
-  const naclCheck = (check: Check, i: InstanceFacts, egress: boolean, peer: InstanceFacts, what: string) => {
+  const naclCheck = (
+    check: Check,
+    i: InstanceFacts,
+    egress: boolean,
+    peer: InstanceFacts,
+    what: string,
+    icmp: Icmp,
+  ) => {
     const nacl = naclOf(i);
     if (!nacl) {
       add({
@@ -268,7 +387,7 @@ export function diagnosePath(facts: PathFacts): Diagnosis {
       });
       return;
     }
-    const verdict = naclAllows(nacl, egress, peer.privateIp);
+    const verdict = naclAllows(nacl, egress, peer.privateIp, icmp);
     add({
       check,
       ok: verdict.allowed,
@@ -278,7 +397,7 @@ export function diagnosePath(facts: PathFacts): Diagnosis {
 
   if (!sameVpc) routeCheck('route', source, target);
   const srcGroups = groups(source);
-  const egressOk = srcGroups.some((g) => icmpAllowed(g.egress ?? [], target.privateIp));
+  const egressOk = srcGroups.some((g) => groupAllows(g, 'egress', target));
   add({
     check: 'source-sg',
     ok: egressOk,
@@ -286,26 +405,31 @@ export function diagnosePath(facts: PathFacts): Diagnosis {
       ? `${name(source)}'s security groups allow outbound ICMP to ${target.privateIp}`
       : `${name(source)}'s security groups (${groupLabel(srcGroups)}) allow no outbound ICMP to ${target.privateIp}`,
   });
-  naclCheck('source-nacl', source, true, target, 'the ping leaving the source subnet');
-  naclCheck('target-nacl', target, false, source, 'the ping entering the target subnet');
+  naclCheck('source-nacl', source, true, target, 'the ping leaving the source subnet', ECHO_REQUEST);
+  naclCheck('target-nacl', target, false, source, 'the ping entering the target subnet', ECHO_REQUEST);
   const dstGroups = groups(target);
-  const ingressOk = dstGroups.some((g) => icmpAllowed(g.ingress, source.privateIp));
+  const ingressOk = dstGroups.some((g) => groupAllows(g, 'ingress', source));
   const other = dstGroups.flatMap((g) => g.ingress.filter((r) => cidrContains(r.cidr, source.privateIp)));
+  // Repairable only when a group's opt-in tag asks for ICMP: then the autopilot adds the rule itself.
+  const optedForIcmp = dstGroups.some((g) => {
+    const tag = g.tags[TAGS.ingress];
+    const parsed = tag === undefined ? undefined : parseIngressTag(tag);
+    return parsed?.ok === true && parsed.traffic.some((t) => t.protocol === 'icmp');
+  });
   add({
     check: 'target-sg',
     ok: ingressOk,
     message: ingressOk
       ? `${name(target)}'s security groups allow ICMP from ${source.privateIp}`
       : `${groupLabel(dstGroups)} allows no ICMP from ${source.privateIp}` +
-        (other.length > 0
-          ? ` (only ${other.map((r) => (r.fromPort === -1 ? r.protocol : `${r.protocol}:${r.fromPort}`)).join(', ')})`
-          : '') +
-        ` (tutorial steps 32-34: add Custom ICMP from ${targetCidr(facts, source.vpcId, source.privateIp)})`,
-    repairable: dstGroups.some((g) => g.tags['peering-autopilot:ingress'] !== undefined),
+        (other.length > 0 ? ` (only ${other.map(ruleLabel).join(', ')})` : '') +
+        ` (tutorial steps 32-34: add Custom ICMP from ${targetCidr(facts, source.vpcId, source.privateIp)}` +
+        (optedForIcmp ? ')' : `; or add icmp to the group's ${TAGS.ingress} tag and the autopilot adds it)`),
+    repairable: optedForIcmp,
   });
-  naclCheck('return-nacl', target, true, source, 'the reply leaving the target subnet');
+  naclCheck('return-nacl', target, true, source, 'the reply leaving the target subnet', ECHO_REPLY);
   if (!sameVpc) routeCheck('return-route', target, source);
-  naclCheck('return-nacl', source, false, target, 'the reply entering the source subnet');
+  naclCheck('return-nacl', source, false, target, 'the reply entering the source subnet', ECHO_REPLY);
 
   const failed = findings.find((f) => !f.ok);
   return { reachable: !failed, findings, ...(failed ? { missing: failed.message } : {}) };

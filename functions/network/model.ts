@@ -49,13 +49,24 @@ export interface RouteFacts {
   readonly state?: string;
 }
 
+/** A route whose destination is a managed prefix list (its entries are resolved separately). */
+export interface PrefixListRouteFacts {
+  readonly prefixListId: string;
+  readonly peeringConnectionId?: string;
+  readonly target: string;
+  readonly state?: string;
+}
+
 export interface RouteTableFacts {
   readonly routeTableId: string;
   readonly vpcId: string;
   readonly main: boolean;
   readonly subnetIds: readonly string[];
   readonly tags: Tags;
+  /** Routes to CIDR blocks (what the planner counts and writes). */
   readonly routes: readonly RouteFacts[];
+  /** Routes to managed prefix lists (read by the path diagnosis only). */
+  readonly prefixListRoutes?: readonly PrefixListRouteFacts[];
 }
 
 export interface IngressRuleFacts {
@@ -64,6 +75,21 @@ export interface IngressRuleFacts {
   readonly fromPort: number;
   readonly toPort: number;
   readonly cidr: string;
+  readonly description?: string;
+}
+
+/**
+ * A rule whose source (or destination) is another security group — in this VPC, or in a peer VPC
+ * over a same-region peering (`account/sg-…` with the peering id) — or a managed prefix list.
+ */
+export interface RuleRefFacts {
+  readonly protocol: string;
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly groupId?: string;
+  readonly userId?: string;
+  readonly peeringConnectionId?: string;
+  readonly prefixListId?: string;
   readonly description?: string;
 }
 
@@ -77,6 +103,10 @@ export interface SecurityGroupFacts {
   readonly otherIngressSources?: number;
   /** Outbound rules (CIDR sources only), for the path diagnosis. */
   readonly egress?: readonly IngressRuleFacts[];
+  /** Inbound rules from groups or prefix lists, for the path diagnosis. */
+  readonly ingressRefs?: readonly RuleRefFacts[];
+  /** Outbound rules to groups or prefix lists, for the path diagnosis. */
+  readonly egressRefs?: readonly RuleRefFacts[];
 }
 
 /**

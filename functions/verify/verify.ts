@@ -6,7 +6,14 @@
 import { DescribeVpcPeeringConnectionsCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import pLimit from 'p-limit';
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
-import { describeNetworkAcls, instanceFacts, vpcIdsByRegion } from '../commons/ec2-facts.js';
+import {
+  describeNetworkAcls,
+  describePrefixLists,
+  instanceFacts,
+  peeringFacts,
+  prefixListIdsIn,
+  vpcIdsByRegion,
+} from '../commons/ec2-facts.js';
 import type { Inspection } from '../inspect/inspect.js';
 import { type Diagnosis, diagnosePath, type PeeringFacts } from '../network/diagnose.js';
 import { TAGS, tagsToRecord, tagValue } from '../network/model.js';
@@ -84,15 +91,7 @@ async function referencedPeerings(
     const out = await ec2For(region).send(
       new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: ids }),
     );
-    return [
-      ours,
-      ...(out.VpcPeeringConnections ?? []).map((p) => ({
-        id: p.VpcPeeringConnectionId as string,
-        status: p.Status?.Code ?? 'unknown',
-        requesterVpcId: p.RequesterVpcInfo?.VpcId ?? '',
-        accepterVpcId: p.AccepterVpcInfo?.VpcId ?? '',
-      })),
-    ];
+    return [ours, ...(out.VpcPeeringConnections ?? []).map(peeringFacts)];
   } catch {
     return [ours]; // a referenced peering that no longer exists is reported as deleted or unknown
   }
@@ -176,10 +175,13 @@ export async function verify(
     status: 'active',
     requesterVpcId: inspection.requester.vpcId,
     accepterVpcId: inspection.accepter.vpcId,
+    ...(inspection.requester.region !== inspection.accepter.region ? { crossRegion: true } : {}),
   };
-  const [nacls, peerings] = await Promise.all([
+  const prefixListIds = prefixListIdsIn(facts.routeTables, facts.securityGroups);
+  const [nacls, peerings, prefixLists] = await Promise.all([
     describeNetworkAcls(deps.ec2For, [inspection.requester, inspection.accepter]),
     referencedPeerings(deps.ec2For, region, facts, ours),
+    prefixListIds.length > 0 ? describePrefixLists(deps.ec2For, region, prefixListIds) : Promise.resolve({}),
   ]);
   const vpcs = Object.fromEntries(
     [inspection.requester, inspection.accepter].map((s) => [
@@ -198,6 +200,7 @@ export async function verify(
         routeTables: facts.routeTables,
         securityGroups: facts.securityGroups,
         networkAcls: nacls,
+        prefixLists,
         requesterVpcId: inspection.requester.vpcId,
       });
       return {

@@ -179,6 +179,7 @@ describe('PeeringAutopilot construct', () => {
         'ec2:DescribeInstances',
         'ec2:DescribeNetworkAcls',
         'ec2:DescribeVpcPeeringConnections',
+        'ec2:GetManagedPrefixListEntries',
         'ssm:GetCommandInvocation',
         'ssm:SendCommand',
       ],

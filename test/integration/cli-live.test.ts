@@ -2,7 +2,17 @@
  * The operator CLI's read-only commands against moto: status, plan, doctor — output, exit codes
  * and one-line errors.
  */
-import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import {
+  AttachInternetGatewayCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateInternetGatewayCommand,
+  CreateNetworkAclCommand,
+  CreateNetworkAclEntryCommand,
+  CreateRouteCommand,
+  DescribeNetworkAclsCommand,
+  ReplaceNetworkAclAssociationCommand,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
 import { runLocalWorkflow } from '../../cli/src/local-runner.js';
 import { EXIT } from '../../cli/src/main.js';
 import { buildSeedScenario, type SeedScenario } from '../../cli/src/seed.js';
@@ -108,6 +118,118 @@ describe('peering-autopilot doctor', () => {
     expect(blocked.stdout).toMatch(
       /missing: FinanceServerSecurityGroup sg-\w+ allows no ICMP from [\d.]+ \(tutorial steps 32-34/,
     );
+  });
+
+  // The same AWS rules as test/unit/diagnose-aws-rules.test.ts, through `doctor` against moto.
+  const configured = async () => {
+    await runLocalWorkflow({ peeringConnectionId: seed.peerings.marketingFinance, dryRun: false });
+    await ec2.send(
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: seed.finance.securityGroupId,
+        IpPermissions: [
+          { IpProtocol: 'icmp', FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: '10.10.0.0/16' }] },
+        ],
+      }),
+    );
+  };
+
+  it('UG-SG: an echo-reply-only rule (ICMP type 0) does not admit the ping; doctor says so and exits 2', async () => {
+    await configured();
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: seed.finance.securityGroupId,
+        IpPermissions: [
+          { IpProtocol: 'icmp', FromPort: 0, ToPort: -1, IpRanges: [{ CidrIp: '10.10.0.0/16' }] },
+        ],
+      }),
+    );
+    const run = await cli('doctor', seed.marketing.instanceId, seed.finance.instanceId);
+    expect(run.code).toBe(EXIT.refused);
+    expect(run.stdout).toContain('(only icmp type 0)');
+  });
+
+  it("PG: a rule naming Marketing's security group over the active same-region peering admits the ping", async () => {
+    await configured();
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: seed.finance.securityGroupId,
+        IpPermissions: [
+          {
+            IpProtocol: 'icmp',
+            FromPort: -1,
+            ToPort: -1,
+            UserIdGroupPairs: [
+              {
+                GroupId: seed.marketing.securityGroupId,
+                UserId: '123456789012',
+                VpcPeeringConnectionId: seed.peerings.marketingFinance,
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const run = await cli('doctor', seed.marketing.instanceId, seed.finance.instanceId);
+    expect(run.stdout).toContain('path complete');
+    expect(run.code).toBe(EXIT.ok);
+  });
+
+  it('UG-RT: a more specific route to a gateway wins over the peering route; doctor names the table and route to change', async () => {
+    await runLocalWorkflow({ peeringConnectionId: seed.peerings.marketingFinance, dryRun: false });
+    const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway
+      ?.InternetGatewayId as string;
+    await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: seed.marketing.vpcId }));
+    await ec2.send(
+      new CreateRouteCommand({
+        RouteTableId: seed.marketing.routeTableId,
+        DestinationCidrBlock: '172.31.0.0/17',
+        GatewayId: igw,
+      }),
+    );
+    const run = await cli('doctor', seed.marketing.instanceId, seed.finance.instanceId);
+    expect(run.code).toBe(EXIT.refused);
+    expect(run.stdout).toContain(`route table ${seed.marketing.routeTableId} sends`);
+    expect(run.stdout).toContain(
+      `to ${igw} (route 172.31.0.0/17), not via ${seed.peerings.marketingFinance}: change that route's target`,
+    );
+  });
+
+  it('UG-NACL: an inbound deny at a lower rule number wins over a later allow, and the ACL is stateless', async () => {
+    await runLocalWorkflow({ peeringConnectionId: seed.peerings.marketingFinance, dryRun: false });
+    const acl = (await ec2.send(new CreateNetworkAclCommand({ VpcId: seed.finance.vpcId }))).NetworkAcl
+      ?.NetworkAclId as string;
+    const add = (RuleNumber: number, Egress: boolean, RuleAction: 'allow' | 'deny', CidrBlock: string) =>
+      ec2.send(
+        new CreateNetworkAclEntryCommand({
+          NetworkAclId: acl,
+          RuleNumber,
+          Egress,
+          RuleAction,
+          CidrBlock,
+          Protocol: '-1',
+        }),
+      );
+    await add(100, false, 'deny', '10.10.0.0/16');
+    await add(200, false, 'allow', '0.0.0.0/0');
+    await add(100, true, 'allow', '0.0.0.0/0');
+    const acls = await ec2.send(
+      new DescribeNetworkAclsCommand({
+        Filters: [{ Name: 'association.subnet-id', Values: [seed.finance.subnetId] }],
+      }),
+    );
+    const association = acls.NetworkAcls?.[0]?.Associations?.find(
+      (a) => a.SubnetId === seed.finance.subnetId,
+    );
+    await ec2.send(
+      new ReplaceNetworkAclAssociationCommand({
+        AssociationId: association?.NetworkAclAssociationId as string,
+        NetworkAclId: acl,
+      }),
+    );
+    const run = await cli('doctor', seed.marketing.instanceId, seed.finance.instanceId);
+    expect(run.code).toBe(EXIT.refused);
+    expect(run.stdout).toContain(`network ACL ${acl} denies the ping entering the target subnet`);
+    expect(run.stdout).toContain('rule 100 (deny 10.10.0.0/16)');
   });
 
   it('exits 1 with one clear line for an unknown instance', async () => {

@@ -268,7 +268,7 @@ describe('path diagnosis', () => {
     };
     const d = diagnosePath(scenario({ routeTables: [table, financeTable] }));
     expect(d.missing).toBe(
-      `Marketing route table rtb-marketing sends 172.31.5.10 to nat-1 (route 172.31.5.0/24), not via ${PCX} (tutorial step 22)`,
+      `Marketing route table rtb-marketing sends 172.31.5.10 to nat-1 (route 172.31.5.0/24), not via ${PCX}: change that route's target to ${PCX} (tutorial step 22)`,
     );
   });
 
