@@ -95,6 +95,10 @@ export interface PeeringAutopilotProps {
 }
 
 const CLOUDTRAIL = 'AWS API Call via CloudTrail';
+/** The workflow's execution timeout, and what a run needs of it after the debounce wait. */
+const WORKFLOW_TIMEOUT = Duration.minutes(15);
+const RUN_BUDGET = Duration.minutes(10);
+const MAX_DEBOUNCE = Duration.minutes(WORKFLOW_TIMEOUT.toMinutes() - RUN_BUDGET.toMinutes());
 
 export class PeeringAutopilot extends Construct {
   /** The peering workflow (Standard). */
@@ -134,8 +138,13 @@ export class PeeringAutopilot extends Construct {
     const debounce = props.debounce ?? Duration.seconds(3);
     if (sweepRate.toSeconds() < 60)
       throw new Error(`sweepRate must be at least 1 minute, got ${sweepRate.toHumanString()}`);
-    if (debounce.toSeconds() < 1 || debounce.toSeconds() > 3600) {
-      throw new Error(`debounce must be between 1 second and 1 hour, got ${debounce.toHumanString()}`);
+    // An event-started execution first waits out the debounce window, then runs: both must fit the
+    // workflow's execution timeout, with room for the longest run (accept wait, two verifications).
+    if (debounce.toSeconds() < 1 || debounce.toSeconds() > MAX_DEBOUNCE.toSeconds()) {
+      throw new Error(
+        `debounce must be between 1 second and ${MAX_DEBOUNCE.toHumanString()} (the workflow's ${WORKFLOW_TIMEOUT.toHumanString()} ` +
+          `execution timeout keeps ${RUN_BUDGET.toHumanString()} for the run itself), got ${debounce.toHumanString()}`,
+      );
     }
     if (
       props.probeCount !== undefined &&
@@ -300,7 +309,7 @@ export class PeeringAutopilot extends Construct {
       ),
       tracingEnabled: true,
       logs: { destination: workflowLogs, level: LogLevel.ALL, includeExecutionData: true },
-      timeout: Duration.minutes(15),
+      timeout: WORKFLOW_TIMEOUT,
     });
     for (const fn of Object.values(functions)) fn.grantInvoke(this.stateMachine);
 
@@ -327,6 +336,8 @@ export class PeeringAutopilot extends Construct {
         DEBOUNCE_SECONDS: String(debounce.toSeconds()),
         SWEEP_SECONDS: String(sweepRate.toSeconds()),
       },
+      // Lambda's own async retries exhausted (after EventBridge delivered): the event waits here too.
+      deadLetterQueue: this.deadLetterQueue,
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     });
     const toStarter = (input?: RuleTargetInput) =>
@@ -414,6 +425,12 @@ export class PeeringAutopilot extends Construct {
           period: Duration.minutes(5),
           statistic: 'Sum',
         }),
+      ),
+      alarm(
+        'StarterErrorsAlarm',
+        'The starter failed on an event (AWS errors past its retries); malformed events are dropped and counted ' +
+          'in MalformedEvents instead. See the starter logs; the sweep still picks the peering up.',
+        this.starter.metricErrors(fiveMinutes),
       ),
       alarm(
         'TriggerDeadLetterAlarm',

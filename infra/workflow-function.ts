@@ -6,9 +6,11 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type CfnEventInvokeConfig, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 
@@ -39,6 +41,11 @@ export interface WorkflowFunctionProps {
   readonly logRetention?: RetentionDays;
   /** @default Duration.seconds(60) */
   readonly timeout?: Duration;
+  /**
+   * Where asynchronous invocations (EventBridge targets) go after Lambda's own retries fail.
+   * @default - none (functions invoked synchronously by Step Functions need none)
+   */
+  readonly deadLetterQueue?: IQueue;
 }
 
 /** NodejsFunction on nodejs22.x/arm64 with X-Ray, its own log group and a role scoped to it. */
@@ -64,6 +71,16 @@ export class WorkflowFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: 256,
       timeout: props.timeout ?? Duration.seconds(60),
+      // Both forms, so every checker sees it: the function's DLQ (DeadLetterConfig, checkov
+      // CKV_AWS_116) and an on-failure destination (EventInvokeConfig, cfn-lint-serverless ES1007).
+      ...(props.deadLetterQueue
+        ? {
+            deadLetterQueue: props.deadLetterQueue,
+            onFailure: new SqsDestination(props.deadLetterQueue),
+            retryAttempts: 2,
+            maxEventAge: Duration.hours(2),
+          }
+        : {}),
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
@@ -84,6 +101,12 @@ export class WorkflowFunction extends NodejsFunction {
       },
     });
     this.functionLogGroup = logGroup;
+    if (props.deadLetterQueue) {
+      // Name the function by ARN, as EventBridge's invoke permission does, so checkers that match
+      // the two (cfn-lint-serverless ES1007) see the destination. Lambda accepts a name or an ARN.
+      const config = this.node.findChild('EventInvokeConfig').node.defaultChild as CfnEventInvokeConfig;
+      config.addPropertyOverride('FunctionName', this.functionArn);
+    }
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],

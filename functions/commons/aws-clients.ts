@@ -5,6 +5,15 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
+/**
+ * Connection and request timeouts for every client: a hung endpoint becomes a one-line error in
+ * bounded time (then the SDK's standard retries, then the state's), never a Lambda timeout.
+ * The SDK builds its NodeHttpHandler from these options.
+ */
+export const CLIENT_TIMEOUTS = {
+  requestHandler: { connectionTimeout: 3_000, requestTimeout: 20_000 },
+} as const;
+
 /** Returns the EC2 client for a region (a peering's two VPCs may live in different regions). */
 export type Ec2ForRegion = (region: string) => EC2Client;
 
@@ -13,7 +22,7 @@ const ec2Clients = new Map<string, EC2Client>();
 export const ec2For: Ec2ForRegion = (region) => {
   let client = ec2Clients.get(region);
   if (!client) {
-    client = new EC2Client({ region });
+    client = new EC2Client({ region, ...CLIENT_TIMEOUTS });
     ec2Clients.set(region, client);
   }
   return client;
@@ -27,7 +36,7 @@ const ssmClients = new Map<string, SSMClient>();
 export const ssmFor: SsmForRegion = (region) => {
   let client = ssmClients.get(region);
   if (!client) {
-    client = new SSMClient({ region });
+    client = new SSMClient({ region, ...CLIENT_TIMEOUTS });
     ssmClients.set(region, client);
   }
   return client;

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { ec2For, homeRegion } from '../commons/aws-clients.js';
+import { CLIENT_TIMEOUTS, ec2For, homeRegion } from '../commons/aws-clients.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
@@ -8,7 +8,7 @@ import { parseOrThrow } from '../commons/validation.js';
 import { healsOf, ReportRequestSchema, report } from './report.js';
 
 const topicArn = process.env.ALARM_TOPIC_ARN;
-const sns = topicArn ? { client: new SNSClient({}), topicArn } : undefined;
+const sns = topicArn ? { client: new SNSClient({ ...CLIENT_TIMEOUTS }), topicArn } : undefined;
 
 export const handler = lambdaHandler(async (event) => {
   const req = parseOrThrow(ReportRequestSchema, event, 'report request');

@@ -1,7 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
-import { ec2For, homeRegion } from '../commons/aws-clients.js';
+import { CLIENT_TIMEOUTS, ec2For, homeRegion } from '../commons/aws-clients.js';
+import { InputValidationError } from '../commons/errors.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
@@ -19,10 +20,20 @@ const env = parseOrThrow(
   process.env,
   'starter settings (environment)',
 );
-const sfn = new SFNClient({});
+const sfn = new SFNClient({ ...CLIENT_TIMEOUTS });
 
 export const handler = lambdaHandler(async (event) => {
-  const affected = normaliseEvent(event);
+  let affected: ReturnType<typeof normaliseEvent>;
+  try {
+    affected = normaliseEvent(event);
+  } catch (error) {
+    // A malformed event never gets better: log it, count it, drop it (a throw would make
+    // EventBridge and Lambda retry it into the DLQ for nothing).
+    if (!(error instanceof InputValidationError)) throw error;
+    logger.warn('dropped a malformed event', { reason: error.message });
+    metrics.addMetric('MalformedEvents', MetricUnit.Count, 1);
+    return { started: [], duplicates: [], ignored: `malformed event: ${error.message}` };
+  }
   const result = await startRuns(affected, {
     ec2: ec2For(homeRegion()),
     sfn,

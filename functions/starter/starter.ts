@@ -62,29 +62,66 @@ function needsCleanup(p: VpcPeeringConnection): boolean {
 
 const vpcsOf = (p: VpcPeeringConnection) => [p.RequesterVpcInfo?.VpcId, p.AccepterVpcInfo?.VpcId];
 
+/**
+ * Describes the named resources, tolerating ones that no longer exist: a drift event may name a
+ * route table or group deleted since (InvalidRouteTableID.NotFound, InvalidGroup.NotFound). The
+ * batch call is tried first; on NotFound, each id alone, so the live ones are still handled.
+ */
+async function describeLive<T>(
+  ids: readonly string[],
+  describe: (ids: string[]) => Promise<T[]>,
+  notFound: readonly string[],
+  log: StarterDeps['log'],
+): Promise<T[]> {
+  if (ids.length === 0) return [];
+  try {
+    return await describe([...ids]);
+  } catch (error) {
+    if (!isAwsError(error, ...notFound)) throw error;
+  }
+  const live: T[] = [];
+  for (const id of ids) {
+    try {
+      live.push(...(await describe([id])));
+    } catch (error) {
+      if (!isAwsError(error, ...notFound)) throw error;
+      log('ignored: the event names a resource that no longer exists', { resourceId: id });
+    }
+  }
+  return live;
+}
+
 /** Resolves route tables and security groups to their VPCs (and drops groups we do not manage). */
 async function resolveVpcs(affected: Affected, ec2: EC2Client, log: StarterDeps['log']): Promise<string[]> {
   const vpcIds = new Set(affected.vpcIds);
-  if (affected.routeTableIds.length > 0) {
-    const out = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: affected.routeTableIds }));
-    for (const t of out.RouteTables ?? []) if (t.VpcId) vpcIds.add(t.VpcId);
-  }
-  if (affected.groupIds.length > 0) {
-    const out = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: affected.groupIds }));
-    for (const g of out.SecurityGroups ?? []) {
-      const optedIn = (g.Tags ?? []).some((t) => t.Key === TAGS.ingress);
-      const ours = (g.IpPermissions ?? []).some((p) =>
-        [...(p.IpRanges ?? []), ...(p.Ipv6Ranges ?? [])].some((r) =>
-          r.Description?.startsWith('peering-autopilot pcx-'),
-        ),
-      );
-      // A tag event on a group is about opting in or out: always look. A rule event on a group we
-      // never managed is someone else's business.
-      if (optedIn || ours || affected.eventName === 'CreateTags' || affected.eventName === 'DeleteTags') {
-        if (g.VpcId) vpcIds.add(g.VpcId);
-      } else {
-        log('ignored: security group is not opted in and holds no rule of ours', { groupId: g.GroupId });
-      }
+  const tables = await describeLive(
+    affected.routeTableIds,
+    async (RouteTableIds) =>
+      (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds }))).RouteTables ?? [],
+    ['InvalidRouteTableID.NotFound', 'InvalidRouteTableId.NotFound'],
+    log,
+  );
+  for (const t of tables) if (t.VpcId) vpcIds.add(t.VpcId);
+  const groups = await describeLive(
+    affected.groupIds,
+    async (GroupIds) =>
+      (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds }))).SecurityGroups ?? [],
+    ['InvalidGroup.NotFound', 'InvalidGroupId.NotFound', 'InvalidGroupId.Malformed'],
+    log,
+  );
+  for (const g of groups) {
+    const optedIn = (g.Tags ?? []).some((t) => t.Key === TAGS.ingress);
+    const ours = (g.IpPermissions ?? []).some((p) =>
+      [...(p.IpRanges ?? []), ...(p.Ipv6Ranges ?? [])].some((r) =>
+        r.Description?.startsWith('peering-autopilot pcx-'),
+      ),
+    );
+    // A tag event on a group is about opting in or out: always look. A rule event on a group we
+    // never managed is someone else's business.
+    if (optedIn || ours || affected.eventName === 'CreateTags' || affected.eventName === 'DeleteTags') {
+      if (g.VpcId) vpcIds.add(g.VpcId);
+    } else {
+      log('ignored: security group is not opted in and holds no rule of ours', { groupId: g.GroupId });
     }
   }
   return [...vpcIds];

@@ -27,8 +27,12 @@ const settings = parseOrThrow(
 
 const RequestSchema = z.object({ inspection: InspectionSchema, facts: NetworkFactsSchema });
 
-export const handler = lambdaHandler(async (event) => {
+/** Kept free at the end of the function's time for the static diagnosis and the answer. */
+const MARGIN_MS = 10_000;
+
+export const handler = lambdaHandler(async (event, context) => {
   const { inspection, facts } = parseOrThrow(RequestSchema, event, 'verify request');
+  const remaining = context?.getRemainingTimeInMillis?.();
   const result = await verify(
     inspection,
     facts,
@@ -45,6 +49,7 @@ export const handler = lambdaHandler(async (event) => {
         pollDeadlineMs: settings.PROBE_POLL_DEADLINE_SECONDS * 1000,
         firstPollMs: settings.PROBE_FIRST_POLL_MS ?? settings.PROBE_COUNT * 1000 + 1000,
       },
+      ...(remaining === undefined ? {} : { deadline: Date.now() + remaining - MARGIN_MS }),
     },
     homeRegion(),
   );

@@ -6,6 +6,7 @@ import {
   GetCommandInvocationCommand,
   type GetCommandInvocationCommandOutput,
   SendCommandCommand,
+  type SendCommandCommandOutput,
 } from '@aws-sdk/client-ssm';
 import { isAwsError, type SsmForRegion } from '../commons/aws-clients.js';
 import type { InstanceFacts } from '../network/diagnose.js';
@@ -57,7 +58,15 @@ export interface ProbeDeps {
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
   readonly settings: ProbeSettings;
+  /**
+   * When the whole verification must be done (epoch ms, inside the function's timeout): a probe
+   * that cannot finish by then is `inconclusive`, never a failed run.
+   */
+  readonly deadline?: number;
 }
+
+/** Errors that mean "no answer in time" (SDK request timeout, aborted socket), not a verdict. */
+const NO_ANSWER = ['TimeoutError', 'AbortError', 'RequestTimeout', 'RequestTimeoutException'];
 
 /** Statuses after which nothing more will happen to an invocation. */
 const INCONCLUSIVE: Record<string, string> = {
@@ -119,21 +128,42 @@ export async function runProbe(
   };
   const { settings } = deps;
   const ssm = deps.ssmFor(source.region);
-  const sent = await ssm.send(
-    new SendCommandCommand({
-      DocumentName: 'AWS-RunShellScript',
-      InstanceIds: [source.instanceId],
-      Comment: `peering-autopilot ping ${target.privateIp}`.slice(0, 100),
-      TimeoutSeconds: 60,
-      Parameters: {
-        commands: probeScript(target.privateIp, settings.count, settings.waitSeconds),
-        executionTimeout: [String(settings.commandTimeoutSeconds)],
-      },
-    }),
-  );
+  const budget = deps.deadline ?? Number.POSITIVE_INFINITY;
+  if (budget - deps.now() < settings.firstPollMs + settings.pollIntervalMs) {
+    return {
+      ...base,
+      status: 'inconclusive',
+      reason: 'no time left in this verification run for another probe',
+    };
+  }
+  const noAnswer = (error: unknown, commandId?: string): Probe => ({
+    ...base,
+    status: 'inconclusive',
+    reason: `SSM did not answer in time (${(error as Error).name})`,
+    ...(commandId ? { commandId } : {}),
+  });
+  let sent: SendCommandCommandOutput;
+  try {
+    sent = await ssm.send(
+      new SendCommandCommand({
+        DocumentName: 'AWS-RunShellScript',
+        InstanceIds: [source.instanceId],
+        Comment: `peering-autopilot ping ${target.privateIp}`.slice(0, 100),
+        TimeoutSeconds: 60,
+        Parameters: {
+          commands: probeScript(target.privateIp, settings.count, settings.waitSeconds),
+          executionTimeout: [String(settings.commandTimeoutSeconds)],
+        },
+      }),
+    );
+  } catch (error) {
+    if (isAwsError(error, ...NO_ANSWER)) return noAnswer(error);
+    throw error;
+  }
   const commandId = sent.Command?.CommandId;
   if (!commandId) return { ...base, status: 'inconclusive', reason: 'SSM returned no command id' };
-  const deadline = deps.now() + settings.pollDeadlineMs;
+  const started = deps.now();
+  const deadline = Math.min(started + settings.pollDeadlineMs, budget);
   await deps.sleep(settings.firstPollMs);
   let last = 'Pending';
   for (;;) {
@@ -145,13 +175,14 @@ export async function runProbe(
       if (!RUNNING.includes(last)) return { ...base, ...verdictOf(inv), commandId, invocationStatus: last };
     } catch (error) {
       // Just after SendCommand the invocation may not exist yet: wait and ask again.
+      if (isAwsError(error, ...NO_ANSWER)) return noAnswer(error, commandId);
       if (!isAwsError(error, 'InvocationDoesNotExist')) throw error;
     }
     if (deps.now() + settings.pollIntervalMs > deadline) {
       return {
         ...base,
         status: 'inconclusive',
-        reason: `no result within ${Math.round(settings.pollDeadlineMs / 1000)} s (last status ${last})`,
+        reason: `no result within ${Math.round((deadline - started) / 1000)} s (last status ${last})`,
         commandId,
         invocationStatus: last,
       };

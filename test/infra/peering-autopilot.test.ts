@@ -120,12 +120,15 @@ describe('PeeringAutopilot construct', () => {
     });
   });
 
-  it('lets the starter start executions of this state machine only', () => {
+  it('lets the starter start executions of this state machine only (and dead-letter its failed events)', () => {
     const { template } = synth();
     expect(actionsOf(template, 'Starter')).toEqual([
       'ec2:DescribeRouteTables',
       'ec2:DescribeSecurityGroups',
       'ec2:DescribeVpcPeeringConnections',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
       'states:StartExecution',
     ]);
     template.hasResourceProperties('AWS::IAM::Policy', {
@@ -421,6 +424,42 @@ describe('PeeringAutopilot construct', () => {
     expect(() => synth({ routesPerTableQuota: 0 })).toThrow(
       'routesPerTableQuota must be a positive integer, got 0',
     );
+  });
+
+  it('fails when the debounce would not leave the run its time inside the execution timeout', () => {
+    expect(() => synth({ debounce: Duration.minutes(6) })).toThrow(
+      "debounce must be between 1 second and 5 minutes (the workflow's 15 minutes execution timeout keeps 10 minutes for the run itself), got 6 minutes",
+    );
+    expect(() => synth({ debounce: Duration.minutes(5) })).not.toThrow();
+  });
+
+  it("gives the starter's asynchronous invocations a dead-letter queue and alarms on its errors", () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ DEBOUNCE_SECONDS: '3' }) },
+      DeadLetterConfig: {
+        TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('TriggerDeadLetterQueue'), 'Arn'] },
+      },
+    });
+    // cfn-lint-serverless ES1007: the EventInvokeConfig must name the function as the async permission does.
+    const permission = Object.values(template.findResources('AWS::Lambda::Permission'))[0] as {
+      Properties: { FunctionName: unknown; Principal: string };
+    };
+    expect(permission.Properties.Principal).toBe('events.amazonaws.com');
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: permission.Properties.FunctionName,
+      DestinationConfig: {
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('TriggerDeadLetterQueue'), 'Arn'] },
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('StarterFunction') } }],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
+    });
   });
 });
 

@@ -211,6 +211,39 @@ describe('run (deployed)', () => {
     );
   });
 
+  it.each([
+    [
+      'a missing profile is named',
+      Object.assign(new Error('Profile netops could not be found in shared credentials file.'), {
+        name: 'CredentialsProviderError',
+      }),
+      'error: AWS profile "netops" was not found in ~/.aws/config or ~/.aws/credentials: check AWS_PROFILE',
+    ],
+    [
+      'expired credentials are explained',
+      Object.assign(new Error('The security token included in the request is expired'), {
+        name: 'ExpiredTokenException',
+      }),
+      'error: AWS rejected the credentials (ExpiredTokenException)',
+    ],
+    [
+      'a missing permission is told apart from bad credentials',
+      Object.assign(
+        new Error('User: arn:aws:iam::1:user/x is not authorized to perform: states:ListStateMachines\nmore'),
+        {
+          name: 'AccessDeniedException',
+        },
+      ),
+      'error: AWS denied the call (AccessDeniedException): the profile lacks a permission: User: arn:aws:iam::1:user/x is not authorized to perform: states:ListStateMachines',
+    ],
+  ])('%s, in one line', async (_label, error, line) => {
+    sfnMock.on(ListStateMachinesCommand).rejects(error);
+    const run = await cli('run', PCX);
+    expect(run.code).toBe(EXIT.failed);
+    expect(run.stderr.split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(line);
+  });
+
   it('without a region (no AWS_REGION, no profile region) says so in one line', async () => {
     const saved = { ...process.env };
     delete process.env.AWS_REGION;

@@ -138,4 +138,28 @@ describe('SSM ping probe', () => {
     ssmMock.on(GetCommandInvocationCommand).rejects(awsError('AccessDeniedException'));
     await expect(runProbe(source, target, deps())).rejects.toThrow('AccessDeniedException');
   });
+
+  it('stops polling at the verification budget (inside the function timeout) and says inconclusive', async () => {
+    ssmMock.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress' });
+    const probe = await runProbe(source, target, { ...deps(), deadline: 12_000 });
+    expect(probe).toMatchObject({
+      status: 'inconclusive',
+      reason: 'no result within 12 s (last status InProgress)',
+    });
+  });
+
+  it('sends no command when the budget has no room for one more probe', async () => {
+    const probe = await runProbe(source, target, { ...deps(), deadline: 1_000 });
+    expect(probe).toMatchObject({ status: 'inconclusive', reason: expect.stringContaining('no time left') });
+    expect(ssmMock.commandCalls(SendCommandCommand)).toHaveLength(0);
+  });
+
+  it.each([['TimeoutError'], ['AbortError']])(
+    'an SSM call that hangs until the request timeout (%s) is inconclusive, not a failed run',
+    async (name) => {
+      ssmMock.on(GetCommandInvocationCommand).rejects(awsError(name));
+      const probe = await runProbe(source, target, deps());
+      expect(probe).toMatchObject({ status: 'inconclusive', reason: `SSM did not answer in time (${name})` });
+    },
+  );
 });

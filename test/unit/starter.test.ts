@@ -1,0 +1,109 @@
+/**
+ * The starter against mocked EC2 and Step Functions: events that name resources deleted since,
+ * and events that are malformed, never make it fail (no retry storm, no DLQ noise).
+ */
+import {
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { jest } from '@jest/globals';
+import { mockClient } from 'aws-sdk-client-mock';
+import { metrics } from '../../functions/commons/powertools/metrics.js';
+import type { Affected } from '../../functions/starter/events.js';
+import { startRuns } from '../../functions/starter/starter.js';
+
+const ec2Mock = mockClient(EC2Client);
+const sfnMock = mockClient(SFNClient);
+const PCX = 'pcx-0123456789abcdef0';
+const notFound = (name: string) =>
+  Object.assign(new Error(`${name}: does not exist`), { name, $metadata: {} });
+const logs: string[] = [];
+const deps = {
+  ec2: new EC2Client({ region: 'us-east-1' }),
+  sfn: new SFNClient({ region: 'us-east-1' }),
+  stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:wf',
+  windowSeconds: 3,
+  sweepSeconds: 3600,
+  now: () => new Date('2026-11-26T10:00:00.000Z'),
+  log: (m: string) => {
+    logs.push(m);
+  },
+};
+const affected = (over: Partial<Affected>): Affected => ({
+  trigger: 'event',
+  eventName: 'DeleteRoute',
+  time: '2026-11-26T10:00:00.000Z',
+  peeringIds: [],
+  vpcIds: [],
+  routeTableIds: [],
+  groupIds: [],
+  all: false,
+  deletion: false,
+  ...over,
+});
+
+beforeEach(() => {
+  ec2Mock.reset();
+  sfnMock.reset();
+  logs.length = 0;
+  ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves({
+    VpcPeeringConnections: [
+      {
+        VpcPeeringConnectionId: PCX,
+        Status: { Code: 'active' },
+        RequesterVpcInfo: { VpcId: 'vpc-m' },
+        AccepterVpcInfo: { VpcId: 'vpc-f' },
+      },
+    ],
+  });
+  sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: deps.now() });
+});
+
+it('an event about a route table deleted since is logged as ignored, not a failure', async () => {
+  ec2Mock.on(DescribeRouteTablesCommand).rejects(notFound('InvalidRouteTableID.NotFound'));
+  const out = await startRuns(affected({ routeTableIds: ['rtb-gone'] }), deps);
+  expect(out.started).toEqual([]);
+  expect(logs).toContain('ignored: the event names a resource that no longer exists');
+});
+
+it('handles the live groups of an event and ignores the one that no longer exists', async () => {
+  ec2Mock
+    .on(DescribeSecurityGroupsCommand, { GroupIds: ['sg-gone', 'sg-live'] })
+    .rejects(notFound('InvalidGroup.NotFound'))
+    .on(DescribeSecurityGroupsCommand, { GroupIds: ['sg-gone'] })
+    .rejects(notFound('InvalidGroup.NotFound'))
+    .on(DescribeSecurityGroupsCommand, { GroupIds: ['sg-live'] })
+    .resolves({
+      SecurityGroups: [
+        { GroupId: 'sg-live', VpcId: 'vpc-f', Tags: [{ Key: 'peering-autopilot:ingress', Value: 'icmp' }] },
+      ],
+    });
+  const out = await startRuns(
+    affected({ eventName: 'RevokeSecurityGroupIngress', groupIds: ['sg-gone', 'sg-live'] }),
+    deps,
+  );
+  expect(out.started).toEqual([expect.stringContaining(PCX)]);
+});
+
+it('a real EC2 error still fails the starter (EventBridge retries it)', async () => {
+  ec2Mock.on(DescribeRouteTablesCommand).rejects(notFound('UnauthorizedOperation'));
+  await expect(startRuns(affected({ routeTableIds: ['rtb-1'] }), deps)).rejects.toMatchObject({
+    name: 'UnauthorizedOperation',
+  });
+});
+
+it('the handler drops a malformed event with a metric instead of failing', async () => {
+  process.env.STATE_MACHINE_ARN = deps.stateMachineArn;
+  const { handler } = await import('../../functions/starter/handler.js');
+  const addMetric = jest.spyOn(metrics, 'addMetric');
+  const out = (await handler({ source: 'aws.ec2', detail: 'nonsense' }, {
+    functionName: 'starter',
+    awsRequestId: 'r-1',
+  } as never)) as { ignored?: string };
+  expect(out.ignored).toMatch(/^malformed event: /);
+  expect(addMetric).toHaveBeenCalledWith('MalformedEvents', 'Count', 1);
+  expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
+});
