@@ -458,9 +458,17 @@ export class PeeringAutopilot extends Construct {
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Runs by outcome',
-        left: ['configured', 'conflict', 'invalid-tag', 'refused', 'cleaned-up', 'failed'].map((o) =>
-          ours('Runs', { outcome: o }, o),
-        ),
+        left: [
+          'configured',
+          'partial',
+          'conflict',
+          'invalid-tag',
+          'refused',
+          'cleaned-up',
+          'rejected',
+          'expired',
+          'failed',
+        ].map((o) => ours('Runs', { outcome: o }, o)),
         stacked: true,
         width: 12,
       }),
@@ -479,6 +487,7 @@ export class PeeringAutopilot extends Construct {
           ours('RouteConflicts', {}, 'route conflicts'),
           ours('RoutesCreated', {}, 'routes created'),
           ours('RulesCreated', {}, 'rules created'),
+          ours('MalformedEvents', {}, 'malformed events dropped'),
         ],
         width: 12,
       }),

@@ -162,11 +162,18 @@ async function confirmAgainstPeering(
   if (adding && status !== 'active') {
     throw new PeeringNotActiveError(`peering ${pcx} is ${status}, no longer active: nothing was written`);
   }
-  // The VPCs' associated blocks as DescribeVpcs says now (the peering's own CidrBlockSet may lag).
-  const sides = await describeSides(ec2For, [
+  let sides = [
     sideFromPeering(peering.RequesterVpcInfo, 'requester', region),
     sideFromPeering(peering.AccepterVpcInfo, 'accepter', region),
-  ]);
+  ];
+  // The peering's own CidrBlockSet answers the common case for free; a block it does not list yet
+  // (a CIDR associated since, which moto never adds there) is checked against DescribeVpcs.
+  const known = new Set(sides.flatMap((s) => [...s.cidrs, ...s.ipv6Cidrs]));
+  const asked = [
+    ...plan.routes.filter((c) => c.action === 'created').map((c) => c.destinationCidr),
+    ...plan.securityGroupRules.filter((c) => c.action === 'created').map((c) => c.cidr),
+  ];
+  if (asked.some((cidr) => !known.has(cidr))) sides = await describeSides(ec2For, sides);
   const peerCidrs = (vpcId: string) => {
     const self = sides.find((s) => s.vpcId === vpcId);
     const peer = sides.find((s) => s.vpcId !== vpcId);

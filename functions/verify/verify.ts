@@ -15,7 +15,13 @@ import {
   vpcIdsByRegion,
 } from '../commons/ec2-facts.js';
 import type { Inspection } from '../inspect/inspect.js';
-import { type Diagnosis, diagnosePath, type PeeringFacts } from '../network/diagnose.js';
+import {
+  type Diagnosis,
+  diagnosePath,
+  effectiveRouteTable,
+  longestPrefixMatch,
+  type PeeringFacts,
+} from '../network/diagnose.js';
 import { TAGS, tagsToRecord, tagValue } from '../network/model.js';
 import type { NetworkFacts } from '../plan/plan.js';
 import { type Probe, type ProbeDeps, type ProbeInstance, type ProbeStatus, runProbe } from './probes.js';
@@ -72,29 +78,48 @@ async function describeProbeInstances(
   return out;
 }
 
-/** Peerings the routes point at, besides ours: needed to explain transitive or stale routes. */
+/**
+ * Peerings the probe paths' routes point at, besides ours: needed to explain a transitive or stale
+ * route. Only the routes a probe's packets would take are looked at, so a healthy path costs no call.
+ */
 async function referencedPeerings(
   ec2For: Ec2ForRegion,
   region: string,
-  facts: NetworkFacts,
+  ids: readonly string[],
   ours: PeeringFacts,
 ): Promise<PeeringFacts[]> {
-  const ids = [
-    ...new Set(
-      facts.routeTables.flatMap((t) =>
-        t.routes.map((r) => r.peeringConnectionId).filter((p): p is string => !!p),
-      ),
-    ),
-  ].filter((id) => id !== ours.id);
   if (ids.length === 0) return [ours];
   try {
     const out = await ec2For(region).send(
-      new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: ids }),
+      new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [...ids] }),
     );
     return [ours, ...(out.VpcPeeringConnections ?? []).map(peeringFacts)];
   } catch {
     return [ours]; // a referenced peering that no longer exists is reported as deleted or unknown
   }
+}
+
+/** The peering ids of the routes each probe's request and reply would take (other than ours). */
+function peeringsOnPaths(
+  pairs: ReadonlyArray<{ source: ProbeInstance; target: ProbeInstance }>,
+  facts: NetworkFacts,
+  prefixLists: Readonly<Record<string, readonly string[]>>,
+  ours: string,
+): string[] {
+  const ids = new Set<string>();
+  for (const { source, target } of pairs) {
+    for (const [from, to] of [
+      [source, target],
+      [target, source],
+    ] as const) {
+      const table = effectiveRouteTable(facts.routeTables, from.vpcId, from.subnetId);
+      if (!table) continue;
+      const route = longestPrefixMatch(table.routes, to.privateIp, table.prefixListRoutes, prefixLists);
+      if (route?.peeringConnectionId && route.peeringConnectionId !== ours)
+        ids.add(route.peeringConnectionId);
+    }
+  }
+  return [...ids];
 }
 
 const overall = (all: Probe[]): ProbeStatus => {
@@ -178,10 +203,15 @@ export async function verify(
     ...(inspection.requester.region !== inspection.accepter.region ? { crossRegion: true } : {}),
   };
   const prefixListIds = prefixListIdsIn(facts.routeTables, facts.securityGroups);
-  const [nacls, peerings, prefixLists] = await Promise.all([
+  const withSource = pairs.filter((p): p is { source: ProbeInstance; target: ProbeInstance } => !!p.source);
+  const [nacls, { peerings, prefixLists }] = await Promise.all([
     describeNetworkAcls(deps.ec2For, [inspection.requester, inspection.accepter]),
-    referencedPeerings(deps.ec2For, region, facts, ours),
-    prefixListIds.length > 0 ? describePrefixLists(deps.ec2For, region, prefixListIds) : Promise.resolve({}),
+    (async () => {
+      const lists =
+        prefixListIds.length > 0 ? await describePrefixLists(deps.ec2For, region, prefixListIds) : {};
+      const ids = peeringsOnPaths(withSource, facts, lists, pcx);
+      return { peerings: await referencedPeerings(deps.ec2For, region, ids, ours), prefixLists: lists };
+    })(),
   ]);
   const vpcs = Object.fromEntries(
     [inspection.requester, inspection.accepter].map((s) => [
@@ -189,29 +219,27 @@ export async function verify(
       { ...(s.name ? { name: s.name } : {}), cidrs: s.cidrs },
     ]),
   );
-  const diagnosis: PathVerdict[] = pairs
-    .filter((p): p is { source: ProbeInstance; target: ProbeInstance } => !!p.source)
-    .map(({ source, target }) => {
-      const d = diagnosePath({
-        source,
-        target,
-        vpcs,
-        peerings,
-        routeTables: facts.routeTables,
-        securityGroups: facts.securityGroups,
-        networkAcls: nacls,
-        prefixLists,
-        requesterVpcId: inspection.requester.vpcId,
-      });
-      return {
-        source: source.name ?? source.instanceId,
-        target: target.name ?? target.instanceId,
-        reachable: d.reachable,
-        ...(d.missing ? { missing: d.missing } : {}),
-        repairable: d.findings.some((f) => !f.ok && f.repairable === true),
-        findings: d.findings,
-      };
+  const diagnosis: PathVerdict[] = withSource.map(({ source, target }) => {
+    const d = diagnosePath({
+      source,
+      target,
+      vpcs,
+      peerings,
+      routeTables: facts.routeTables,
+      securityGroups: facts.securityGroups,
+      networkAcls: nacls,
+      prefixLists,
+      requesterVpcId: inspection.requester.vpcId,
     });
+    return {
+      source: source.name ?? source.instanceId,
+      target: target.name ?? target.instanceId,
+      reachable: d.reachable,
+      ...(d.missing ? { missing: d.missing } : {}),
+      repairable: d.findings.some((f) => !f.ok && f.repairable === true),
+      findings: d.findings,
+    };
+  });
 
   const status = overall(probes);
   const repairable = status === 'failed' && diagnosis.some((d) => d.repairable);
