@@ -22,12 +22,12 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { type BuildOptions, build } from 'esbuild';
-import { CallRecorder } from '../cli/src/call-recorder.js';
-import { type LocalRunOutcome, REPO_ROOT, runLocalWorkflow } from '../cli/src/local-runner.js';
-import { resetMoto, startMoto, useLocalAws } from '../cli/src/moto.js';
-import { buildSeedScenario } from '../cli/src/seed.js';
 import { ec2For, ssmFor } from '../functions/commons/aws-clients.js';
 import { LAMBDA_BUNDLE } from '../infra/workflow-function.js';
+import { CallRecorder } from '../local/call-recorder.js';
+import { type LocalRunOutcome, REPO_ROOT, runLocalWorkflow } from '../local/local-runner.js';
+import { resetMoto, startMoto, useLocalAws } from '../local/moto.js';
+import { buildSeedScenario } from '../local/seed.js';
 import { WORKFLOW_FUNCTIONS } from '../state-machines/peering-workflow.js';
 
 const smoke = process.argv.includes('--smoke');

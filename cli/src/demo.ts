@@ -9,11 +9,11 @@ import {
   DescribeSecurityGroupsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { runLocalWorkflow } from './local-runner.js';
-import { cloudTrailEvent, starterHarness } from './local-starter.js';
-import { startMoto, useLocalAws } from './moto.js';
+import { runLocalWorkflow } from '../../local/local-runner.js';
+import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
+import { startMoto, useLocalAws } from '../../local/moto.js';
+import { buildSeedScenario, type SeedVpc } from '../../local/seed.js';
 import { renderResult, type WorkflowResult } from './report.js';
-import { buildSeedScenario, type SeedVpc } from './seed.js';
 
 interface Io {
   out: (text: string) => void;

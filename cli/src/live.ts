@@ -26,7 +26,7 @@ import { type Diagnosis, diagnosePath, type InstanceFacts } from '../../function
 import { TAGS, tagsToRecord } from '../../functions/network/model.js';
 import { printable } from '../../functions/network/text.js';
 import { type Changes, planChanges } from '../../functions/plan/plan.js';
-import { localAccount } from './local-runner.js';
+import { localAccount } from '../../local/local-runner.js';
 
 /** A clear, one-line error for an operator (exit code 1). */
 export class CliError extends Error {

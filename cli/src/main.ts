@@ -8,10 +8,10 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CLIENT_TIMEOUTS } from '../../functions/commons/aws-clients.js';
 import { PEERING_ID } from '../../functions/inspect/inspect.js';
 import { printable } from '../../functions/network/text.js';
+import { runLocalWorkflow } from '../../local/local-runner.js';
 import { runDemo } from './demo.js';
 import { findStateMachine, runDeployed } from './deployed.js';
 import { CliError, doctor, livePlan, peeringStatus } from './live.js';
-import { runLocalWorkflow } from './local-runner.js';
 import { exitCodeFor, PLAIN, renderResult, type WorkflowResult } from './report.js';
 
 export const EXIT = { ok: 0, failed: 1, refused: 2, usage: 64 } as const;

@@ -13,9 +13,9 @@ import {
   ReplaceNetworkAclAssociationCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import { runLocalWorkflow } from '../../cli/src/local-runner.js';
 import { EXIT } from '../../cli/src/main.js';
-import { buildSeedScenario, type SeedScenario } from '../../cli/src/seed.js';
+import { runLocalWorkflow } from '../../local/local-runner.js';
+import { buildSeedScenario, type SeedScenario } from '../../local/seed.js';
 import { cli } from '../support/cli.js';
 import { motoState, reset, useMoto } from '../support/local-aws.js';
 

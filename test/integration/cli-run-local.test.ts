@@ -8,7 +8,7 @@ import {
   requestPeering,
   SEED_VPCS,
   type SeedVpcSpec,
-} from '../../cli/src/seed.js';
+} from '../../local/seed.js';
 import { cli } from '../support/cli.js';
 import { reset, useMoto } from '../support/local-aws.js';
 

@@ -11,9 +11,9 @@ import {
   DescribeVpcPeeringConnectionsCommand,
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { runLocalWorkflow } from '../../cli/src/local-runner.js';
-import { buildSeedScenario, type SeedScenario } from '../../cli/src/seed.js';
 import { ec2For, ssmFor } from '../../functions/commons/aws-clients.js';
+import { runLocalWorkflow } from '../../local/local-runner.js';
+import { buildSeedScenario, type SeedScenario } from '../../local/seed.js';
 import { reset, useMoto } from '../support/local-aws.js';
 
 const { ec2 } = useMoto();

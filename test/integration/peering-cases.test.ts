@@ -12,8 +12,8 @@ import {
   DescribeVpcPeeringConnectionsCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { runLocalWorkflow } from '../../cli/src/local-runner.js';
-import { buildVpc, requestPeering, SEED_VPCS, type SeedVpc, type SeedVpcSpec } from '../../cli/src/seed.js';
+import { runLocalWorkflow } from '../../local/local-runner.js';
+import { buildVpc, requestPeering, SEED_VPCS, type SeedVpc, type SeedVpcSpec } from '../../local/seed.js';
 import { reset, useMoto } from '../support/local-aws.js';
 
 const { ec2, ec2In } = useMoto();

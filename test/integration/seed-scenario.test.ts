@@ -11,10 +11,10 @@ import {
   type EC2Client,
   ReplaceNetworkAclAssociationCommand,
 } from '@aws-sdk/client-ec2';
-import { CallRecorder } from '../../cli/src/call-recorder.js';
-import { runLocalWorkflow } from '../../cli/src/local-runner.js';
-import { buildSeedScenario, type SeedScenario, type SeedVpc } from '../../cli/src/seed.js';
 import { ec2For } from '../../functions/commons/aws-clients.js';
+import { CallRecorder } from '../../local/call-recorder.js';
+import { runLocalWorkflow } from '../../local/local-runner.js';
+import { buildSeedScenario, type SeedScenario, type SeedVpc } from '../../local/seed.js';
 import { changedModels, motoState, reset, useMoto } from '../support/local-aws.js';
 
 const { ec2 } = useMoto();

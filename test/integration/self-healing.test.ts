@@ -21,9 +21,9 @@ import {
   DescribeVpcPeeringConnectionsCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import { runLocalWorkflow } from '../../cli/src/local-runner.js';
-import { cloudTrailEvent, type Harness, starterHarness } from '../../cli/src/local-starter.js';
-import { buildSeedScenario, type SeedScenario } from '../../cli/src/seed.js';
+import { runLocalWorkflow } from '../../local/local-runner.js';
+import { cloudTrailEvent, type Harness, starterHarness } from '../../local/local-starter.js';
+import { buildSeedScenario, type SeedScenario } from '../../local/seed.js';
 import { motoEndpoint, reset, useMoto } from '../support/local-aws.js';
 
 const { ec2 } = useMoto();

@@ -3,7 +3,7 @@
  * clients pointed at it, a state reset, a byte-level state snapshot, and an API call recorder.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { resetMoto, useLocalAws } from '../../cli/src/moto.js';
+import { resetMoto, useLocalAws } from '../../local/moto.js';
 
 export function motoEndpoint(): string {
   const endpoint = process.env.MOTO_ENDPOINT;

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { cloudTrailEvent } from '../../cli/src/local-starter.js';
 import { InputValidationError } from '../../functions/commons/errors.js';
 import {
   executionName,
@@ -7,6 +6,7 @@ import {
   WATCHED_EVENTS,
   windowStart,
 } from '../../functions/starter/events.js';
+import { cloudTrailEvent } from '../../local/local-starter.js';
 
 describe('starter event normaliser', () => {
   it.each([

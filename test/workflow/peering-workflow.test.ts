@@ -2,7 +2,7 @@
  * Every branch of the real ASL, run by aws-local-stepfunctions with scripted step functions.
  * Assertions are on the execution's event history: which states ran, retried, caught.
  */
-import { runLocalWorkflow, type TaskFunction } from '../../cli/src/local-runner.js';
+import { runLocalWorkflow, type TaskFunction } from '../../local/local-runner.js';
 import { inspectionOf } from '../support/facts.js';
 
 const PCX = 'pcx-0123456789abcdef0';

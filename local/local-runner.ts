@@ -13,7 +13,7 @@ import {
   substitute,
   WORKFLOW_FUNCTIONS,
   type WorkflowFunction,
-} from '../../state-machines/peering-workflow.js';
+} from '../state-machines/peering-workflow.js';
 
 /** One execution event (StateEntered, StateRetried, ExecutionFailed, …) as the library emits it. */
 export type EventLog =
@@ -41,7 +41,7 @@ export function localAccount(): Promise<string> {
     });
   return account;
 }
-const repoRoot = new URL('../../', import.meta.url);
+const repoRoot = new URL('../', import.meta.url);
 
 export interface LocalRunOptions {
   /** Replace a step's handler (by placeholder name) — workflow-path tests inject faults here. */

@@ -19,7 +19,7 @@ import {
   RunInstancesCommand,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import { TAGS } from '../../functions/network/model.js';
+import { TAGS } from '../functions/network/model.js';
 
 export interface SeedVpcSpec {
   readonly name: string;

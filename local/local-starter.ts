@@ -10,7 +10,7 @@ import {
   ListExecutionsCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
-import { readWorkflowDefinition } from '../../state-machines/peering-workflow.js';
+import { readWorkflowDefinition } from '../state-machines/peering-workflow.js';
 import { type LocalRunOutcome, runLocalWorkflow } from './local-runner.js';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -35,7 +35,7 @@ export async function starterHarness(endpoint: string): Promise<Harness> {
   );
   const stateMachineArn = created.stateMachineArn as string;
   process.env.STATE_MACHINE_ARN = stateMachineArn;
-  const { handler } = (await import('../../functions/starter/handler.js')) as { handler: Handler };
+  const { handler } = (await import('../functions/starter/handler.js')) as { handler: Handler };
   const seen = new Set<string>();
 
   const list = async () =>
