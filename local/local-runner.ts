@@ -4,6 +4,7 @@
  * AWS_ENDPOINT_URL points (moto in our tests and demo).
  */
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { fileURLToPath } from 'node:url';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
@@ -79,6 +80,9 @@ function fakeContext(fn: WorkflowFunction, accountId: string): Context {
   };
 }
 
+/** Which function (step id, or `Starter`) is running: lets a call recorder attribute each AWS call. */
+export const runningFunction = new AsyncLocalStorage<string>();
+
 const realHandlers = new Map<string, Promise<TaskFunction>>();
 
 /** Loads the real handler module for a step (once per process, as a warm Lambda would). */
@@ -87,7 +91,8 @@ function realHandler(fn: WorkflowFunction, accountId: string): Promise<TaskFunct
   if (!loaded) {
     const url = new URL(fn.entry, repoRoot).href;
     loaded = import(url).then((mod: { handler: (e: unknown, c: Context) => Promise<unknown> }) => {
-      return (payload: unknown) => mod.handler(payload, fakeContext(fn, accountId));
+      return (payload: unknown) =>
+        runningFunction.run(fn.id, () => mod.handler(payload, fakeContext(fn, accountId)));
     });
     realHandlers.set(fn.placeholder, loaded);
   }

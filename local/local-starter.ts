@@ -11,7 +11,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { readWorkflowDefinition } from '../state-machines/peering-workflow.js';
-import { type LocalRunOutcome, runLocalWorkflow } from './local-runner.js';
+import { type LocalRunOutcome, runLocalWorkflow, runningFunction } from './local-runner.js';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -45,7 +45,9 @@ export async function starterHarness(endpoint: string): Promise<Harness> {
     sfn,
     stateMachineArn,
     async deliver(event) {
-      const starter = await handler(event, { functionName: 'starter', awsRequestId: 'local' });
+      const starter = await runningFunction.run('Starter', () =>
+        handler(event, { functionName: 'starter', awsRequestId: 'local' }),
+      );
       const runs: LocalRunOutcome[] = [];
       for (const execution of await list()) {
         const arn = execution.executionArn as string;

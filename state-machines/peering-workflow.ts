@@ -1,31 +1,19 @@
 /**
- * The peering workflow's ASL and the functions behind its `${Placeholder}`s: one list shared by
- * the CDK construct (which substitutes real ARNs) and the local runner (which maps each
- * placeholder to the same handler code in-process).
+ * The peering workflow's generated ASL file and its `${Placeholder}`s: the CDK construct substitutes
+ * real ARNs, the local runner maps each placeholder to the same handler code in-process. The steps
+ * behind the placeholders are the step table (steps.ts).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { STEPS, type StepSpec } from './steps.js';
 
 export const PEERING_WORKFLOW_ASL = fileURLToPath(new URL('./peering-workflow.asl.json', import.meta.url));
 
-export interface WorkflowFunction {
-  /** Construct id and human name of the step. */
-  readonly id: string;
-  /** The `${…}` placeholder in the ASL that takes this function's ARN. */
-  readonly placeholder: string;
-  /** Handler module, relative to the repository root. */
-  readonly entry: string;
-}
+/** A workflow step's function (the step table's row). */
+export type WorkflowFunction = StepSpec;
 
-export const WORKFLOW_FUNCTIONS: readonly WorkflowFunction[] = [
-  { id: 'Inspect', placeholder: 'InspectFunctionArn', entry: 'functions/inspect/handler.ts' },
-  { id: 'Activation', placeholder: 'ActivationFunctionArn', entry: 'functions/activation/handler.ts' },
-  { id: 'Plan', placeholder: 'PlanFunctionArn', entry: 'functions/plan/handler.ts' },
-  { id: 'Apply', placeholder: 'ApplyFunctionArn', entry: 'functions/apply/handler.ts' },
-  { id: 'Verify', placeholder: 'VerifyFunctionArn', entry: 'functions/verify/handler.ts' },
-  { id: 'Cleanup', placeholder: 'CleanupFunctionArn', entry: 'functions/cleanup/handler.ts' },
-  { id: 'Report', placeholder: 'ReportFunctionArn', entry: 'functions/report/handler.ts' },
-];
+/** The functions behind the ASL's placeholders: the step table, in flow order. */
+export const WORKFLOW_FUNCTIONS: readonly WorkflowFunction[] = STEPS;
 
 export function readWorkflowDefinition(): string {
   return readFileSync(PEERING_WORKFLOW_ASL, 'utf8');

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ec2For } from '../commons/aws-clients.js';
+import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
@@ -17,7 +18,7 @@ export const handler = lambdaHandler(async (event) => {
     routesCreated,
     rulesCreated,
   });
-  metrics.addMetric('RoutesCreated', MetricUnit.Count, routesCreated);
-  metrics.addMetric('RulesCreated', MetricUnit.Count, rulesCreated);
+  metrics.addMetric(METRIC.routesCreated, MetricUnit.Count, routesCreated);
+  metrics.addMetric(METRIC.rulesCreated, MetricUnit.Count, rulesCreated);
   return result;
 });

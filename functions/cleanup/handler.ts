@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ec2For } from '../commons/aws-clients.js';
+import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
@@ -15,7 +16,15 @@ export const handler = lambdaHandler(async (event) => {
     routesRemoved: result.routesRemoved.length,
     rulesRemoved: result.rulesRemoved.length,
   });
-  metrics.addMetric('RoutesRemoved', MetricUnit.Count, result.routesRemoved.filter((r) => r.applied).length);
-  metrics.addMetric('RulesRemoved', MetricUnit.Count, result.rulesRemoved.filter((r) => r.applied).length);
+  metrics.addMetric(
+    METRIC.routesRemoved,
+    MetricUnit.Count,
+    result.routesRemoved.filter((r) => r.applied).length,
+  );
+  metrics.addMetric(
+    METRIC.rulesRemoved,
+    MetricUnit.Count,
+    result.rulesRemoved.filter((r) => r.applied).length,
+  );
   return result;
 });

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { accountFromArn, ec2For, homeRegion } from '../commons/aws-clients.js';
+import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
@@ -26,6 +27,6 @@ export const handler = lambdaHandler(async (event, context) => {
     reason: inspection.reason,
   });
   metrics.addDimension('decision', inspection.decision);
-  metrics.addMetric('PeeringsInspected', MetricUnit.Count, 1);
+  metrics.addMetric(METRIC.peeringsInspected, MetricUnit.Count, 1);
   return inspection;
 });

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ec2For } from '../commons/aws-clients.js';
+import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
@@ -17,9 +18,9 @@ export const handler = lambdaHandler(async (event) => {
     peeringConnectionId: inspection.peeringConnectionId,
     writes: changes.writes,
   });
-  metrics.addMetric('PlannedWrites', MetricUnit.Count, changes.writes);
+  metrics.addMetric(METRIC.plannedWrites, MetricUnit.Count, changes.writes);
   metrics.addMetric(
-    'RouteConflicts',
+    METRIC.routeConflicts,
     MetricUnit.Count,
     changes.routes.filter((r) => r.action === 'conflict').length,
   );

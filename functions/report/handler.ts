@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CLIENT_TIMEOUTS, ec2For, homeRegion } from '../commons/aws-clients.js';
+import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
@@ -27,8 +28,8 @@ export const handler = lambdaHandler(async (event) => {
     error: req.error,
   });
   metrics.addDimension('outcome', outcome);
-  metrics.addMetric('Runs', MetricUnit.Count, 1);
+  metrics.addMetric(METRIC.runs, MetricUnit.Count, 1);
   const heals = healsOf(req);
-  if (heals > 0) metrics.addMetric('Heals', MetricUnit.Count, heals);
+  if (heals > 0) metrics.addMetric(METRIC.heals, MetricUnit.Count, heals);
   return { outcome };
 });

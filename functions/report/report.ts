@@ -7,6 +7,7 @@ import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod/mini';
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
+import type { Outcome } from '../commons/catalog.js';
 import { TAGS } from '../network/model.js';
 import { printable } from '../network/text.js';
 
@@ -43,17 +44,6 @@ export const ReportRequestSchema = z.object({
   executionId: z.optional(z.string()),
 });
 export type ReportRequest = z.output<typeof ReportRequestSchema>;
-
-export type Outcome =
-  | 'configured'
-  | 'partial'
-  | 'conflict'
-  | 'invalid-tag'
-  | 'refused'
-  | 'cleaned-up'
-  | 'rejected'
-  | 'expired'
-  | 'failed';
 
 /**
  * One word for the run, used as the status tag value and as the metric dimension. The worst

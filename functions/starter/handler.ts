@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
 import { CLIENT_TIMEOUTS, ec2For, homeRegion } from '../commons/aws-clients.js';
+import { METRIC } from '../commons/catalog.js';
 import { InputValidationError } from '../commons/errors.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
@@ -31,7 +32,7 @@ export const handler = lambdaHandler(async (event) => {
     // EventBridge and Lambda retry it into the DLQ for nothing).
     if (!(error instanceof InputValidationError)) throw error;
     logger.warn('dropped a malformed event', { reason: error.message });
-    metrics.addMetric('MalformedEvents', MetricUnit.Count, 1);
+    metrics.addMetric(METRIC.malformedEvents, MetricUnit.Count, 1);
     return { started: [], duplicates: [], ignored: `malformed event: ${error.message}` };
   }
   const result = await startRuns(affected, {
@@ -43,7 +44,7 @@ export const handler = lambdaHandler(async (event) => {
     now: () => new Date(),
     log: (message, extra) => logger.info(message, { ...extra }),
   });
-  metrics.addMetric('ExecutionsStarted', MetricUnit.Count, result.started.length);
-  metrics.addMetric('DuplicatesDropped', MetricUnit.Count, result.duplicates.length);
+  metrics.addMetric(METRIC.executionsStarted, MetricUnit.Count, result.started.length);
+  metrics.addMetric(METRIC.duplicatesDropped, MetricUnit.Count, result.duplicates.length);
   return result;
 });

@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod/mini';
 import { ec2For, homeRegion, ssmFor } from '../commons/aws-clients.js';
+import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
@@ -59,6 +60,6 @@ export const handler = lambdaHandler(async (event, context) => {
     reason: result.reason,
   });
   metrics.addDimension('status', result.status);
-  metrics.addMetric('Verifications', MetricUnit.Count, 1);
+  metrics.addMetric(METRIC.verifications, MetricUnit.Count, 1);
   return result;
 });

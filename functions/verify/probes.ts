@@ -9,10 +9,11 @@ import {
   type SendCommandCommandOutput,
 } from '@aws-sdk/client-ssm';
 import { isAwsError, type SsmForRegion } from '../commons/aws-clients.js';
+import type { VerificationStatus } from '../commons/catalog.js';
 import type { InstanceFacts } from '../network/diagnose.js';
 import { type PingResult, parsePing, probeScript } from '../network/ping.js';
 
-export type ProbeStatus = 'passed' | 'failed' | 'inconclusive' | 'skipped';
+export type ProbeStatus = VerificationStatus;
 
 export interface ProbeInstance extends InstanceFacts {
   readonly region: string;

@@ -1,0 +1,139 @@
+/**
+ * The construct's props, their defaults, and one check that collects every problem and throws once
+ * (like AWS Solutions Constructs' CheckProps), naming each bad value.
+ */
+import { Duration, type Stack } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { StepSettings } from '../state-machines/steps.js';
+
+export type AcceptPolicy = 'same-account' | 'tagged-only';
+
+export interface PeeringAutopilotProps {
+  /**
+   * Who may be auto-accepted. `same-account`: any same-account, non-overlapping peering whose
+   * VPCs are not tagged `peering-autopilot:accept=false`. `tagged-only`: additionally both VPCs
+   * must carry `peering-autopilot:accept=true`. Cross-account peerings are never auto-accepted.
+   * @default 'same-account'
+   */
+  readonly acceptPolicy?: AcceptPolicy;
+  /**
+   * Email address subscribed to the alarm topic.
+   * @default - no subscription; subscribe to `alarmTopic` yourself
+   */
+  readonly alarmEmail?: string;
+  /**
+   * Regions whose VPCs the autopilot may write to (accept, routes, rules) for cross-region
+   * peerings. IAM write permissions are scoped to exactly these regions.
+   * @default - the stack's own region only
+   */
+  readonly regions?: readonly string[];
+  /**
+   * Retention of the functions' and the workflow's log groups.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Routes-per-route-table quota of this account (checked before any write).
+   * @default 50 (the AWS default)
+   */
+  readonly routesPerTableQuota?: number;
+  /**
+   * Inbound-rules-per-security-group quota of this account (checked before any write).
+   * @default 60 (the AWS default)
+   */
+  readonly rulesPerSecurityGroupQuota?: number;
+  /**
+   * How often the sweep sends every peering of the region through the starter (catches lost
+   * CloudTrail events, unseen pending requests and drift).
+   * @default Duration.hours(1)
+   */
+  readonly sweepRate?: Duration;
+  /**
+   * Pings per probe (SSM Run Command, `ping -c`).
+   * @default 3
+   */
+  readonly probeCount?: number;
+  /**
+   * How long a probe may take end to end: the SSM command's execution timeout, and the
+   * deadline for polling its result.
+   * @default Duration.seconds(30) for the command, 45 s for polling
+   */
+  readonly probeTimeout?: Duration;
+  /**
+   * Debounce window: drift events for one peering within it share one execution, which starts
+   * when the window closes. At most 5 minutes (the run needs 10 of the workflow's 15).
+   * @default Duration.seconds(3)
+   */
+  readonly debounce?: Duration;
+}
+
+/** The workflow's execution timeout, and what a run needs of it after the debounce wait. */
+export const WORKFLOW_TIMEOUT = Duration.minutes(15);
+export const RUN_BUDGET = Duration.minutes(10);
+const MAX_DEBOUNCE = Duration.minutes(WORKFLOW_TIMEOUT.toMinutes() - RUN_BUDGET.toMinutes());
+
+/** Props with their defaults applied: what the builders read. */
+export interface ResolvedProps {
+  readonly acceptPolicy: AcceptPolicy;
+  readonly alarmEmail?: string;
+  readonly regions: readonly string[];
+  readonly logRetention?: RetentionDays;
+  readonly sweepRate: Duration;
+  readonly debounce: Duration;
+  readonly probeTimeout: Duration;
+  /** The step functions' settings, less the alarm topic (made by the construct). */
+  readonly steps: Omit<StepSettings, 'alarmTopicArn'>;
+}
+
+/** Validates every prop, collects every problem, and throws once; else the props with defaults. */
+export function checkProps(props: PeeringAutopilotProps, stack: Stack): ResolvedProps {
+  const problems: string[] = [];
+  const acceptPolicy = props.acceptPolicy ?? 'same-account';
+  if (!['same-account', 'tagged-only'].includes(acceptPolicy)) {
+    problems.push(`acceptPolicy must be 'same-account' or 'tagged-only', got '${acceptPolicy}'`);
+  }
+  for (const [name, value] of [
+    ['routesPerTableQuota', props.routesPerTableQuota],
+    ['rulesPerSecurityGroupQuota', props.rulesPerSecurityGroupQuota],
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      problems.push(`${name} must be a positive integer, got ${value}`);
+    }
+  }
+  const sweepRate = props.sweepRate ?? Duration.hours(1);
+  if (sweepRate.toSeconds() < 60)
+    problems.push(`sweepRate must be at least 1 minute, got ${sweepRate.toHumanString()}`);
+  // An event-started execution first waits out the debounce window, then runs: both must fit the
+  // workflow's execution timeout, with room for the longest run (accept wait, two verifications).
+  const debounce = props.debounce ?? Duration.seconds(3);
+  if (debounce.toSeconds() < 1 || debounce.toSeconds() > MAX_DEBOUNCE.toSeconds()) {
+    problems.push(
+      `debounce must be between 1 second and ${MAX_DEBOUNCE.toHumanString()} (the workflow's ${WORKFLOW_TIMEOUT.toHumanString()} ` +
+        `execution timeout keeps ${RUN_BUDGET.toHumanString()} for the run itself), got ${debounce.toHumanString()}`,
+    );
+  }
+  const probeCount = props.probeCount ?? 3;
+  if (!Number.isInteger(probeCount) || probeCount < 1 || probeCount > 20) {
+    problems.push(`probeCount must be an integer from 1 to 20, got ${props.probeCount}`);
+  }
+  if (problems.length > 0) throw new Error(`invalid PeeringAutopilot props: ${problems.join('; ')}`);
+  const probeTimeout = props.probeTimeout ?? Duration.seconds(30);
+  return {
+    acceptPolicy,
+    ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    regions: props.regions && props.regions.length > 0 ? [...props.regions] : [stack.region],
+    ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+    sweepRate,
+    debounce,
+    probeTimeout,
+    steps: {
+      acceptPolicy,
+      ...(props.routesPerTableQuota ? { routesPerTableQuota: props.routesPerTableQuota } : {}),
+      ...(props.rulesPerSecurityGroupQuota
+        ? { rulesPerSecurityGroupQuota: props.rulesPerSecurityGroupQuota }
+        : {}),
+      probeCount,
+      probeTimeoutSeconds: probeTimeout.toSeconds(),
+    },
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * The one step table: for every Lambda step of the workflow, its id, the ASL placeholder that takes
+ * its ARN, its handler entry, the IAM it needs, its environment and its timeouts. The ASL builder,
+ * the CDK construct and the local runner all read this table, so a step id typo is a type error,
+ * never a function without permissions.
+ *
+ * IAM is plain data here (no CDK import): `infra/` turns each grant into a PolicyStatement scoped to
+ * the stack's partition, account and configured regions. Every grant is checked against the
+ * Service Authorization Reference by `scripts/iam-reference-check.py`, and every AWS call a step
+ * makes in the moto scenarios is checked against its role (`test/integration/iam-coverage.test.ts`).
+ */
+
+import { TAGS } from '../functions/network/model.js';
+
+export type StepId = 'Inspect' | 'Activation' | 'Plan' | 'Apply' | 'Verify' | 'Cleanup' | 'Report';
+
+/** Where a grant applies: every resource (`*`, for actions without resource-level permissions) or a type. */
+export type GrantResource =
+  | '*'
+  | {
+      readonly service: 'ec2' | 'ssm';
+      /** SAR resource type, e.g. `route-table`, `vpc-peering-connection`, `document`. */
+      readonly type: string;
+      /** `own`: this account (default); `any`: any owner (AWS-managed, shared); `aws`: AWS-owned (no account). */
+      readonly owner?: 'own' | 'any' | 'aws';
+      /** @default '*' */
+      readonly name?: string;
+    };
+
+/**
+ * One IAM statement. Condition values may use `<Partition>` and `<Account>`, which the construct
+ * fills with the stack's own.
+ */
+export interface Grant {
+  readonly actions: readonly string[];
+  readonly resource: GrantResource;
+  readonly conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+  /** Why, when the statement is not obvious (kept next to it, shown nowhere else). */
+  readonly why?: string;
+}
+
+/** The construct's settings a step's environment is made of. */
+export interface StepSettings {
+  readonly acceptPolicy: string;
+  readonly routesPerTableQuota?: number;
+  readonly rulesPerSecurityGroupQuota?: number;
+  readonly probeCount: number;
+  readonly probeTimeoutSeconds: number;
+  readonly alarmTopicArn: string;
+}
+
+export interface StepSpec {
+  readonly id: StepId;
+  /** The `${…}` placeholder in the ASL that takes this function's ARN. */
+  readonly placeholder: `${StepId}FunctionArn`;
+  /** Handler module, relative to the repository root. */
+  readonly entry: string;
+  readonly grants: readonly Grant[];
+  /** Step-specific environment (every step also gets the shared settings). */
+  readonly environment?: (s: StepSettings) => Readonly<Record<string, string>>;
+  /** Lambda timeout, seconds. */
+  readonly functionTimeout?: (s: StepSettings) => number;
+  /** The Task state's TimeoutSeconds in the ASL. */
+  readonly taskTimeoutSeconds: number;
+}
+
+const describe = (...actions: string[]): Grant => ({ actions, resource: '*' });
+const own = (type: string): GrantResource => ({ service: 'ec2', type });
+
+/** Tags only this product writes on a peering (the Report step may write nothing else). */
+export const STATUS_TAG_KEYS = [TAGS.status, TAGS.checkedAt] as const;
+
+const table = {
+  Inspect: {
+    entry: 'functions/inspect/handler.ts',
+    grants: [describe('ec2:DescribeVpcPeeringConnections', 'ec2:DescribeVpcs')],
+    taskTimeoutSeconds: 60,
+  },
+  Activation: {
+    entry: 'functions/activation/handler.ts',
+    grants: [
+      describe('ec2:DescribeVpcPeeringConnections'),
+      {
+        actions: ['ec2:AcceptVpcPeeringConnection'],
+        resource: own('vpc-peering-connection'),
+        why: 'Defence in depth for the accept policy: both VPCs must be in this account.',
+        conditions: {
+          ArnLike: {
+            'ec2:RequesterVpc': 'arn:<Partition>:ec2:*:<Account>:vpc/*',
+            'ec2:AccepterVpc': 'arn:<Partition>:ec2:*:<Account>:vpc/*',
+          },
+        },
+      },
+      {
+        actions: ['ec2:AcceptVpcPeeringConnection'],
+        resource: own('vpc'),
+        why:
+          'AcceptVpcPeeringConnection requires the accepter vpc resource too (Service Authorization Reference; ' +
+          "the VPC Peering Guide's accept policy grants vpc/* in its own statement). The Accepter/RequesterVpc " +
+          'keys exist only on the peering resource, so this statement has none.',
+      },
+    ],
+    taskTimeoutSeconds: 60,
+  },
+  Plan: {
+    entry: 'functions/plan/handler.ts',
+    grants: [describe('ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups')],
+    taskTimeoutSeconds: 60,
+  },
+  Apply: {
+    entry: 'functions/apply/handler.ts',
+    grants: [
+      describe('ec2:DescribeRouteTables', 'ec2:DescribeVpcPeeringConnections', 'ec2:DescribeVpcs'),
+      { actions: ['ec2:CreateRoute'], resource: own('route-table') },
+      {
+        actions: ['ec2:AuthorizeSecurityGroupIngress'],
+        resource: own('security-group'),
+        why: 'Only groups that opted in by tag can ever be opened.',
+        conditions: { Null: { [`aws:ResourceTag/${TAGS.ingress}`]: 'false' } },
+      },
+      {
+        actions: ['ec2:RevokeSecurityGroupIngress'],
+        resource: own('security-group'),
+        why: 'Opt-out: our own rules leave groups whose tag was removed, so no tag condition here.',
+      },
+    ],
+    taskTimeoutSeconds: 120,
+  },
+  Verify: {
+    entry: 'functions/verify/handler.ts',
+    grants: [
+      describe('ec2:DescribeInstances', 'ec2:DescribeNetworkAcls', 'ec2:DescribeVpcPeeringConnections'),
+      describe('ssm:GetCommandInvocation'),
+      {
+        actions: ['ec2:GetManagedPrefixListEntries'],
+        resource: { service: 'ec2', type: 'prefix-list', owner: 'any' },
+        why: 'Entries of the prefix lists routes and rules name, for the diagnosis; AWS-managed and shared lists belong to other accounts.',
+      },
+      {
+        actions: ['ssm:SendCommand'],
+        resource: { service: 'ssm', type: 'document', owner: 'aws', name: 'AWS-RunShellScript' },
+        why: 'SendCommand runs a shell as root: only the AWS-owned AWS-RunShellScript document...',
+      },
+      {
+        actions: ['ssm:SendCommand'],
+        resource: { service: 'ec2', type: 'instance' },
+        why:
+          '...and only on instances tagged peering-autopilot:probe. The tag condition sits in a statement of ' +
+          'its own: the document has no such tag, so it would deny the document. ' +
+          'https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-rc-setting-up-cmdsec.html',
+        conditions: { Null: { [`ssm:resourceTag/${TAGS.probe}`]: 'false' } },
+      },
+    ],
+    environment: (s) => ({
+      PROBE_COUNT: String(s.probeCount),
+      PROBE_COMMAND_TIMEOUT_SECONDS: String(s.probeTimeoutSeconds),
+      PROBE_POLL_DEADLINE_SECONDS: String(s.probeTimeoutSeconds + 15),
+    }),
+    functionTimeout: (s) => Math.max(60, s.probeTimeoutSeconds + 45),
+    taskTimeoutSeconds: 120,
+  },
+  Cleanup: {
+    entry: 'functions/cleanup/handler.ts',
+    grants: [
+      describe('ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcPeeringConnections'),
+      { actions: ['ec2:DeleteRoute'], resource: own('route-table') },
+      { actions: ['ec2:RevokeSecurityGroupIngress'], resource: own('security-group') },
+    ],
+    taskTimeoutSeconds: 120,
+  },
+  Report: {
+    entry: 'functions/report/handler.ts',
+    grants: [
+      {
+        actions: ['ec2:CreateTags'],
+        resource: own('vpc-peering-connection'),
+        why: 'Only the two status tags, never a configuration tag.',
+        conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [...STATUS_TAG_KEYS] } },
+      },
+    ],
+    environment: (s) => ({ ALARM_TOPIC_ARN: s.alarmTopicArn }),
+    taskTimeoutSeconds: 60,
+  },
+} satisfies Record<StepId, Omit<StepSpec, 'id' | 'placeholder'>>;
+
+/** Every step, in flow order, with its id and placeholder filled in. */
+export const STEPS: readonly StepSpec[] = (Object.keys(table) as StepId[]).map((id) => ({
+  id,
+  placeholder: `${id}FunctionArn` as const,
+  ...table[id],
+}));
+
+/** One step's row. */
+export function step(id: StepId): StepSpec {
+  return STEPS.find((s) => s.id === id) as StepSpec;
+}
+
+/** The environment every step reads (functions/commons/settings.ts). */
+export function sharedEnvironment(s: StepSettings): Record<string, string> {
+  return {
+    ACCEPT_POLICY: s.acceptPolicy,
+    ...(s.routesPerTableQuota ? { ROUTES_PER_TABLE_QUOTA: String(s.routesPerTableQuota) } : {}),
+    ...(s.rulesPerSecurityGroupQuota
+      ? { RULES_PER_SECURITY_GROUP_QUOTA: String(s.rulesPerSecurityGroupQuota) }
+      : {}),
+  };
+}
