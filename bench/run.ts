@@ -7,38 +7,26 @@
  *   npm run bench -- --smoke           # N = 2, 3 cold starts: proves the script still works (CI)
  */
 
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  AssociateRouteTableCommand,
-  CreateRouteTableCommand,
-  CreateSecurityGroupCommand,
-  CreateSubnetCommand,
-  CreateVpcCommand,
-  CreateVpcPeeringConnectionCommand,
-  EC2Client,
-} from '@aws-sdk/client-ec2';
-import { type BuildOptions, build } from 'esbuild';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { ec2For, ssmFor } from '../functions/commons/aws-clients.js';
-import { LAMBDA_BUNDLE } from '../infra/workflow-function.js';
 import { CallRecorder } from '../local/call-recorder.js';
-import { type LocalRunOutcome, REPO_ROOT, runLocalWorkflow } from '../local/local-runner.js';
+import { REPO_ROOT, runLocalWorkflow } from '../local/local-runner.js';
 import { resetMoto, startMoto, useLocalAws } from '../local/moto.js';
 import { buildSeedScenario } from '../local/seed.js';
-import { WORKFLOW_FUNCTIONS } from '../state-machines/peering-workflow.js';
+import { bundles } from './bundles.js';
+import { cost, statesEntered, taskMillis } from './cost.js';
+import { buildHubAndSpokes } from './hub-and-spokes.js';
+import { goals, md, say, table } from './output.js';
 
 const smoke = process.argv.includes('--smoke');
 const sizes = smoke ? [2] : [10, 50, 125];
 const coldRuns = smoke ? 3 : 11;
 const outFile = smoke ? join(REPO_ROOT, '.bench', 'BENCHMARKS.smoke.md') : join(REPO_ROOT, 'BENCHMARKS.md');
-
-// Public prices (us-east-1, Nov 2026): https://aws.amazon.com/step-functions/pricing/ ,
-// https://aws.amazon.com/lambda/pricing/ (arm64).
-const PRICE = { transition: 0.025 / 1000, gbSecond: 0.0000133334, request: 0.2 / 1_000_000 };
-const MEMORY_GB = 256 / 1024;
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -48,18 +36,6 @@ process.env.AWS_ACCOUNT_ID = '123456789012'; // moto's account; the deployed fun
 // 1,000 on request); the bench runs with it raised, so the binding limit is the 60-rule SG quota.
 process.env.ROUTES_PER_TABLE_QUOTA = '1000';
 
-interface Goal {
-  readonly name: string;
-  readonly figure: string;
-  readonly pass: boolean;
-}
-const goals: Goal[] = [];
-const md: string[] = [];
-const say = (line = '') => {
-  process.stdout.write(`${line}\n`);
-  md.push(line);
-};
-
 const recorder = new CallRecorder();
 const watchClients = () => {
   for (const region of ['us-east-1']) {
@@ -67,41 +43,6 @@ const watchClients = () => {
     recorder.watch(ssmFor(region));
   }
 };
-
-function statesEntered(outcome: LocalRunOutcome): number {
-  return outcome.events.filter((e) => e.type === 'StateEntered').length;
-}
-
-/** Milliseconds spent inside Task states (the Lambda invocations), from the execution events. */
-function taskMillis(outcome: LocalRunOutcome): number {
-  let total = 0;
-  const open = new Map<string, number>();
-  for (const e of outcome.events as Array<{
-    type: string;
-    timestamp: number;
-    state?: { name: string; type?: string };
-  }>) {
-    if (!e.state) continue;
-    if (e.type === 'StateEntered') open.set(e.state.name, e.timestamp);
-    if (e.type === 'StateExited' || e.type === 'StateFailed') {
-      const start = open.get(e.state.name);
-      if (
-        start !== undefined &&
-        /^(Inspect|Accept|CheckActivation|Plan|Apply|Verify|Cleanup|Report)/.test(e.state.name)
-      ) {
-        total += e.timestamp - start;
-      }
-    }
-  }
-  return total;
-}
-
-function table(head: string[], rows: Array<Array<string | number>>): void {
-  say(`| ${head.join(' | ')} |`);
-  say(`|${head.map(() => '---').join('|')}|`);
-  for (const r of rows) say(`| ${r.join(' | ')} |`);
-  say();
-}
 
 async function seedCalls(ec2: EC2Client, endpoint: string) {
   await resetMoto(endpoint);
@@ -156,52 +97,6 @@ async function seedCalls(ec2: EC2Client, endpoint: string) {
     pass: rerun.writes === 0 && rerun.reads <= 8,
   });
   return results;
-}
-
-async function buildHubAndSpokes(ec2: EC2Client, n: number) {
-  const vpc = async (cidr: string, name: string) => {
-    const v = await ec2.send(
-      new CreateVpcCommand({
-        CidrBlock: cidr,
-        TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: name }] }],
-      }),
-    );
-    const vpcId = v.Vpc?.VpcId as string;
-    // 3 route tables: the main one plus two subnet-associated ones
-    for (const k of [1, 2]) {
-      const subnet = await ec2.send(
-        new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr.replace(/\.0\.0\/16$/, `.${k}.0/24`) }),
-      );
-      const rtb = await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }));
-      await ec2.send(
-        new AssociateRouteTableCommand({
-          RouteTableId: rtb.RouteTable?.RouteTableId,
-          SubnetId: subnet.Subnet?.SubnetId,
-        }),
-      );
-    }
-    return vpcId;
-  };
-  const hub = await vpc('10.0.0.0/16', 'Hub');
-  for (const k of [1, 2]) {
-    await ec2.send(
-      new CreateSecurityGroupCommand({
-        VpcId: hub,
-        GroupName: `hub-${k}`,
-        Description: 'opted in',
-        TagSpecifications: [
-          { ResourceType: 'security-group', Tags: [{ Key: 'peering-autopilot:ingress', Value: 'icmp' }] },
-        ],
-      }),
-    );
-  }
-  const peerings: string[] = [];
-  for (let i = 1; i <= n; i++) {
-    const spoke = await vpc(`10.${i}.0.0/16`, `Spoke${i}`);
-    const p = await ec2.send(new CreateVpcPeeringConnectionCommand({ VpcId: hub, PeerVpcId: spoke }));
-    peerings.push(p.VpcPeeringConnection?.VpcPeeringConnectionId as string);
-  }
-  return peerings;
 }
 
 async function scale(ec2: EC2Client, endpoint: string) {
@@ -308,130 +203,6 @@ async function scale(ec2: EC2Client, endpoint: string) {
   }
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
-
-async function bundles() {
-  say('## 3. Lambda bundles');
-  say();
-  say(
-    `esbuild with the settings the CDK construct uses (ESM, minified, AWS SDK bundled). Cold import+init is the ` +
-      `median of ${coldRuns} fresh Node processes importing the handler module (module-scope clients, logger, ` +
-      'settings). The unbundled baseline is the same code with node_modules left external, measured in the same run.',
-  );
-  say();
-  const dir = join(REPO_ROOT, '.bench');
-  mkdirSync(dir, { recursive: true });
-  const entries = [...WORKFLOW_FUNCTIONS, { id: 'Starter', entry: 'functions/starter/handler.ts' }];
-  const env = {
-    ...process.env,
-    AWS_REGION: 'us-east-1',
-    STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:bench',
-    AWS_ACCESS_KEY_ID: 'x',
-    AWS_SECRET_ACCESS_KEY: 'x',
-  };
-  const time = (file: string) => {
-    const script = `const t=performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now()-t));`;
-    const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
-    if (out.status !== 0) throw new Error(`import of ${file} failed: ${out.stderr}`);
-    return Number(out.stdout);
-  };
-  /** esbuild with the construct's settings; `extra` makes the unbundled baseline. */
-  const bundle = (entry: string, outfile: string, extra: Partial<BuildOptions> = {}) =>
-    build({
-      ...LAMBDA_BUNDLE,
-      mainFields: [...LAMBDA_BUNDLE.mainFields],
-      banner: { js: LAMBDA_BUNDLE.banner },
-      entryPoints: [entry],
-      bundle: true,
-      outfile,
-      logLevel: 'silent',
-      ...extra,
-    });
-  const rows: Array<Array<string | number>> = [];
-  for (const fn of entries) {
-    const bundled = join(dir, `${fn.id}.mjs`);
-    const external = join(dir, `${fn.id}.external.mjs`);
-    await bundle(join(REPO_ROOT, fn.entry), bundled);
-    await bundle(join(REPO_ROOT, fn.entry), external, { packages: 'external', minify: false });
-    const size = statSync(bundled).size;
-    const b = median(Array.from({ length: coldRuns }, () => time(bundled)));
-    const u = median(Array.from({ length: coldRuns }, () => time(external)));
-    rows.push([fn.id, `${(size / 1024).toFixed(0)} KiB`, b.toFixed(0), u.toFixed(0), (u / b).toFixed(1)]);
-    goals.push({
-      name: `${fn.id} bundle <= 1 MB (1,048,576 bytes)`,
-      figure: `${size.toLocaleString('en-US')} bytes`,
-      pass: size <= 1_048_576,
-    });
-    goals.push({
-      name: `${fn.id} import+init >= 3x faster bundled`,
-      figure: `${(u / b).toFixed(1)}x (${b.toFixed(0)} vs ${u.toFixed(0)} ms)`,
-      pass: u / b >= 3,
-    });
-  }
-  table(['function', 'minified size', 'cold import+init ms (bundled)', 'unbundled ms', 'speed-up'], rows);
-  // What the bundled figure is made of: the EC2 client alone, bundled the same way.
-  const ec2Entry = join(dir, 'ec2-client-only.ts');
-  writeFileSync(
-    ec2Entry,
-    "import { EC2Client } from '@aws-sdk/client-ec2';\nexport const client = new EC2Client({});\n",
-  );
-  await bundle(ec2Entry, join(dir, 'ec2-client-only.mjs'));
-  const ec2Ms = median(Array.from({ length: coldRuns }, () => time(join(dir, 'ec2-client-only.mjs'))));
-  say(
-    `For scale: @aws-sdk/client-ec2 alone (${(statSync(join(dir, 'ec2-client-only.mjs')).size / 1024).toFixed(0)} KiB bundled) ` +
-      `takes ${ec2Ms.toFixed(0)} ms to import in the same conditions — most of every function's cold import. ` +
-      'The Powertools Tracer (X-Ray SDK) is left out of the functions: it added ~125 KB and ~20 ms to each.',
-  );
-  say();
-}
-
-function cost(seed: Array<{ label: string; transitions: number; taskMs: number }>) {
-  say('## 4. Cost');
-  say();
-  const happy = seed[0] as (typeof seed)[number];
-  const rerun = seed[2] as (typeof seed)[number];
-  const gbs = (ms: number) => (ms / 1000) * MEMORY_GB;
-  const lambdaCalls = (n: number) => n * PRICE.request;
-  const perRun = (t: { transitions: number; taskMs: number }, invocations: number) =>
-    t.transitions * PRICE.transition + gbs(t.taskMs) * PRICE.gbSecond + lambdaCalls(invocations);
-  const happyCost = perRun(happy, 6);
-  const rerunCost = perRun(rerun, 4);
-  say(
-    `State transitions (states entered) per happy-path run: **${happy.transitions}**; per no-change re-run: **${rerun.transitions}**. ` +
-      `Lambda time inside Task states, measured locally against moto: ${happy.taskMs} ms (happy path), ${rerun.taskMs} ms (re-run), ` +
-      `at 256 MB = ${gbs(happy.taskMs).toFixed(4)} and ${gbs(rerun.taskMs).toFixed(4)} GB-s. Real AWS calls take longer than moto's, ` +
-      'so treat the GB-s as a lower bound; a verification that waits for a real ping adds about count + 1 seconds to the Verify step.',
-  );
-  say();
-  say(
-    'Arithmetic (Step Functions Standard $0.025 per 1,000 transitions; Lambda arm64 $0.0000133334 per GB-s, $0.20 per 1M requests):',
-  );
-  say();
-  say(
-    `- happy path: ${happy.transitions} x $0.000025 + ${gbs(happy.taskMs).toFixed(4)} GB-s x $0.0000133334 + 6 requests x $0.0000002 = **$${happyCost.toFixed(6)}**`,
-  );
-  say(
-    `- re-run: ${rerun.transitions} x $0.000025 + ${gbs(rerun.taskMs).toFixed(4)} GB-s x $0.0000133334 + 4 requests x $0.0000002 = **$${rerunCost.toFixed(6)}**`,
-  );
-  const peerings = 20;
-  const sweeps = peerings * 24 * 30;
-  const monthly = sweeps * rerunCost + peerings * 4 * happyCost;
-  say(
-    `- a typical month, ${peerings} managed peerings: hourly sweep = ${sweeps.toLocaleString('en-US')} re-runs x $${rerunCost.toFixed(6)} ` +
-      `+ ~4 drift/configuration runs per peering x $${happyCost.toFixed(6)} = **$${monthly.toFixed(2)} per month** ` +
-      '(plus CloudWatch alarms at $0.10 each and log storage).',
-  );
-  say();
-  goals.push({
-    name: 'happy path <= 25 state transitions',
-    figure: `${happy.transitions}`,
-    pass: happy.transitions <= 25,
-  });
-}
-
 async function main() {
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
     cwd: REPO_ROOT,
@@ -456,7 +227,7 @@ async function main() {
     const ec2 = new EC2Client({});
     const seed = await seedCalls(ec2, moto.endpoint);
     await scale(ec2, moto.endpoint);
-    await bundles();
+    await bundles(coldRuns);
     cost(seed);
   } finally {
     await moto.stop();

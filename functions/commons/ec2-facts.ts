@@ -4,33 +4,22 @@
  * reads however many route tables or groups it touches.
  */
 import {
-  DescribeNetworkAclsCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   type Instance,
-  type IpPermission,
-  type NetworkAcl,
   paginateDescribeRouteTables,
-  paginateDescribeSecurityGroups,
-  paginateGetManagedPrefixListEntries,
   type Route,
   type RouteTable,
-  type SecurityGroup,
   type Vpc,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
-import type { InstanceFacts, NaclFacts, PeeringFacts } from '../network/diagnose.js';
-import {
-  type IngressRuleFacts,
-  type RouteTableFacts,
-  type RuleRefFacts,
-  type SecurityGroupFacts,
-  tagsToRecord,
-  type VpcSide,
-} from '../network/model.js';
+import type { InstanceFacts, PeeringFacts } from '../network/diagnose.js';
+import { type RouteTableFacts, tagsToRecord, type VpcSide } from '../network/model.js';
 import { printable } from '../network/text.js';
 import { type Ec2ForRegion, isAwsError } from './aws-clients.js';
 import { PeeringNotFoundError } from './errors.js';
+
+export * from './ec2-rule-facts.js';
 
 /** Groups VPC ids by region: one describe call per region instead of one per VPC. */
 export function vpcIdsByRegion(
@@ -183,119 +172,6 @@ export async function describeRouteTables(
   return tables;
 }
 
-const PROTOCOLS: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'icmpv6' };
-
-/** Flattens IpPermissions into one fact per source CIDR (the unit EC2 counts against quotas). */
-export function ingressFacts(permissions: readonly IpPermission[]): {
-  rules: IngressRuleFacts[];
-  refs: RuleRefFacts[];
-  otherSources: number;
-} {
-  const rules: IngressRuleFacts[] = [];
-  const refs: RuleRefFacts[] = [];
-  let otherSources = 0;
-  for (const p of permissions) {
-    const protocol = PROTOCOLS[p.IpProtocol ?? ''] ?? p.IpProtocol ?? '-1';
-    const base = { protocol, fromPort: p.FromPort ?? -1, toPort: p.ToPort ?? -1 };
-    for (const r of p.IpRanges ?? []) {
-      if (r.CidrIp)
-        rules.push({ ...base, cidr: r.CidrIp, ...(r.Description ? { description: r.Description } : {}) });
-    }
-    for (const r of p.Ipv6Ranges ?? []) {
-      if (r.CidrIpv6) {
-        rules.push({ ...base, cidr: r.CidrIpv6, ...(r.Description ? { description: r.Description } : {}) });
-      }
-    }
-    for (const g of p.UserIdGroupPairs ?? []) {
-      if (!g.GroupId) continue;
-      refs.push({
-        ...base,
-        groupId: g.GroupId,
-        ...(g.UserId ? { userId: g.UserId } : {}),
-        ...(g.VpcPeeringConnectionId ? { peeringConnectionId: g.VpcPeeringConnectionId } : {}),
-        ...(g.Description ? { description: g.Description } : {}),
-      });
-    }
-    for (const pl of p.PrefixListIds ?? []) {
-      if (pl.PrefixListId) refs.push({ ...base, prefixListId: pl.PrefixListId });
-    }
-    otherSources += (p.PrefixListIds?.length ?? 0) + (p.UserIdGroupPairs?.length ?? 0);
-  }
-  return { rules, refs, otherSources };
-}
-
-export function securityGroupFacts(group: SecurityGroup): SecurityGroupFacts {
-  const { rules, refs, otherSources } = ingressFacts(group.IpPermissions ?? []);
-  const out = ingressFacts(group.IpPermissionsEgress ?? []);
-  return {
-    groupId: group.GroupId ?? '',
-    vpcId: group.VpcId ?? '',
-    ...(group.GroupName ? { groupName: printable(group.GroupName) } : {}),
-    tags: tagsToRecord(group.Tags),
-    ingress: rules,
-    otherIngressSources: otherSources,
-    egress: out.rules,
-    ...(refs.length > 0 ? { ingressRefs: refs } : {}),
-    ...(out.refs.length > 0 ? { egressRefs: out.refs } : {}),
-  };
-}
-
-/**
- * Every security group of the given VPCs, per region: opted-in groups get rules, and groups that
- * opted out are checked for rules we created (one vpc-id filtered call per region either way).
- */
-export async function describeGroups(
-  ec2For: Ec2ForRegion,
-  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region'>>,
-): Promise<SecurityGroupFacts[]> {
-  const groups: SecurityGroupFacts[] = [];
-  for (const [region, vpcIds] of vpcIdsByRegion(sides)) {
-    const pages = paginateDescribeSecurityGroups(
-      { client: ec2For(region) },
-      {
-        Filters: [{ Name: 'vpc-id', Values: vpcIds }],
-      },
-    );
-    for await (const page of pages) groups.push(...(page.SecurityGroups ?? []).map(securityGroupFacts));
-  }
-  return groups;
-}
-
-export function networkAclFacts(n: NetworkAcl): NaclFacts {
-  return {
-    networkAclId: n.NetworkAclId as string,
-    vpcId: n.VpcId as string,
-    isDefault: n.IsDefault ?? false,
-    subnetIds: (n.Associations ?? []).map((a) => a.SubnetId as string),
-    entries: (n.Entries ?? [])
-      .filter((e) => e.CidrBlock)
-      .map((e) => ({
-        ruleNumber: e.RuleNumber ?? 32767,
-        egress: e.Egress ?? false,
-        protocol: e.Protocol ?? '-1',
-        action: e.RuleAction === 'allow' ? ('allow' as const) : ('deny' as const),
-        cidr: e.CidrBlock as string,
-        ...(e.IcmpTypeCode?.Type !== undefined ? { icmpType: e.IcmpTypeCode.Type } : {}),
-        ...(e.IcmpTypeCode?.Code !== undefined ? { icmpCode: e.IcmpTypeCode.Code } : {}),
-      })),
-  };
-}
-
-/** Network ACLs of the given VPCs: one vpc-id filtered call per region. */
-export async function describeNetworkAcls(
-  ec2For: Ec2ForRegion,
-  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region'>>,
-): Promise<NaclFacts[]> {
-  const out: NaclFacts[] = [];
-  for (const [region, vpcIds] of vpcIdsByRegion(sides)) {
-    const res = await ec2For(region).send(
-      new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: vpcIds }] }),
-    );
-    out.push(...(res.NetworkAcls ?? []).map(networkAclFacts));
-  }
-  return out;
-}
-
 /** An instance as the path diagnosis sees it (undefined when it lacks a VPC, subnet or IP). */
 export function instanceFacts(i: Instance): InstanceFacts | undefined {
   if (!i.InstanceId || !i.VpcId || !i.SubnetId || !i.PrivateIpAddress) return undefined;
@@ -317,51 +193,6 @@ export function instanceFacts(i: Instance): InstanceFacts | undefined {
       ),
     ],
   };
-}
-
-/**
- * The CIDR entries of the managed prefix lists the path depends on (routes and rules that name
- * them), one GetManagedPrefixListEntries call per list, paginated. A list we may not read counts
- * as empty: the diagnosis then says it cannot see that list's entries.
- */
-export async function describePrefixLists(
-  ec2For: Ec2ForRegion,
-  region: string,
-  prefixListIds: readonly string[],
-): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  for (const id of new Set(prefixListIds)) {
-    const cidrs: string[] = [];
-    try {
-      for await (const page of paginateGetManagedPrefixListEntries(
-        { client: ec2For(region) },
-        { PrefixListId: id },
-      )) {
-        cidrs.push(...(page.Entries ?? []).map((e) => e.Cidr).filter((c): c is string => !!c));
-      }
-    } catch (error) {
-      if (!isAwsError(error, 'InvalidPrefixListID.NotFound', 'InvalidPrefixListId.NotFound')) throw error;
-    }
-    out[id] = cidrs;
-  }
-  return out;
-}
-
-/** Every prefix list named by a route or a group rule in these facts. */
-export function prefixListIdsIn(
-  tables: readonly RouteTableFacts[],
-  groups: readonly SecurityGroupFacts[],
-): string[] {
-  return [
-    ...new Set([
-      ...tables.flatMap((t) => (t.prefixListRoutes ?? []).map((r) => r.prefixListId)),
-      ...groups.flatMap((g) =>
-        [...(g.ingressRefs ?? []), ...(g.egressRefs ?? [])]
-          .map((r) => r.prefixListId)
-          .filter((id): id is string => !!id),
-      ),
-    ]),
-  ];
 }
 
 /** A peering as the path diagnosis sees it (inter-region ones carry no security-group references). */

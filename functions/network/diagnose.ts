@@ -15,97 +15,23 @@
  * - peer security groups: https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html
  */
 import { cidrContains, parseCidr } from './cidr.js';
-import { parseIngressTag } from './ingress-tag.js';
 import {
-  type IngressRuleFacts,
-  type RouteFacts,
-  type RouteTableFacts,
-  type RuleRefFacts,
-  type SecurityGroupFacts,
-  TAGS,
-  tagValue,
-} from './model.js';
+  admitsIcmp,
+  ECHO_REPLY,
+  ECHO_REQUEST,
+  type Icmp,
+  icmpAllowed,
+  naclAllows,
+  ruleLabel,
+} from './icmp-rules.js';
+import { parseIngressTag } from './ingress-tag.js';
+import { type RuleRefFacts, type SecurityGroupFacts, TAGS, tagValue } from './model.js';
+import type { Check, Diagnosis, Finding, InstanceFacts, PathFacts } from './path-model.js';
+import { type EffectiveRoute, effectiveRouteTable, longestPrefixMatch } from './routing.js';
 
-export interface InstanceFacts {
-  readonly instanceId: string;
-  readonly name?: string;
-  readonly vpcId: string;
-  readonly subnetId: string;
-  readonly privateIp: string;
-  readonly state: string;
-  readonly securityGroupIds: readonly string[];
-}
-
-export interface NaclEntry {
-  readonly ruleNumber: number;
-  readonly egress: boolean;
-  /** `-1` (all), `1` (icmp), `6`, `17`, `58`. */
-  readonly protocol: string;
-  readonly action: 'allow' | 'deny';
-  readonly cidr: string;
-  /** For ICMP entries: the type and code they match (-1 or absent: all). */
-  readonly icmpType?: number;
-  readonly icmpCode?: number;
-}
-
-export interface NaclFacts {
-  readonly networkAclId: string;
-  readonly vpcId: string;
-  readonly isDefault: boolean;
-  readonly subnetIds: readonly string[];
-  readonly entries: readonly NaclEntry[];
-}
-
-export interface PeeringFacts {
-  readonly id: string;
-  readonly status: string;
-  readonly requesterVpcId: string;
-  readonly accepterVpcId: string;
-  /** Inter-region peerings cannot carry security-group references (Peering Guide). */
-  readonly crossRegion?: boolean;
-}
-
-export interface PathFacts {
-  readonly source: InstanceFacts;
-  readonly target: InstanceFacts;
-  /** VPC id -> name (Marketing, Finance, …) and CIDR blocks, for messages. */
-  readonly vpcs: Readonly<Record<string, { readonly name?: string; readonly cidrs: readonly string[] }>>;
-  readonly peerings: readonly PeeringFacts[];
-  readonly routeTables: readonly RouteTableFacts[];
-  readonly securityGroups: readonly SecurityGroupFacts[];
-  /** Missing for a VPC means "not described": the AWS default NACL (allow all) is assumed. */
-  readonly networkAcls: readonly NaclFacts[];
-  /** Which VPC requested the peering under test: its routes are tutorial step 22, the accepter's 27. */
-  readonly requesterVpcId?: string;
-  /** Entries of the managed prefix lists that routes or rules name (GetManagedPrefixListEntries). */
-  readonly prefixLists?: Readonly<Record<string, readonly string[]>>;
-}
-
-export type Check =
-  | 'instance'
-  | 'peering'
-  | 'route'
-  | 'source-sg'
-  | 'source-nacl'
-  | 'target-nacl'
-  | 'target-sg'
-  | 'return-nacl'
-  | 'return-route';
-
-export interface Finding {
-  readonly check: Check;
-  readonly ok: boolean;
-  readonly message: string;
-  /** True when the autopilot owns the fix (a route to the peer CIDR, a rule in an opted-in group). */
-  readonly repairable?: boolean;
-}
-
-export interface Diagnosis {
-  readonly reachable: boolean;
-  readonly findings: Finding[];
-  /** The first missing piece, in the tutorial's terms. */
-  readonly missing?: string;
-}
+export * from './icmp-rules.js';
+export * from './path-model.js';
+export * from './routing.js';
 
 const name = (i: InstanceFacts) => i.name ?? i.instanceId;
 
@@ -114,110 +40,6 @@ function vpcName(facts: PathFacts, vpcId: string): string {
 }
 
 /** The route table a subnet uses: its explicit association, else the VPC's main table. */
-export function effectiveRouteTable(tables: readonly RouteTableFacts[], vpcId: string, subnetId: string) {
-  return (
-    tables.find((t) => t.vpcId === vpcId && t.subnetIds.includes(subnetId)) ??
-    tables.find((t) => t.vpcId === vpcId && t.main)
-  );
-}
-
-/** The route a packet takes, and whether it came from a prefix-list route. */
-export interface EffectiveRoute extends RouteFacts {
-  readonly prefixListId?: string;
-}
-
-/**
- * Route priority (VPC User Guide, "How route priority works"): the longest prefix wins; at equal
- * length a static route beats a prefix-list route, which beats a propagated route.
- */
-export function longestPrefixMatch(
-  routes: readonly RouteFacts[],
-  ip: string,
-  prefixListRoutes: RouteTableFacts['prefixListRoutes'] = [],
-  prefixLists: PathFacts['prefixLists'] = {},
-): EffectiveRoute | undefined {
-  const candidates: Array<{ route: EffectiveRoute; rank: number }> = [
-    ...routes.map((r) => ({ route: r, rank: r.propagated ? 2 : 0 })),
-    ...(prefixListRoutes ?? []).flatMap((r) =>
-      (prefixLists?.[r.prefixListId] ?? []).map((cidr) => ({
-        route: {
-          destination: cidr,
-          target: r.target,
-          propagated: false,
-          prefixListId: r.prefixListId,
-          ...(r.peeringConnectionId ? { peeringConnectionId: r.peeringConnectionId } : {}),
-          ...(r.state ? { state: r.state } : {}),
-        },
-        rank: 1,
-      })),
-    ),
-  ];
-  let best: { route: EffectiveRoute; rank: number; length: number } | undefined;
-  for (const c of candidates) {
-    if (!cidrContains(c.route.destination, ip)) continue;
-    const length = parseCidr(c.route.destination).prefixLength;
-    if (!best || length > best.length || (length === best.length && c.rank < best.rank)) {
-      best = { ...c, length };
-    }
-  }
-  return best?.route;
-}
-
-/** A ping: ICMP echo request (type 8, code 0) out, echo reply (type 0, code 0) back. */
-export const ECHO_REQUEST = { type: 8, code: 0 } as const;
-export const ECHO_REPLY = { type: 0, code: 0 } as const;
-type Icmp = { readonly type: number; readonly code: number };
-
-/** An ICMP type/code pair matches when each is -1 (all) or equal (SG: FromPort = type, ToPort = code). */
-function icmpMatches(type: number | undefined, code: number | undefined, icmp: Icmp): boolean {
-  return (
-    (type === undefined || type === -1 || type === icmp.type) &&
-    (code === undefined || code === -1 || code === icmp.code)
-  );
-}
-
-/**
- * Evaluates a NACL for one ICMP message in one direction: rule-number order, first match wins,
- * default deny (VPC User Guide, "Network ACL rules"). An ICMP entry matches only its type/code.
- */
-export function naclAllows(
-  nacl: NaclFacts,
-  egress: boolean,
-  peerIp: string,
-  icmp: Icmp = ECHO_REQUEST,
-): { allowed: boolean; rule: string } {
-  const entries = nacl.entries
-    .filter((e) => e.egress === egress)
-    .filter((e) => e.protocol === '-1' || (e.protocol === '1' && icmpMatches(e.icmpType, e.icmpCode, icmp)))
-    .filter((e) => e.ruleNumber < 32767)
-    .sort((a, b) => a.ruleNumber - b.ruleNumber);
-  for (const e of entries) {
-    if (cidrContains(e.cidr, peerIp))
-      return { allowed: e.action === 'allow', rule: `rule ${e.ruleNumber} (${e.action} ${e.cidr})` };
-  }
-  return { allowed: false, rule: 'the default * rule (deny)' };
-}
-
-/** The rule's traffic admits this ICMP message (protocol -1 is all traffic). */
-function admitsIcmp(rule: { protocol: string; fromPort: number; toPort: number }, icmp: Icmp): boolean {
-  return (
-    rule.protocol === '-1' || (rule.protocol === 'icmp' && icmpMatches(rule.fromPort, rule.toPort, icmp))
-  );
-}
-
-function icmpAllowed(rules: readonly IngressRuleFacts[], peerIp: string, icmp: Icmp = ECHO_REQUEST): boolean {
-  return rules.some((r) => admitsIcmp(r, icmp) && cidrContains(r.cidr, peerIp));
-}
-
-/** `tcp:443`, `icmp`, `icmp type 0` (an echo reply rule admits no ping). */
-function ruleLabel(r: { protocol: string; fromPort: number; toPort: number }): string {
-  if (r.protocol === 'icmp') {
-    if (r.fromPort === -1) return 'icmp';
-    return `icmp type ${r.fromPort}${r.toPort === -1 ? '' : ` code ${r.toPort}`}`;
-  }
-  return r.fromPort === -1 ? r.protocol : `${r.protocol}:${r.fromPort}`;
-}
-
 function targetCidr(facts: PathFacts, vpcId: string, ip: string): string {
   return facts.vpcs[vpcId]?.cidrs.find((c) => cidrContains(c, ip)) ?? `${ip}/32`;
 }
