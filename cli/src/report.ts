@@ -6,6 +6,7 @@ import Table from 'cli-table3';
 import type { RouteChange, RuleChange, VpcSide } from '../../functions/network/model.js';
 import { printable } from '../../functions/network/text.js';
 import type { Probe } from '../../functions/verify/probes.js';
+import { probeText, verdictText } from '../../functions/verify/render.js';
 import type { PathVerdict } from '../../functions/verify/verify.js';
 
 export interface WorkflowResult {
@@ -94,16 +95,8 @@ export function renderResult(result: WorkflowResult): string {
   );
   const v = result.verification;
   lines.push(`  Verification (tutorial step 35, ping): ${v.status}${v.reason ? ` — ${v.reason}` : ''}`);
-  for (const p of v.probes as Probe[]) {
-    lines.push(
-      `    ping ${p.sourceName ?? p.source ?? '(no source)'} -> ${p.targetName ?? p.target} ${p.targetIp}: ${p.status} (${p.reason})`,
-    );
-  }
-  for (const d of v.diagnosis as PathVerdict[]) {
-    lines.push(
-      `    static path diagnosis ${d.source} -> ${d.target} (from described state, not a measurement): ${d.reachable ? 'path complete' : `MISSING: ${d.missing}`}`,
-    );
-  }
+  for (const p of v.probes as Probe[]) lines.push(`    ${probeText(p)}`);
+  for (const d of v.diagnosis as PathVerdict[]) lines.push(`    ${verdictText(d)}`);
   if (result.dryRun) lines.push('  Dry run: nothing was changed.');
   return lines.join('\n');
 }

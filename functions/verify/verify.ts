@@ -25,6 +25,7 @@ import {
 import { TAGS, tagsToRecord, tagValue } from '../network/model.js';
 import type { NetworkFacts } from '../plan/plan.js';
 import { type Probe, type ProbeDeps, type ProbeInstance, type ProbeStatus, runProbe } from './probes.js';
+import { probeText, verdictText } from './render.js';
 
 export interface PathVerdict {
   readonly source: string;
@@ -269,19 +270,8 @@ export function messageFor(
     `Peering Autopilot: verification ${status.toUpperCase()} for ${inspection.peeringConnectionId}`,
     `${label(inspection.requester)} <> ${label(inspection.accepter)}`,
     '',
-    'Probes (ping over SSM Run Command):',
-    ...probes.map(
-      (p) =>
-        `- ${p.sourceName ?? p.source ?? 'no source'} -> ${p.targetName ?? p.target} ${p.targetIp}: ${p.status} — ${p.reason}` +
-        (p.ping
-          ? ` [${p.ping.transmitted} sent, ${p.ping.received} received, ${p.ping.lossPercent}% loss]`
-          : ''),
-    ),
-    '',
-    'Static path diagnosis (from described state):',
-    ...diagnosis.map(
-      (d) => `- ${d.source} -> ${d.target}: ${d.reachable ? 'path complete' : `MISSING: ${d.missing}`}`,
-    ),
+    ...probes.map((p) => `- ${probeText(p)}`),
+    ...diagnosis.map((d) => `- ${verdictText(d)}`),
   ];
   return lines.join('\n');
 }

@@ -122,9 +122,11 @@ it('a failed ping emits the failure metric and names the missing piece for the S
   expect(addDimension).toHaveBeenCalledWith('status', 'failed');
   expect(addMetric).toHaveBeenCalledWith('Verifications', 'Count', 1);
   expect(out.message).toContain(
-    'MarketingServer -> FinanceServer 172.31.5.10: failed — 0/3 replies, 100% loss',
+    'ping MarketingServer -> FinanceServer 172.31.5.10: failed (0/3 replies, 100% loss) [3 sent, 0 received, 100% loss]',
   );
-  expect(out.message).toContain('MISSING: FinanceServerSecurityGroup sg-f allows no ICMP from 10.10.1.20');
+  expect(out.message).toContain(
+    'static path diagnosis MarketingServer -> FinanceServer (from described state, not a measurement): MISSING: FinanceServerSecurityGroup sg-f allows no ICMP from 10.10.1.20',
+  );
 });
 
 it('never runs a command on an untagged instance: no tagged source means skipped, naming the tag to add', async () => {
