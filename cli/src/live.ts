@@ -20,12 +20,13 @@ import {
   prefixListIdsIn,
   instanceFacts as toInstanceFacts,
 } from '../../functions/commons/ec2-facts.js';
+import type { Changes } from '../../functions/commons/schemas.js';
 import { readSettings } from '../../functions/commons/settings.js';
 import { inspect } from '../../functions/inspect/inspect.js';
 import { type Diagnosis, diagnosePath, type InstanceFacts } from '../../functions/network/diagnose.js';
 import { TAGS, tagsToRecord } from '../../functions/network/model.js';
 import { printable } from '../../functions/network/text.js';
-import { type Changes, planChanges } from '../../functions/plan/plan.js';
+import { planChanges } from '../../functions/plan/plan.js';
 import { localAccount } from '../../local/local-runner.js';
 
 /** A clear, one-line error for an operator (exit code 1). */

@@ -6,7 +6,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import Table from 'cli-table3';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CLIENT_TIMEOUTS } from '../../functions/commons/aws-clients.js';
-import { PEERING_ID } from '../../functions/inspect/inspect.js';
+import { PEERING_ID } from '../../functions/commons/schemas.js';
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { runDemo } from './demo.js';
 import { findStateMachine, runDeployed } from './deployed.js';

@@ -6,7 +6,7 @@ import { AcceptVpcPeeringConnectionCommand } from '@aws-sdk/client-ec2';
 import * as z from 'zod/mini';
 import { type Ec2ForRegion, isAwsError } from '../commons/aws-clients.js';
 import { describePeering } from '../commons/ec2-facts.js';
-import { PEERING_ID } from '../inspect/inspect.js';
+import { PEERING_ID } from '../commons/schemas.js';
 
 export const ActivationRequestSchema = z.object({
   action: z.enum(['accept', 'check']),

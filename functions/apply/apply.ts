@@ -15,11 +15,10 @@ import pLimit from 'p-limit';
 import { type Ec2ForRegion, isAwsError } from '../commons/aws-clients.js';
 import { routeTableFacts } from '../commons/ec2-facts.js';
 import { PeeringNotActiveError } from '../commons/errors.js';
-import type { Inspection } from '../inspect/inspect.js';
+import type { Changes, Inspection, NetworkFacts } from '../commons/schemas.js';
 import { cidrFamily } from '../network/cidr.js';
 import type { RouteChange, RuleChange } from '../network/model.js';
 import { countWrites, isClean } from '../network/plan.js';
-import type { Changes, NetworkFacts } from '../plan/plan.js';
 import { confirmAgainstPeering } from './confirm.js';
 
 /** Concurrent EC2 writes per run: below the mutating bucket's refill, so a run never throttles itself. */

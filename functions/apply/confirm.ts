@@ -4,9 +4,8 @@
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
 import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
 import { InputValidationError, PeeringNotActiveError } from '../commons/errors.js';
-import type { Inspection } from '../inspect/inspect.js';
+import type { Changes, Inspection } from '../commons/schemas.js';
 import { ruleDescription } from '../network/model.js';
-import type { Changes } from '../plan/plan.js';
 
 const ANYWHERE = ['0.0.0.0/0', '::/0'];
 

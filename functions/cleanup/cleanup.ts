@@ -19,7 +19,7 @@ import {
   sideFromPeering,
 } from '../commons/ec2-facts.js';
 import { CleanupIncompleteError, InputValidationError } from '../commons/errors.js';
-import type { Inspection } from '../inspect/inspect.js';
+import type { Inspection } from '../commons/schemas.js';
 import { cidrFamily } from '../network/cidr.js';
 import { CLEANUP_STATUSES } from '../network/decision.js';
 import { type RouteChange, type RuleChange, ruleDescription, TAGS, tagValue } from '../network/model.js';

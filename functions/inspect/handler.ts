@@ -4,9 +4,10 @@ import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
+import { WorkflowInputSchema } from '../commons/schemas.js';
 import { readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
-import { inspect, WorkflowInputSchema } from './inspect.js';
+import { inspect } from './inspect.js';
 
 const settings = readSettings();
 

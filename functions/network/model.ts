@@ -2,6 +2,7 @@
  * The facts the workflow reasons about, as plain data. Handlers translate EC2 shapes into
  * these; the planners below never see an SDK type.
  */
+import * as z from 'zod/mini';
 
 export const TAG_PREFIX = 'peering-autopilot:';
 export const TAGS = {
@@ -24,132 +25,152 @@ export function tagValue(tags: Tags | undefined, key: string): string | undefine
   return value === undefined ? undefined : value.trim().toLowerCase();
 }
 
-/** One VPC of a peering, as described in its own region. */
-export interface VpcSide {
-  readonly vpcId: string;
-  readonly ownerId: string;
-  readonly region: string;
-  /** Associated IPv4 blocks, primary first. */
-  readonly cidrs: readonly string[];
-  /** Associated IPv6 blocks (used only when both sides have IPv6). */
-  readonly ipv6Cidrs: readonly string[];
-  readonly tags: Tags;
-  /** Human name from the `Name` tag, for messages in the tutorial's terms. */
-  readonly name?: string;
-}
+// The facts below are zod schemas, and their types are derived from them (z.output): the schemas
+// are what each step parses its input with, so a type and its check can never drift apart.
+const ids = z.array(z.string());
+const tags = z.record(z.string(), z.string());
 
-export interface RouteFacts {
-  readonly destination: string;
+/** One VPC of a peering, as described in its own region. */
+export const VpcSideSchema = z.object({
+  vpcId: z.string().check(z.startsWith('vpc-')),
+  ownerId: z.string().check(z.minLength(1)),
+  region: z.string().check(z.minLength(1)),
+  /** Associated IPv4 blocks, primary first. */
+  cidrs: ids,
+  /** Associated IPv6 blocks (used only when both sides have IPv6). */
+  ipv6Cidrs: ids,
+  tags,
+  /** Human name from the `Name` tag, for messages in the tutorial's terms. */
+  name: z.optional(z.string()),
+});
+export type VpcSide = z.output<typeof VpcSideSchema>;
+
+export const RouteFactsSchema = z.object({
+  destination: z.string(),
   /** Peering id when the route targets a peering connection. */
-  readonly peeringConnectionId?: string;
+  peeringConnectionId: z.optional(z.string()),
   /** Readable target (igw-…, nat-…, local, pcx-…) for conflict messages. */
-  readonly target: string;
-  readonly propagated: boolean;
+  target: z.string(),
+  propagated: z.boolean(),
   /** `active` or `blackhole`. */
-  readonly state?: string;
-}
+  state: z.optional(z.string()),
+});
+export type RouteFacts = z.output<typeof RouteFactsSchema>;
 
 /** A route whose destination is a managed prefix list (its entries are resolved separately). */
-export interface PrefixListRouteFacts {
-  readonly prefixListId: string;
-  readonly peeringConnectionId?: string;
-  readonly target: string;
-  readonly state?: string;
-}
+export const PrefixListRouteFactsSchema = z.object({
+  prefixListId: z.string(),
+  peeringConnectionId: z.optional(z.string()),
+  target: z.string(),
+  state: z.optional(z.string()),
+});
+export type PrefixListRouteFacts = z.output<typeof PrefixListRouteFactsSchema>;
 
-export interface RouteTableFacts {
-  readonly routeTableId: string;
-  readonly vpcId: string;
-  readonly main: boolean;
-  readonly subnetIds: readonly string[];
-  readonly tags: Tags;
+export const RouteTableFactsSchema = z.object({
+  routeTableId: z.string(),
+  vpcId: z.string(),
+  main: z.boolean(),
+  subnetIds: ids,
+  tags,
   /** Routes to CIDR blocks (what the planner counts and writes). */
-  readonly routes: readonly RouteFacts[];
+  routes: z.array(RouteFactsSchema),
   /** Routes to managed prefix lists (read by the path diagnosis only). */
-  readonly prefixListRoutes?: readonly PrefixListRouteFacts[];
-}
+  prefixListRoutes: z.optional(z.array(PrefixListRouteFactsSchema)),
+});
+export type RouteTableFacts = z.output<typeof RouteTableFactsSchema>;
 
-export interface IngressRuleFacts {
-  /** `icmp`, `icmpv6`, `tcp`, `udp` or `-1` (all). */
-  readonly protocol: string;
-  readonly fromPort: number;
-  readonly toPort: number;
-  readonly cidr: string;
-  readonly description?: string;
-}
+const traffic = {
+  /** `icmp`, `icmpv6`, `tcp`, `udp` or `-1` (all). ICMP rules carry the type in fromPort, the code in toPort. */
+  protocol: z.string(),
+  fromPort: z.number(),
+  toPort: z.number(),
+  description: z.optional(z.string()),
+};
+export const IngressRuleFactsSchema = z.object({ ...traffic, cidr: z.string() });
+export type IngressRuleFacts = z.output<typeof IngressRuleFactsSchema>;
 
 /**
  * A rule whose source (or destination) is another security group — in this VPC, or in a peer VPC
  * over a same-region peering (`account/sg-…` with the peering id) — or a managed prefix list.
  */
-export interface RuleRefFacts {
-  readonly protocol: string;
-  readonly fromPort: number;
-  readonly toPort: number;
-  readonly groupId?: string;
-  readonly userId?: string;
-  readonly peeringConnectionId?: string;
-  readonly prefixListId?: string;
-  readonly description?: string;
-}
+export const RuleRefFactsSchema = z.object({
+  ...traffic,
+  groupId: z.optional(z.string()),
+  userId: z.optional(z.string()),
+  peeringConnectionId: z.optional(z.string()),
+  prefixListId: z.optional(z.string()),
+});
+export type RuleRefFacts = z.output<typeof RuleRefFactsSchema>;
 
-export interface SecurityGroupFacts {
-  readonly groupId: string;
-  readonly vpcId: string;
-  readonly groupName?: string;
-  readonly tags: Tags;
-  readonly ingress: readonly IngressRuleFacts[];
+export const SecurityGroupFactsSchema = z.object({
+  groupId: z.string(),
+  vpcId: z.string(),
+  groupName: z.optional(z.string()),
+  tags,
+  ingress: z.array(IngressRuleFactsSchema),
   /** Inbound rules whose source is a prefix list or a group: they count against the quota too. */
-  readonly otherIngressSources?: number;
+  otherIngressSources: z.optional(z.number()),
   /** Outbound rules (CIDR sources only), for the path diagnosis. */
-  readonly egress?: readonly IngressRuleFacts[];
+  egress: z.optional(z.array(IngressRuleFactsSchema)),
   /** Inbound rules from groups or prefix lists, for the path diagnosis. */
-  readonly ingressRefs?: readonly RuleRefFacts[];
+  ingressRefs: z.optional(z.array(RuleRefFactsSchema)),
   /** Outbound rules to groups or prefix lists, for the path diagnosis. */
-  readonly egressRefs?: readonly RuleRefFacts[];
-}
+  egressRefs: z.optional(z.array(RuleRefFactsSchema)),
+});
+export type SecurityGroupFacts = z.output<typeof SecurityGroupFactsSchema>;
 
 /**
  * `removed` appears only in a cleanup after the peering was deleted. `quota-exceeded`: the table
  * has no room for the route (nothing written there; every other table still gets its routes).
  */
-export type RouteAction = 'created' | 'exists' | 'conflict' | 'skipped' | 'removed' | 'quota-exceeded';
+export const ROUTE_ACTIONS = [
+  'created',
+  'exists',
+  'conflict',
+  'skipped',
+  'removed',
+  'quota-exceeded',
+] as const;
+export type RouteAction = (typeof ROUTE_ACTIONS)[number];
 /**
  * `removed`: one of our rules the group no longer asks for (tag removed or narrowed) was revoked.
  * `quota-exceeded`: the group has no room for the rules (nothing written to it).
  */
-export type RuleAction = 'created' | 'exists' | 'invalid-tag' | 'removed' | 'quota-exceeded';
+export const RULE_ACTIONS = ['created', 'exists', 'invalid-tag', 'removed', 'quota-exceeded'] as const;
+export type RuleAction = (typeof RULE_ACTIONS)[number];
 
 /** One line of the workflow result's `routes`. */
-export interface RouteChange {
-  readonly routeTableId: string;
-  readonly vpcId: string;
-  readonly region: string;
-  readonly destinationCidr: string;
-  readonly action: RouteAction;
+export const RouteChangeSchema = z.object({
+  routeTableId: z.string(),
+  vpcId: z.string(),
+  region: z.string(),
+  destinationCidr: z.string(),
+  action: z.enum(ROUTE_ACTIONS),
   /** Whether the action was carried out (false in a dry run or a plan). */
-  readonly applied: boolean;
+  applied: z.boolean(),
   /** Set for `conflict`, `skipped` and `quota-exceeded`: what is there instead, or why. */
-  readonly detail?: string;
+  detail: z.optional(z.string()),
   /** Set when the table's `peering-autopilot:routes` value is not understood (the table is skipped). */
-  readonly invalidTag?: string;
-}
+  invalidTag: z.optional(z.string()),
+});
+export type RouteChange = z.output<typeof RouteChangeSchema>;
 
 /** One line of the workflow result's `securityGroupRules`. */
-export interface RuleChange {
-  readonly groupId: string;
-  readonly vpcId: string;
-  readonly region: string;
-  readonly cidr: string;
+export const RuleChangeSchema = z.object({
+  groupId: z.string(),
+  vpcId: z.string(),
+  region: z.string(),
+  cidr: z.string(),
   /** `none` only for `invalid-tag` lines, where nothing is opened. */
-  readonly protocol: 'icmp' | 'icmpv6' | 'tcp' | 'udp' | 'none';
-  readonly fromPort: number;
-  readonly toPort: number;
-  readonly action: RuleAction;
-  readonly applied: boolean;
+  protocol: z.enum(['icmp', 'icmpv6', 'tcp', 'udp', 'none']),
+  fromPort: z.int(),
+  toPort: z.int(),
+  action: z.enum(RULE_ACTIONS),
+  applied: z.boolean(),
   /** The rule description that marks it as ours, or the tag error for `invalid-tag`. */
-  readonly detail?: string;
-}
+  detail: z.optional(z.string()),
+});
+export type RuleChange = z.output<typeof RuleChangeSchema>;
 
 /** Description written on every rule we create: it names the peering so cleanup finds only ours. */
 export function ruleDescription(peeringConnectionId: string): string {

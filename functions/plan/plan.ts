@@ -5,28 +5,8 @@
  */
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
 import { describeGroups, describeRouteTables } from '../commons/ec2-facts.js';
-import type { Inspection } from '../inspect/inspect.js';
-import type { RouteChange, RouteTableFacts, RuleChange, SecurityGroupFacts } from '../network/model.js';
+import type { Changes, Inspection } from '../commons/schemas.js';
 import { countWrites, isClean, planRoutes, planRules, type Quotas } from '../network/plan.js';
-
-export interface Changes {
-  readonly routes: RouteChange[];
-  readonly securityGroupRules: RuleChange[];
-  /** Number of `created` lines: what a real run writes (0 on a healthy re-run). */
-  readonly writes: number;
-  /** Every line `exists` (or validly `skipped`): nothing to change and nothing to report. */
-  readonly clean: boolean;
-  /**
-   * The route tables and security groups as described (apply patches in what it wrote), handed
-   * to the verification step so it does not describe them again.
-   */
-  readonly facts: NetworkFacts;
-}
-
-export interface NetworkFacts {
-  readonly routeTables: RouteTableFacts[];
-  readonly securityGroups: SecurityGroupFacts[];
-}
 
 export async function planChanges(
   inspection: Inspection,

@@ -14,7 +14,7 @@ import {
   prefixListIdsIn,
   vpcIdsByRegion,
 } from '../commons/ec2-facts.js';
-import type { Inspection } from '../inspect/inspect.js';
+import type { Inspection, NetworkFacts } from '../commons/schemas.js';
 import {
   type Diagnosis,
   diagnosePath,
@@ -23,7 +23,6 @@ import {
   type PeeringFacts,
 } from '../network/diagnose.js';
 import { TAGS, tagsToRecord, tagValue } from '../network/model.js';
-import type { NetworkFacts } from '../plan/plan.js';
 import { type Probe, type ProbeDeps, type ProbeInstance, type ProbeStatus, runProbe } from './probes.js';
 import { probeText, verdictText } from './render.js';
 

@@ -1,4 +1,4 @@
-import type { Inspection } from '../../functions/inspect/inspect.js';
+import type { Inspection } from '../../functions/commons/schemas.js';
 import type { RouteTableFacts, SecurityGroupFacts, VpcSide } from '../../functions/network/model.js';
 
 export const ACCOUNT = '123456789012';

@@ -13,8 +13,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { applyChanges } from '../../functions/apply/apply.js';
+import type { Changes } from '../../functions/commons/schemas.js';
 import type { RouteChange, RuleChange } from '../../functions/network/model.js';
-import type { Changes } from '../../functions/plan/plan.js';
 import { inspectionOf } from '../support/facts.js';
 
 const PCX = 'pcx-0123456789abcdef0';

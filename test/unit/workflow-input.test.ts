@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { InputValidationError } from '../../functions/commons/errors.js';
+import { WorkflowInputSchema } from '../../functions/commons/schemas.js';
 import { parseOrThrow } from '../../functions/commons/validation.js';
-import { WorkflowInputSchema } from '../../functions/inspect/inspect.js';
 
 const parse = (v: unknown) => parseOrThrow(WorkflowInputSchema, v, 'workflow input');
 
