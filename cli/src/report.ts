@@ -3,23 +3,14 @@
  * change replaces). `--json` bypasses this and prints the result as is.
  */
 import Table from 'cli-table3';
-import type { RouteChange, RuleChange, VpcSide } from '../../functions/network/model.js';
+import type { WorkflowResult } from '../../functions/commons/schemas.js';
+import type { VpcSide } from '../../functions/network/model.js';
 import { printable } from '../../functions/network/text.js';
 import type { Probe } from '../../functions/verify/probes.js';
 import { probeText, verdictText } from '../../functions/verify/render.js';
 import type { PathVerdict } from '../../functions/verify/verify.js';
 
-export interface WorkflowResult {
-  readonly peeringConnectionId: string;
-  readonly decision: 'accepted' | 'already-active' | 'refused';
-  readonly reason?: string;
-  readonly dryRun?: boolean;
-  readonly requester?: VpcSide;
-  readonly accepter?: VpcSide;
-  readonly routes: RouteChange[];
-  readonly securityGroupRules: RuleChange[];
-  readonly verification: { status: string; reason?: string; probes: unknown[]; diagnosis: unknown[] };
-}
+export type { WorkflowResult };
 
 /** No ANSI colours: output is read in CI logs and pasted into tickets. */
 export const PLAIN = { head: [], border: [] };

@@ -10,6 +10,7 @@ import {
   SecurityGroupFactsSchema,
   VpcSideSchema,
 } from '../network/model.js';
+import { VERIFICATION_STATUSES } from './catalog.js';
 
 /** AWS peering ids: `pcx-` and 8 (older) or 17 hex digits. */
 export const PEERING_ID = /^pcx-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -77,3 +78,38 @@ export const ChangesSchema = z.object({
 export type Changes = z.output<typeof ChangesSchema>;
 
 export const ApplyRequestSchema = z.object({ inspection: InspectionSchema, changes: ChangesSchema });
+
+/**
+ * The workflow result (the execution output; ARCHITECTURE.md's contract). The ASL's result states
+ * build it from one field list; Report parses it; the CLI prints it.
+ */
+export const WorkflowResultSchema = z.object({
+  peeringConnectionId: z.string(),
+  decision: z.enum(['accepted', 'already-active', 'refused']),
+  /** Set (non-empty) when refused. */
+  reason: z.optional(z.string()),
+  /** The unreadable tag value behind a fail-safe refusal. */
+  invalidTag: z.optional(z.string()),
+  /** The peering's status when the run inspected it. */
+  status: z.optional(z.string()),
+  dryRun: z.optional(z.boolean()),
+  trigger: z.optional(z.string()),
+  requester: z.optional(VpcSideSchema),
+  accepter: z.optional(VpcSideSchema),
+  routes: z.array(RouteChangeSchema),
+  securityGroupRules: z.array(RuleChangeSchema),
+  verification: z.object({
+    status: z.enum(VERIFICATION_STATUSES),
+    reason: z.optional(z.string()),
+    message: z.optional(z.string()),
+    probes: z.array(z.unknown()),
+    diagnosis: z.array(z.unknown()),
+  }),
+  /** A deleted (rejected, expired) peering's run: what the cleanup removed. */
+  cleanup: z.optional(
+    z.object({ routesRemoved: z.array(RouteChangeSchema), rulesRemoved: z.array(RuleChangeSchema) }),
+  ),
+  /** Nothing changed on a recently verified peering: no ping, nothing recorded. */
+  unchanged: z.optional(z.boolean()),
+});
+export type WorkflowResult = z.output<typeof WorkflowResultSchema>;

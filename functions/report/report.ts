@@ -8,36 +8,12 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod/mini';
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
 import type { Outcome } from '../commons/catalog.js';
+import { WorkflowResultSchema } from '../commons/schemas.js';
 import { TAGS } from '../network/model.js';
 import { printable } from '../network/text.js';
 
-const ResultSchema = z.object({
-  peeringConnectionId: z.string(),
-  decision: z.enum(['accepted', 'already-active', 'refused']),
-  dryRun: z.optional(z.boolean()),
-  trigger: z.optional(z.string()),
-  reason: z.optional(z.string()),
-  status: z.optional(z.string()),
-  invalidTag: z.optional(z.string()),
-  routes: z.array(
-    z.object({
-      action: z.string(),
-      applied: z.optional(z.boolean()),
-      detail: z.optional(z.string()),
-      invalidTag: z.optional(z.string()),
-    }),
-  ),
-  securityGroupRules: z.array(
-    z.object({ action: z.string(), applied: z.optional(z.boolean()), detail: z.optional(z.string()) }),
-  ),
-  cleanup: z.optional(z.object({ routesRemoved: z.array(z.unknown()), rulesRemoved: z.array(z.unknown()) })),
-  verification: z.optional(z.object({ status: z.string(), message: z.optional(z.string()) })),
-  /** The run found nothing to change and the status tags were fresh: nothing to record. */
-  unchanged: z.optional(z.boolean()),
-});
-
 export const ReportRequestSchema = z.object({
-  result: z.optional(ResultSchema),
+  result: z.optional(WorkflowResultSchema),
   error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
   /** The execution input, on the failure path (where no validated result exists). */
   input: z.optional(z.unknown()),

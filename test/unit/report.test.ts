@@ -4,6 +4,7 @@
 import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { WorkflowResult } from '../../functions/commons/schemas.js';
 import { outcomeOf, type ReportRequest, report } from '../../functions/report/report.js';
 
 const ec2Mock = mockClient(EC2Client);
@@ -20,13 +21,40 @@ const deps = {
   now: () => now,
   warn: () => undefined,
 };
-const result = (over: Record<string, unknown> = {}) => ({
-  peeringConnectionId: PCX,
-  decision: 'accepted' as const,
-  routes: [{ action: 'created', applied: true }],
-  securityGroupRules: [],
-  ...over,
-});
+const routeLine = {
+  routeTableId: 'rtb-1',
+  vpcId: 'vpc-f',
+  region: 'us-east-1',
+  destinationCidr: '10.10.0.0/16',
+};
+const ruleLine = {
+  groupId: 'sg-f',
+  vpcId: 'vpc-f',
+  region: 'us-east-1',
+  cidr: '10.10.0.0/16',
+  protocol: 'icmp',
+  fromPort: -1,
+  toPort: -1,
+};
+type Over = Record<string, unknown> & {
+  routes?: Array<Record<string, unknown>>;
+  securityGroupRules?: Array<Record<string, unknown>>;
+  verification?: Record<string, unknown>;
+};
+/** A whole workflow result; lines and verification take defaults for what a case leaves out. */
+const result = (over: Over = {}): WorkflowResult =>
+  ({
+    peeringConnectionId: PCX,
+    decision: 'accepted',
+    ...over,
+    routes: (over.routes ?? [{ action: 'created', applied: true }]).map((l) => ({
+      applied: false,
+      ...routeLine,
+      ...l,
+    })),
+    securityGroupRules: (over.securityGroupRules ?? []).map((l) => ({ applied: false, ...ruleLine, ...l })),
+    verification: { status: 'passed', probes: [], diagnosis: [], ...over.verification },
+  }) as unknown as WorkflowResult;
 
 beforeEach(() => {
   ec2Mock.reset();
