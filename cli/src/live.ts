@@ -3,28 +3,27 @@
  * `plan` and `doctor`. They reuse the functions' own logic, so what they say is what the
  * workflow would do.
  */
-import {
-  DescribeInstancesCommand,
-  DescribeVpcPeeringConnectionsCommand,
-  DescribeVpcsCommand,
-  paginateDescribeVpcPeeringConnections,
-  type VpcPeeringConnection,
-} from '@aws-sdk/client-ec2';
-import { type Ec2ForRegion, ec2For, homeRegion } from '../../functions/commons/aws-clients.js';
+import { ec2For, homeRegion } from '../../functions/commons/aws-clients.js';
 import {
   describeGroups,
+  describeInstances,
   describeNetworkAcls,
+  describePeerings,
   describePrefixLists,
   describeRouteTables,
-  peeringFacts,
+  describeSides,
   prefixListIdsIn,
-  instanceFacts as toInstanceFacts,
 } from '../../functions/commons/ec2-facts.js';
 import type { Changes } from '../../functions/commons/schemas.js';
 import { readSettings } from '../../functions/commons/settings.js';
 import { inspect } from '../../functions/inspect/inspect.js';
-import { type Diagnosis, diagnosePath, type InstanceFacts } from '../../functions/network/diagnose.js';
-import { TAGS, tagsToRecord } from '../../functions/network/model.js';
+import {
+  type Diagnosis,
+  diagnosePath,
+  type InstanceFacts,
+  type PeeringFacts,
+} from '../../functions/network/diagnose.js';
+import { TAGS } from '../../functions/network/model.js';
 import { printable } from '../../functions/network/text.js';
 import { planChanges } from '../../functions/plan/plan.js';
 import { localAccount } from '../../local/local-runner.js';
@@ -44,14 +43,14 @@ export interface PeeringStatus {
   readonly checkedAt?: string;
 }
 
-function row(p: VpcPeeringConnection): PeeringStatus {
-  const tags = tagsToRecord(p.Tags);
+function row(p: PeeringFacts): PeeringStatus {
+  const tags = p.tags ?? {};
   return {
-    peeringConnectionId: p.VpcPeeringConnectionId as string,
+    peeringConnectionId: p.id,
     ...(tags.Name ? { name: printable(tags.Name) } : {}),
-    state: p.Status?.Code ?? 'unknown',
-    requester: `${p.RequesterVpcInfo?.VpcId} (${p.RequesterVpcInfo?.CidrBlock ?? '?'})`,
-    accepter: `${p.AccepterVpcInfo?.VpcId} (${p.AccepterVpcInfo?.CidrBlock ?? '?'})`,
+    state: p.status,
+    requester: `${p.requesterVpcId} (${p.requesterCidr ?? '?'})`,
+    accepter: `${p.accepterVpcId} (${p.accepterCidr ?? '?'})`,
     ...(tags[TAGS.status] ? { outcome: printable(tags[TAGS.status] as string) } : {}),
     ...(tags[TAGS.checkedAt] ? { checkedAt: printable(tags[TAGS.checkedAt] as string) } : {}),
   };
@@ -59,24 +58,10 @@ function row(p: VpcPeeringConnection): PeeringStatus {
 
 /** Peerings with the autopilot's last outcome (status tags); one, or every peering in the region. */
 export async function peeringStatus(pcx?: string): Promise<PeeringStatus[]> {
-  const ec2 = ec2For(homeRegion());
-  if (pcx) {
-    try {
-      const out = await ec2.send(
-        new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }),
-      );
-      const found = out.VpcPeeringConnections?.find((p) => p.VpcPeeringConnectionId === pcx);
-      if (found) return [row(found)];
-    } catch (error) {
-      if (!/NotFound/i.test((error as Error).name)) throw error;
-    }
+  const peerings = await describePeerings(ec2For, homeRegion(), pcx ? [pcx] : undefined);
+  if (pcx && peerings.length === 0)
     throw new CliError(`peering connection ${pcx} not found in ${homeRegion()}`);
-  }
-  const all: PeeringStatus[] = [];
-  for await (const page of paginateDescribeVpcPeeringConnections({ client: ec2 }, {})) {
-    all.push(...(page.VpcPeeringConnections ?? []).map(row));
-  }
-  return all;
+  return peerings.map(row);
 }
 
 /** The full plan from live, read-only calls (the workflow's inspect and plan steps, nothing written). */
@@ -102,19 +87,26 @@ export async function livePlan(pcx: string) {
   return { inspection, changes };
 }
 
-async function instanceFacts(ec2For: Ec2ForRegion, region: string, ids: string[]): Promise<InstanceFacts[]> {
-  if (ids.length === 0) return [];
-  try {
-    const out = await ec2For(region).send(new DescribeInstancesCommand({ InstanceIds: ids }));
-    return (out.Reservations ?? [])
-      .flatMap((r) => r.Instances ?? [])
-      .map(toInstanceFacts)
-      .filter((i): i is InstanceFacts => !!i);
-  } catch (error) {
-    if (/InvalidInstanceID/.test((error as Error).name))
-      throw new CliError(`instance ${ids.join(', ')} not found in ${region}`);
+/** One instance, by id or private IP, or a clear error naming what was not found. */
+async function oneInstance(region: string, idOrIp: string): Promise<InstanceFacts> {
+  const byId = idOrIp.startsWith('i-');
+  const found = await describeInstances(
+    ec2For,
+    region,
+    byId ? { ids: [idOrIp] } : { privateIp: idOrIp },
+  ).catch((error: Error) => {
+    if (/InvalidInstanceID/.test(error.name)) return [];
     throw error;
+  });
+  const [instance] = found;
+  if (!instance) {
+    throw new CliError(
+      byId
+        ? `instance ${idOrIp} not found in ${region}`
+        : `no instance with private IP ${idOrIp} in ${region}`,
+    );
   }
+  return instance;
 }
 
 /** The static path diagnosis for source -> target, against live state (read-only). */
@@ -123,62 +115,34 @@ export async function doctor(
   target: string,
 ): Promise<{ diagnosis: Diagnosis; source: InstanceFacts; target: InstanceFacts }> {
   const region = homeRegion();
-  const ec2 = ec2For(region);
-  const [source] = await instanceFacts(ec2For, region, [sourceId]);
-  if (!source) throw new CliError(`instance ${sourceId} not found in ${region}`);
-  let targetFacts: InstanceFacts | undefined;
-  if (target.startsWith('i-')) {
-    [targetFacts] = await instanceFacts(ec2For, region, [target]);
-    if (!targetFacts) throw new CliError(`instance ${target} not found in ${region}`);
-  } else {
-    const out = await ec2.send(
-      new DescribeInstancesCommand({ Filters: [{ Name: 'private-ip-address', Values: [target] }] }),
-    );
-    const i = out.Reservations?.flatMap((r) => r.Instances ?? [])[0];
-    if (!i?.InstanceId) throw new CliError(`no instance with private IP ${target} in ${region}`);
-    [targetFacts] = await instanceFacts(ec2For, region, [i.InstanceId]);
-  }
-  const t = targetFacts as InstanceFacts;
+  const source = await oneInstance(region, sourceId);
+  const t = await oneInstance(region, target);
   const vpcIds = [...new Set([source.vpcId, t.vpcId])];
-  const sides = vpcIds.map((vpcId) => ({ vpcId, region }));
-  const [vpcs, tables, groups, networkAcls, peerings] = await Promise.all([
-    ec2.send(new DescribeVpcsCommand({ VpcIds: vpcIds })),
+  const sides = vpcIds.map((vpcId) => ({ vpcId, region, ownerId: '', cidrs: [], ipv6Cidrs: [], tags: {} }));
+  const [described, tables, groups, networkAcls, peerings] = await Promise.all([
+    describeSides(ec2For, sides),
     describeRouteTables(ec2For, sides),
     describeGroups(ec2For, sides),
     describeNetworkAcls(ec2For, sides),
-    peeringStatusRaw(),
+    describePeerings(ec2For, region),
   ]);
-  const connects = (p: VpcPeeringConnection) =>
-    [p.RequesterVpcInfo?.VpcId, p.AccepterVpcInfo?.VpcId].includes(source.vpcId) &&
-    [p.RequesterVpcInfo?.VpcId, p.AccepterVpcInfo?.VpcId].includes(t.vpcId);
+  const connects = (p: PeeringFacts) =>
+    [p.requesterVpcId, p.accepterVpcId].includes(source.vpcId) &&
+    [p.requesterVpcId, p.accepterVpcId].includes(t.vpcId);
   // The peering between them (the active one if several): its requester side is tutorial step 22.
-  const between = peerings.find((p) => connects(p) && p.Status?.Code === 'active') ?? peerings.find(connects);
+  const between = peerings.find((p) => connects(p) && p.status === 'active') ?? peerings.find(connects);
   const diagnosis = diagnosePath({
     source,
     target: t,
     vpcs: Object.fromEntries(
-      (vpcs.Vpcs ?? []).map((v) => [
-        v.VpcId as string,
-        {
-          ...(tagsToRecord(v.Tags).Name ? { name: printable(tagsToRecord(v.Tags).Name as string) } : {}),
-          cidrs: (v.CidrBlockAssociationSet ?? []).map((c) => c.CidrBlock).filter((c): c is string => !!c),
-        },
-      ]),
+      described.map((v) => [v.vpcId, { ...(v.name ? { name: v.name } : {}), cidrs: v.cidrs }]),
     ),
-    peerings: peerings.map(peeringFacts),
+    peerings,
     routeTables: tables,
     securityGroups: groups,
     networkAcls,
     prefixLists: await describePrefixLists(ec2For, region, prefixListIdsIn(tables, groups)),
-    ...(between?.RequesterVpcInfo?.VpcId ? { requesterVpcId: between.RequesterVpcInfo.VpcId } : {}),
+    ...(between ? { requesterVpcId: between.requesterVpcId } : {}),
   });
   return { diagnosis, source, target: t };
-}
-
-async function peeringStatusRaw(): Promise<VpcPeeringConnection[]> {
-  const out: VpcPeeringConnection[] = [];
-  for await (const page of paginateDescribeVpcPeeringConnections({ client: ec2For(homeRegion()) }, {})) {
-    out.push(...(page.VpcPeeringConnections ?? []));
-  }
-  return out;
 }

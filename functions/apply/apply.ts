@@ -7,13 +7,12 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateRouteCommand,
-  DescribeRouteTablesCommand,
   type IpPermission,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import pLimit from 'p-limit';
 import { type Ec2ForRegion, isAwsError } from '../commons/aws-clients.js';
-import { routeTableFacts } from '../commons/ec2-facts.js';
+import { describeRouteTablesById } from '../commons/ec2-facts.js';
 import { PeeringNotActiveError } from '../commons/errors.js';
 import type { Changes, Inspection, NetworkFacts } from '../commons/schemas.js';
 import { cidrFamily } from '../network/cidr.js';
@@ -44,11 +43,8 @@ async function createRoute(ec2For: Ec2ForRegion, pcx: string, change: RouteChang
   } catch (error) {
     if (isAwsError(error, 'RouteAlreadyExists')) {
       // Someone (a concurrent run, a person) wrote this destination since the plan: re-read it.
-      const out = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [change.routeTableId] }));
-      const table = out.RouteTables?.[0];
-      const route = table
-        ? routeTableFacts(table).routes.find((r) => r.destination === change.destinationCidr)
-        : undefined;
+      const [table] = await describeRouteTablesById(ec2For, change.region, [change.routeTableId]);
+      const route = table?.routes.find((r) => r.destination === change.destinationCidr);
       if (route?.peeringConnectionId === pcx) return { ...change, action: 'exists' };
       return {
         ...change,

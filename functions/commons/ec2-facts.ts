@@ -4,10 +4,13 @@
  * reads however many route tables or groups it touches.
  */
 import {
+  DescribeRouteTablesCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   type Instance,
+  paginateDescribeInstances,
   paginateDescribeRouteTables,
+  paginateDescribeVpcPeeringConnections,
   type Route,
   type RouteTable,
   type Vpc,
@@ -184,6 +187,7 @@ export function instanceFacts(i: Instance): InstanceFacts | undefined {
     subnetId: i.SubnetId,
     privateIp: i.PrivateIpAddress,
     state: i.State?.Name ?? 'unknown',
+    tags: tagsToRecord(i.Tags),
     // Every network interface's groups: a group-referencing rule admits the instance through any of them.
     securityGroupIds: [
       ...new Set(
@@ -195,7 +199,7 @@ export function instanceFacts(i: Instance): InstanceFacts | undefined {
   };
 }
 
-/** A peering as the path diagnosis sees it (inter-region ones carry no security-group references). */
+/** A peering as the path diagnosis and the listings see it (inter-region ones carry no SG references). */
 export function peeringFacts(p: VpcPeeringConnection): PeeringFacts {
   const regions = [p.RequesterVpcInfo?.Region, p.AccepterVpcInfo?.Region];
   return {
@@ -204,5 +208,121 @@ export function peeringFacts(p: VpcPeeringConnection): PeeringFacts {
     requesterVpcId: p.RequesterVpcInfo?.VpcId ?? '',
     accepterVpcId: p.AccepterVpcInfo?.VpcId ?? '',
     ...(regions[0] && regions[1] && regions[0] !== regions[1] ? { crossRegion: true } : {}),
+    tags: tagsToRecord(p.Tags),
+    ...(p.RequesterVpcInfo?.CidrBlock ? { requesterCidr: p.RequesterVpcInfo.CidrBlock } : {}),
+    ...(p.AccepterVpcInfo?.CidrBlock ? { accepterCidr: p.AccepterVpcInfo.CidrBlock } : {}),
   };
+}
+
+const PEERING_NOT_FOUND = [
+  'InvalidVpcPeeringConnectionID.NotFound',
+  'InvalidVpcPeeringConnectionId.NotFound',
+];
+
+/**
+ * Peerings of a region: the given ids (unknown ones are left out), or every peering, paginated.
+ * Matching to VPCs happens client-side: a VPC can be requester or accepter, which no single
+ * server-side filter expresses (and moto ignores these filters anyway).
+ */
+export async function describePeerings(
+  ec2For: Ec2ForRegion,
+  region: string,
+  ids?: readonly string[],
+): Promise<PeeringFacts[]> {
+  const out: PeeringFacts[] = [];
+  if (ids) {
+    if (ids.length === 0) return out;
+    try {
+      const res = await ec2For(region).send(
+        new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [...ids] }),
+      );
+      return (res.VpcPeeringConnections ?? []).map(peeringFacts);
+    } catch (error) {
+      if (isAwsError(error, ...PEERING_NOT_FOUND)) return out;
+      throw error;
+    }
+  }
+  for await (const page of paginateDescribeVpcPeeringConnections({ client: ec2For(region) }, {})) {
+    out.push(...(page.VpcPeeringConnections ?? []).map(peeringFacts));
+  }
+  return out;
+}
+
+/**
+ * Describes resources by id, tolerating ones that no longer exist (a drift event may name a route
+ * table or group deleted since): the batch first; on NotFound, each id alone, so the live ones are
+ * still returned. `gone` hears about each id that no longer exists.
+ */
+export async function describeLive<T>(
+  ids: readonly string[],
+  describe: (ids: string[]) => Promise<T[]>,
+  notFound: readonly string[],
+  gone: (id: string) => void = () => undefined,
+): Promise<T[]> {
+  if (ids.length === 0) return [];
+  try {
+    return await describe([...ids]);
+  } catch (error) {
+    if (!isAwsError(error, ...notFound)) throw error;
+  }
+  const live: T[] = [];
+  for (const id of ids) {
+    try {
+      live.push(...(await describe([id])));
+    } catch (error) {
+      if (!isAwsError(error, ...notFound)) throw error;
+      gone(id);
+    }
+  }
+  return live;
+}
+
+/** Route tables by id (those that still exist). */
+export function describeRouteTablesById(
+  ec2For: Ec2ForRegion,
+  region: string,
+  ids: readonly string[],
+  gone?: (id: string) => void,
+): Promise<RouteTableFacts[]> {
+  return describeLive(
+    ids,
+    async (RouteTableIds) =>
+      ((await ec2For(region).send(new DescribeRouteTablesCommand({ RouteTableIds }))).RouteTables ?? []).map(
+        routeTableFacts,
+      ),
+    ['InvalidRouteTableID.NotFound', 'InvalidRouteTableId.NotFound'],
+    gone,
+  );
+}
+
+/** Instances by id, by private IP, or by VPC and tag key (running or not; terminated ones left out). */
+export async function describeInstances(
+  ec2For: Ec2ForRegion,
+  region: string,
+  by:
+    | { readonly ids: readonly string[] }
+    | { readonly privateIp: string }
+    | { readonly vpcIds: readonly string[]; readonly tagKey: string },
+): Promise<InstanceFacts[]> {
+  const filters =
+    'ids' in by
+      ? undefined
+      : 'privateIp' in by
+        ? [{ Name: 'private-ip-address', Values: [by.privateIp] }]
+        : [
+            { Name: 'vpc-id', Values: [...by.vpcIds] },
+            { Name: 'tag-key', Values: [by.tagKey] },
+          ];
+  const out: InstanceFacts[] = [];
+  const pages = paginateDescribeInstances(
+    { client: ec2For(region) },
+    'ids' in by ? { InstanceIds: [...by.ids] } : { Filters: filters },
+  );
+  for await (const page of pages) {
+    for (const i of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+      const facts = instanceFacts(i);
+      if (facts && facts.state !== 'terminated') out.push(facts);
+    }
+  }
+  return out;
 }

@@ -5,6 +5,7 @@
  */
 import {
   DescribeNetworkAclsCommand,
+  DescribeSecurityGroupsCommand,
   type IpPermission,
   type NetworkAcl,
   paginateDescribeSecurityGroups,
@@ -22,7 +23,7 @@ import {
 } from '../network/model.js';
 import { printable } from '../network/text.js';
 import { type Ec2ForRegion, isAwsError } from './aws-clients.js';
-import { vpcIdsByRegion } from './ec2-facts.js';
+import { describeLive, vpcIdsByRegion } from './ec2-facts.js';
 
 const PROTOCOLS: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'icmpv6' };
 
@@ -180,4 +181,22 @@ export function prefixListIdsIn(
       ),
     ]),
   ];
+}
+
+/** Security groups by id (those that still exist). */
+export function describeGroupsById(
+  ec2For: Ec2ForRegion,
+  region: string,
+  ids: readonly string[],
+  gone?: (id: string) => void,
+): Promise<SecurityGroupFacts[]> {
+  return describeLive(
+    ids,
+    async (GroupIds) =>
+      ((await ec2For(region).send(new DescribeSecurityGroupsCommand({ GroupIds }))).SecurityGroups ?? []).map(
+        securityGroupFacts,
+      ),
+    ['InvalidGroup.NotFound', 'InvalidGroupId.NotFound', 'InvalidGroupId.Malformed'],
+    gone,
+  );
 }

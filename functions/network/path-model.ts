@@ -2,7 +2,7 @@
  * The facts a path diagnosis reads (instances, NACLs, peerings, route tables, security groups,
  * prefix lists) and the verdict it gives, as plain data. Pure.
  */
-import type { RouteTableFacts, SecurityGroupFacts } from './model.js';
+import type { RouteTableFacts, SecurityGroupFacts, Tags } from './model.js';
 
 export interface InstanceFacts {
   readonly instanceId: string;
@@ -12,6 +12,8 @@ export interface InstanceFacts {
   readonly privateIp: string;
   readonly state: string;
   readonly securityGroupIds: readonly string[];
+  /** The instance's tags (probe roles), when described. */
+  readonly tags?: Tags;
 }
 
 export interface NaclEntry {
@@ -41,6 +43,11 @@ export interface PeeringFacts {
   readonly accepterVpcId: string;
   /** Inter-region peerings cannot carry security-group references (Peering Guide). */
   readonly crossRegion?: boolean;
+  /** The peering's own tags (status tags, Name), when described. */
+  readonly tags?: Tags;
+  /** Each side's primary IPv4 block as the peering reports it, for listings. */
+  readonly requesterCidr?: string;
+  readonly accepterCidr?: string;
 }
 
 export interface PathFacts {

@@ -36,7 +36,8 @@ export const handler = lambdaHandler(async (event) => {
     return { started: [], duplicates: [], ignored: `malformed event: ${error.message}` };
   }
   const result = await startRuns(affected, {
-    ec2: ec2For(homeRegion()),
+    ec2For,
+    region: homeRegion(),
     sfn,
     stateMachineArn: env.STATE_MACHINE_ARN,
     windowSeconds: env.DEBOUNCE_SECONDS,

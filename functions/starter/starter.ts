@@ -3,22 +3,19 @@
  * workflow execution per peering and debounce window. Execution names are deterministic, so a
  * duplicate delivery or a burst collides on ExecutionAlreadyExists and is dropped.
  */
-import {
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
-  type EC2Client,
-  paginateDescribeVpcPeeringConnections,
-  type VpcPeeringConnection,
-} from '@aws-sdk/client-ec2';
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import pLimit from 'p-limit';
-import { isAwsError } from '../commons/aws-clients.js';
+import { type Ec2ForRegion, isAwsError } from '../commons/aws-clients.js';
+import { describeGroupsById, describePeerings, describeRouteTablesById } from '../commons/ec2-facts.js';
 import { CLEANUP_STATUSES } from '../network/decision.js';
-import { TAGS, tagsToRecord, tagValue } from '../network/model.js';
+import type { PeeringFacts } from '../network/diagnose.js';
+import { TAGS, tagValue } from '../network/model.js';
 import { type Affected, executionName, windowStart } from './events.js';
 
 export interface StarterDeps {
-  readonly ec2: EC2Client;
+  readonly ec2For: Ec2ForRegion;
+  /** The region the starter watches (its events' and the sweep's). */
+  readonly region: string;
   readonly sfn: SFNClient;
   readonly stateMachineArn: string;
   /** Debounce window for drift events, seconds. */
@@ -38,90 +35,31 @@ export interface StarterResult {
 /** Peerings worth a run: anything that is or may become active, and deleted ones (cleanup). */
 const LIVE = ['pending-acceptance', 'provisioning', 'active'];
 
-/**
- * Every peering in the region, paginated. Matching to VPCs happens client-side: a peering can
- * name a VPC as requester or accepter, which one server-side filter cannot express (and moto
- * ignores these filters anyway).
- */
-async function allPeerings(ec2: EC2Client): Promise<VpcPeeringConnection[]> {
-  const out: VpcPeeringConnection[] = [];
-  for await (const page of paginateDescribeVpcPeeringConnections({ client: ec2 }, {})) {
-    out.push(...(page.VpcPeeringConnections ?? []));
-  }
-  return out;
-}
-
 /** Recorded outcomes after which a dead peering needs no more runs. */
 const SETTLED = ['cleaned-up', 'rejected', 'expired'];
 
 /** A dead peering whose cleanup has not been recorded yet (it failed, or never ran). */
-function needsCleanup(p: VpcPeeringConnection): boolean {
-  const status = tagValue(tagsToRecord(p.Tags), TAGS.status);
-  return CLEANUP_STATUSES.includes(p.Status?.Code ?? '') && !SETTLED.includes(status ?? '');
-}
-
-const vpcsOf = (p: VpcPeeringConnection) => [p.RequesterVpcInfo?.VpcId, p.AccepterVpcInfo?.VpcId];
-
-/**
- * Describes the named resources, tolerating ones that no longer exist: a drift event may name a
- * route table or group deleted since (InvalidRouteTableID.NotFound, InvalidGroup.NotFound). The
- * batch call is tried first; on NotFound, each id alone, so the live ones are still handled.
- */
-async function describeLive<T>(
-  ids: readonly string[],
-  describe: (ids: string[]) => Promise<T[]>,
-  notFound: readonly string[],
-  log: StarterDeps['log'],
-): Promise<T[]> {
-  if (ids.length === 0) return [];
-  try {
-    return await describe([...ids]);
-  } catch (error) {
-    if (!isAwsError(error, ...notFound)) throw error;
-  }
-  const live: T[] = [];
-  for (const id of ids) {
-    try {
-      live.push(...(await describe([id])));
-    } catch (error) {
-      if (!isAwsError(error, ...notFound)) throw error;
-      log('ignored: the event names a resource that no longer exists', { resourceId: id });
-    }
-  }
-  return live;
+function needsCleanup(p: PeeringFacts): boolean {
+  return CLEANUP_STATUSES.includes(p.status) && !SETTLED.includes(tagValue(p.tags, TAGS.status) ?? '');
 }
 
 /** Resolves route tables and security groups to their VPCs (and drops groups we do not manage). */
-async function resolveVpcs(affected: Affected, ec2: EC2Client, log: StarterDeps['log']): Promise<string[]> {
+async function resolveVpcs(affected: Affected, deps: StarterDeps): Promise<string[]> {
+  const { ec2For, region } = deps;
+  const gone = (id: string) =>
+    deps.log('ignored: the event names a resource that no longer exists', { resourceId: id });
   const vpcIds = new Set(affected.vpcIds);
-  const tables = await describeLive(
-    affected.routeTableIds,
-    async (RouteTableIds) =>
-      (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds }))).RouteTables ?? [],
-    ['InvalidRouteTableID.NotFound', 'InvalidRouteTableId.NotFound'],
-    log,
-  );
-  for (const t of tables) if (t.VpcId) vpcIds.add(t.VpcId);
-  const groups = await describeLive(
-    affected.groupIds,
-    async (GroupIds) =>
-      (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds }))).SecurityGroups ?? [],
-    ['InvalidGroup.NotFound', 'InvalidGroupId.NotFound', 'InvalidGroupId.Malformed'],
-    log,
-  );
-  for (const g of groups) {
-    const optedIn = (g.Tags ?? []).some((t) => t.Key === TAGS.ingress);
-    const ours = (g.IpPermissions ?? []).some((p) =>
-      [...(p.IpRanges ?? []), ...(p.Ipv6Ranges ?? [])].some((r) =>
-        r.Description?.startsWith('peering-autopilot pcx-'),
-      ),
-    );
+  for (const t of await describeRouteTablesById(ec2For, region, affected.routeTableIds, gone))
+    vpcIds.add(t.vpcId);
+  for (const g of await describeGroupsById(ec2For, region, affected.groupIds, gone)) {
+    const optedIn = g.tags[TAGS.ingress] !== undefined;
+    const ours = g.ingress.some((r) => r.description?.startsWith('peering-autopilot pcx-'));
     // A tag event on a group is about opting in or out: always look. A rule event on a group we
     // never managed is someone else's business.
     if (optedIn || ours || affected.eventName === 'CreateTags' || affected.eventName === 'DeleteTags') {
-      if (g.VpcId) vpcIds.add(g.VpcId);
+      vpcIds.add(g.vpcId);
     } else {
-      log('ignored: security group is not opted in and holds no rule of ours', { groupId: g.GroupId });
+      deps.log('ignored: security group is not opted in and holds no rule of ours', { groupId: g.groupId });
     }
   }
   return [...vpcIds];
@@ -185,16 +123,15 @@ export async function plannedRuns(affected: Affected, deps: StarterDeps): Promis
   ) {
     return affected.peeringIds.map((pcx) => runFor(pcx));
   }
-  const vpcIds = affected.all ? [] : await resolveVpcs(affected, deps.ec2, deps.log);
+  const vpcIds = affected.all ? [] : await resolveVpcs(affected, deps);
   if (!affected.all && vpcIds.length === 0 && affected.peeringIds.length === 0) return [];
-  const peerings = await allPeerings(deps.ec2);
+  const peerings = await describePeerings(deps.ec2For, deps.region);
   const chosen = peerings.filter((p) => {
-    const status = p.Status?.Code ?? '';
-    if (affected.peeringIds.includes(p.VpcPeeringConnectionId ?? '')) return true;
-    if (affected.all) return LIVE.includes(status) || (affected.trigger === 'sweep' && needsCleanup(p));
-    return LIVE.includes(status) && vpcsOf(p).some((v) => v && vpcIds.includes(v));
+    if (affected.peeringIds.includes(p.id)) return true;
+    if (affected.all) return LIVE.includes(p.status) || (affected.trigger === 'sweep' && needsCleanup(p));
+    return LIVE.includes(p.status) && [p.requesterVpcId, p.accepterVpcId].some((v) => vpcIds.includes(v));
   });
-  return chosen.map((p) => runFor(p.VpcPeeringConnectionId as string, p.Status?.Code));
+  return chosen.map((p) => runFor(p.id, p.status));
 }
 
 /** Starts the executions; ExecutionAlreadyExists means a duplicate or a debounced burst. */

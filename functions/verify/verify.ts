@@ -3,14 +3,13 @@
  * with the static path diagnosis. The diagnosis also gives the verdict where no ping can (moto has
  * no data plane): both are reported, each labelled as what it is.
  */
-import { DescribeVpcPeeringConnectionsCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import pLimit from 'p-limit';
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
 import {
+  describeInstances,
   describeNetworkAcls,
+  describePeerings,
   describePrefixLists,
-  instanceFacts,
-  peeringFacts,
   prefixListIdsIn,
   vpcIdsByRegion,
 } from '../commons/ec2-facts.js';
@@ -22,7 +21,7 @@ import {
   longestPrefixMatch,
   type PeeringFacts,
 } from '../network/diagnose.js';
-import { TAGS, tagsToRecord, tagValue } from '../network/model.js';
+import { TAGS, tagValue } from '../network/model.js';
 import { type Probe, type ProbeDeps, type ProbeInstance, type ProbeStatus, runProbe } from './probes.js';
 import { probeText, verdictText } from './render.js';
 
@@ -57,22 +56,9 @@ async function describeProbeInstances(
 ): Promise<ProbeInstance[]> {
   const out: ProbeInstance[] = [];
   for (const [region, vpcIds] of vpcIdsByRegion([inspection.requester, inspection.accepter])) {
-    const pages = paginateDescribeInstances(
-      { client: ec2For(region) },
-      {
-        Filters: [
-          { Name: 'vpc-id', Values: vpcIds },
-          { Name: 'tag-key', Values: [TAGS.probe] },
-        ],
-      },
-    );
-    for await (const page of pages) {
-      for (const i of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
-        const facts = instanceFacts(i);
-        if (!facts || facts.state === 'terminated') continue;
-        const role = tagValue(tagsToRecord(i.Tags), TAGS.probe);
-        out.push({ ...facts, region, ...(role ? { role } : {}) });
-      }
+    for (const i of await describeInstances(ec2For, region, { vpcIds, tagKey: TAGS.probe })) {
+      const role = tagValue(i.tags, TAGS.probe);
+      out.push({ ...i, region, ...(role ? { role } : {}) });
     }
   }
   return out;
@@ -88,15 +74,8 @@ async function referencedPeerings(
   ids: readonly string[],
   ours: PeeringFacts,
 ): Promise<PeeringFacts[]> {
-  if (ids.length === 0) return [ours];
-  try {
-    const out = await ec2For(region).send(
-      new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [...ids] }),
-    );
-    return [ours, ...(out.VpcPeeringConnections ?? []).map(peeringFacts)];
-  } catch {
-    return [ours]; // a referenced peering that no longer exists is reported as deleted or unknown
-  }
+  // A referenced peering that no longer exists is left out: the diagnosis calls it deleted or unknown.
+  return [ours, ...(await describePeerings(ec2For, region, ids))];
 }
 
 /** The peering ids of the routes each probe's request and reply would take (other than ours). */

@@ -21,8 +21,10 @@ const PCX = 'pcx-0123456789abcdef0';
 const notFound = (name: string) =>
   Object.assign(new Error(`${name}: does not exist`), { name, $metadata: {} });
 const logs: string[] = [];
+const ec2 = new EC2Client({ region: 'us-east-1' });
 const deps = {
-  ec2: new EC2Client({ region: 'us-east-1' }),
+  ec2For: () => ec2,
+  region: 'us-east-1',
   sfn: new SFNClient({ region: 'us-east-1' }),
   stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:wf',
   windowSeconds: 3,
