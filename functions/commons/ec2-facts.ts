@@ -4,20 +4,16 @@
  * reads however many route tables or groups it touches.
  */
 import {
-  DescribeRouteTablesCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   type Instance,
   paginateDescribeInstances,
-  paginateDescribeRouteTables,
   paginateDescribeVpcPeeringConnections,
-  type Route,
-  type RouteTable,
   type Vpc,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import type { InstanceFacts, PeeringFacts } from '../network/diagnose.js';
-import { type RouteTableFacts, tagsToRecord, type VpcSide } from '../network/model.js';
+import { tagsToRecord, type VpcSide } from '../network/model.js';
 import { printable } from '../network/text.js';
 import { type Ec2ForRegion, isAwsError } from './aws-clients.js';
 import { PeeringNotFoundError } from './errors.js';
@@ -114,65 +110,6 @@ export async function describeSides(ec2For: Ec2ForRegion, sides: readonly VpcSid
       throw new PeeringNotFoundError(`VPC ${side.vpcId} of the peering was not found in ${side.region}`);
     return sideFromVpc(vpc, side);
   });
-}
-
-function routeTarget(route: Route): string {
-  return (
-    route.VpcPeeringConnectionId ??
-    route.GatewayId ??
-    route.NatGatewayId ??
-    route.TransitGatewayId ??
-    route.NetworkInterfaceId ??
-    route.InstanceId ??
-    route.CarrierGatewayId ??
-    route.LocalGatewayId ??
-    route.EgressOnlyInternetGatewayId ??
-    'unknown target'
-  );
-}
-
-export function routeTableFacts(table: RouteTable): RouteTableFacts {
-  const associations = table.Associations ?? [];
-  return {
-    routeTableId: table.RouteTableId ?? '',
-    vpcId: table.VpcId ?? '',
-    main: associations.some((a) => a.Main === true),
-    subnetIds: associations.map((a) => a.SubnetId).filter((s): s is string => !!s),
-    tags: tagsToRecord(table.Tags),
-    prefixListRoutes: (table.Routes ?? [])
-      .filter((r) => r.DestinationPrefixListId)
-      .map((r) => ({
-        prefixListId: r.DestinationPrefixListId as string,
-        ...(r.VpcPeeringConnectionId ? { peeringConnectionId: r.VpcPeeringConnectionId } : {}),
-        target: routeTarget(r),
-        ...(r.State ? { state: r.State } : {}),
-      })),
-    routes: (table.Routes ?? [])
-      .filter((r) => r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock)
-      .map((r) => ({
-        destination: (r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock) as string,
-        ...(r.VpcPeeringConnectionId ? { peeringConnectionId: r.VpcPeeringConnectionId } : {}),
-        target: routeTarget(r),
-        propagated: r.Origin === 'EnableVgwRoutePropagation',
-        ...(r.State ? { state: r.State } : {}),
-      })),
-  };
-}
-
-/** Every route table of the given VPCs: one paginated, vpc-id filtered call per region. */
-export async function describeRouteTables(
-  ec2For: Ec2ForRegion,
-  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region'>>,
-): Promise<RouteTableFacts[]> {
-  const tables: RouteTableFacts[] = [];
-  for (const [region, vpcIds] of vpcIdsByRegion(sides)) {
-    const pages = paginateDescribeRouteTables(
-      { client: ec2For(region) },
-      { Filters: [{ Name: 'vpc-id', Values: vpcIds }] },
-    );
-    for await (const page of pages) tables.push(...(page.RouteTables ?? []).map(routeTableFacts));
-  }
-  return tables;
 }
 
 /** An instance as the path diagnosis sees it (undefined when it lacks a VPC, subnet or IP). */
@@ -275,24 +212,6 @@ export async function describeLive<T>(
     }
   }
   return live;
-}
-
-/** Route tables by id (those that still exist). */
-export function describeRouteTablesById(
-  ec2For: Ec2ForRegion,
-  region: string,
-  ids: readonly string[],
-  gone?: (id: string) => void,
-): Promise<RouteTableFacts[]> {
-  return describeLive(
-    ids,
-    async (RouteTableIds) =>
-      ((await ec2For(region).send(new DescribeRouteTablesCommand({ RouteTableIds }))).RouteTables ?? []).map(
-        routeTableFacts,
-      ),
-    ['InvalidRouteTableID.NotFound', 'InvalidRouteTableId.NotFound'],
-    gone,
-  );
 }
 
 /** Instances by id, by private IP, or by VPC and tag key (running or not; terminated ones left out). */

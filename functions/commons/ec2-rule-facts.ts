@@ -1,15 +1,20 @@
 /**
- * Read side of EC2 for traffic rules: security groups (CIDR, group and prefix-list sources),
- * network ACLs and managed prefix lists, translated into the plain facts the planners and the path
- * diagnosis use. One vpc-id filtered, paginated call per region; re-exported by ec2-facts.ts.
+ * Read side of EC2 for what steers and filters traffic: route tables, security groups (CIDR, group
+ * and prefix-list sources), network ACLs and managed prefix lists, translated into the plain facts
+ * the planners and the path diagnosis use. One vpc-id filtered, paginated call per region;
+ * re-exported by ec2-facts.ts.
  */
 import {
   DescribeNetworkAclsCommand,
+  DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   type IpPermission,
   type NetworkAcl,
+  paginateDescribeRouteTables,
   paginateDescribeSecurityGroups,
   paginateGetManagedPrefixListEntries,
+  type Route,
+  type RouteTable,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import type { NaclFacts } from '../network/diagnose.js';
@@ -24,6 +29,83 @@ import {
 import { printable } from '../network/text.js';
 import { type Ec2ForRegion, isAwsError } from './aws-clients.js';
 import { describeLive, vpcIdsByRegion } from './ec2-facts.js';
+
+function routeTarget(route: Route): string {
+  return (
+    route.VpcPeeringConnectionId ??
+    route.GatewayId ??
+    route.NatGatewayId ??
+    route.TransitGatewayId ??
+    route.NetworkInterfaceId ??
+    route.InstanceId ??
+    route.CarrierGatewayId ??
+    route.LocalGatewayId ??
+    route.EgressOnlyInternetGatewayId ??
+    'unknown target'
+  );
+}
+
+export function routeTableFacts(table: RouteTable): RouteTableFacts {
+  const associations = table.Associations ?? [];
+  return {
+    routeTableId: table.RouteTableId ?? '',
+    vpcId: table.VpcId ?? '',
+    main: associations.some((a) => a.Main === true),
+    subnetIds: associations.map((a) => a.SubnetId).filter((s): s is string => !!s),
+    tags: tagsToRecord(table.Tags),
+    prefixListRoutes: (table.Routes ?? [])
+      .filter((r) => r.DestinationPrefixListId)
+      .map((r) => ({
+        prefixListId: r.DestinationPrefixListId as string,
+        ...(r.VpcPeeringConnectionId ? { peeringConnectionId: r.VpcPeeringConnectionId } : {}),
+        target: routeTarget(r),
+        ...(r.State ? { state: r.State } : {}),
+      })),
+    routes: (table.Routes ?? [])
+      .filter((r) => r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock)
+      .map((r) => ({
+        destination: (r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock) as string,
+        ...(r.VpcPeeringConnectionId ? { peeringConnectionId: r.VpcPeeringConnectionId } : {}),
+        target: routeTarget(r),
+        propagated: r.Origin === 'EnableVgwRoutePropagation',
+        ...(r.State ? { state: r.State } : {}),
+      })),
+  };
+}
+
+/** Every route table of the given VPCs: one paginated, vpc-id filtered call per region. */
+export async function describeRouteTables(
+  ec2For: Ec2ForRegion,
+  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region'>>,
+): Promise<RouteTableFacts[]> {
+  const tables: RouteTableFacts[] = [];
+  for (const [region, vpcIds] of vpcIdsByRegion(sides)) {
+    const pages = paginateDescribeRouteTables(
+      { client: ec2For(region) },
+      { Filters: [{ Name: 'vpc-id', Values: vpcIds }] },
+    );
+    for await (const page of pages) tables.push(...(page.RouteTables ?? []).map(routeTableFacts));
+  }
+  return tables;
+}
+
+/** Route tables by id (those that still exist). */
+export function describeRouteTablesById(
+  ec2For: Ec2ForRegion,
+  region: string,
+  ids: readonly string[],
+  gone?: (id: string) => void,
+): Promise<RouteTableFacts[]> {
+  return describeLive(
+    ids,
+    async (RouteTableIds) =>
+      ((await ec2For(region).send(new DescribeRouteTablesCommand({ RouteTableIds }))).RouteTables ?? []).map(
+        routeTableFacts,
+      ),
+    ['InvalidRouteTableID.NotFound', 'InvalidRouteTableId.NotFound'],
+    gone,
+  );
+}
 
 const PROTOCOLS: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'icmpv6' };
 
