@@ -14,33 +14,26 @@ export const CLIENT_TIMEOUTS = {
   requestHandler: { connectionTimeout: 3_000, requestTimeout: 20_000 },
 } as const;
 
+/** One client per region, made on first use and kept for the container's life. */
+function perRegion<T>(make: (region: string) => T): (region: string) => T {
+  const clients = new Map<string, T>();
+  return (region) => {
+    let client = clients.get(region);
+    if (!client) {
+      client = make(region);
+      clients.set(region, client);
+    }
+    return client;
+  };
+}
+
 /** Returns the EC2 client for a region (a peering's two VPCs may live in different regions). */
 export type Ec2ForRegion = (region: string) => EC2Client;
-
-const ec2Clients = new Map<string, EC2Client>();
-
-export const ec2For: Ec2ForRegion = (region) => {
-  let client = ec2Clients.get(region);
-  if (!client) {
-    client = new EC2Client({ region, ...CLIENT_TIMEOUTS });
-    ec2Clients.set(region, client);
-  }
-  return client;
-};
+export const ec2For: Ec2ForRegion = perRegion((region) => new EC2Client({ region, ...CLIENT_TIMEOUTS }));
 
 /** Returns the SSM client for a region (the probe runs where its source instance lives). */
 export type SsmForRegion = (region: string) => SSMClient;
-
-const ssmClients = new Map<string, SSMClient>();
-
-export const ssmFor: SsmForRegion = (region) => {
-  let client = ssmClients.get(region);
-  if (!client) {
-    client = new SSMClient({ region, ...CLIENT_TIMEOUTS });
-    ssmClients.set(region, client);
-  }
-  return client;
-};
+export const ssmFor: SsmForRegion = perRegion((region) => new SSMClient({ region, ...CLIENT_TIMEOUTS }));
 
 /** The region the workflow runs in (where the peering is described first). */
 export function homeRegion(): string {
