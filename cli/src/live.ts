@@ -16,7 +16,7 @@ import {
 } from '../../functions/commons/ec2-facts.js';
 import type { Changes } from '../../functions/commons/schemas.js';
 import { readSettings } from '../../functions/commons/settings.js';
-import { inspect } from '../../functions/inspect/inspect.js';
+import { run as inspect } from '../../functions/inspect/inspect.js';
 import {
   type Diagnosis,
   diagnosePath,
@@ -25,7 +25,7 @@ import {
 } from '../../functions/network/diagnose.js';
 import { TAGS } from '../../functions/network/model.js';
 import { printable } from '../../functions/network/text.js';
-import { planChanges } from '../../functions/plan/plan.js';
+import { run as plan } from '../../functions/plan/plan.js';
 import { localAccount } from '../../local/local-runner.js';
 
 /** A clear, one-line error for an operator (exit code 1). */
@@ -83,7 +83,9 @@ export async function livePlan(pcx: string) {
     throw error;
   });
   const changes: Changes | undefined =
-    inspection.decision === 'refused' ? undefined : await planChanges(inspection, ec2For, settings.quotas);
+    inspection.decision === 'refused'
+      ? undefined
+      : await plan(inspection, { ec2For, quotas: settings.quotas });
   return { inspection, changes };
 }
 

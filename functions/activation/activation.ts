@@ -22,7 +22,8 @@ export interface Activation {
   readonly attempt: number;
 }
 
-export async function activate(req: ActivationRequest, ec2For: Ec2ForRegion): Promise<Activation> {
+/** Accept (or just check) the peering in the accepter's region. */
+export async function run(req: ActivationRequest, { ec2For }: { ec2For: Ec2ForRegion }): Promise<Activation> {
   const ec2 = ec2For(req.accepterRegion);
   if (req.action === 'accept') {
     try {

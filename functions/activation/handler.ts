@@ -4,11 +4,11 @@ import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { metrics } from '../commons/powertools/metrics.js';
 import { parseOrThrow } from '../commons/validation.js';
-import { ActivationRequestSchema, activate } from './activation.js';
+import { ActivationRequestSchema, run } from './activation.js';
 
 export const handler = lambdaHandler(async (event) => {
   const request = parseOrThrow(ActivationRequestSchema, event, 'activation request');
-  const activation = await activate(request, ec2For);
+  const activation = await run(request, { ec2For });
   metrics.addMetric(
     request.action === 'accept' ? METRIC.peeringsAccepted : METRIC.activationPolls,
     MetricUnit.Count,

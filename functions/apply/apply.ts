@@ -141,10 +141,9 @@ async function revoke(ec2For: Ec2ForRegion, rules: RuleChange[]): Promise<RuleCh
  * Runs every write, then reports. If a write fails, the others still finish and the error names
  * what was already written, so the caller (and the cleanup path) know the exact state.
  */
-export async function applyChanges(
-  inspection: Inspection,
-  plan: Changes,
-  ec2For: Ec2ForRegion,
+export async function run(
+  { inspection, changes: plan }: { inspection: Inspection; changes: Changes },
+  { ec2For }: { ec2For: Ec2ForRegion },
 ): Promise<Changes> {
   const pcx = inspection.peeringConnectionId;
   const writes = [...plan.routes, ...plan.securityGroupRules].filter(

@@ -6,11 +6,11 @@ import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
 import { ApplyRequestSchema } from '../commons/schemas.js';
 import { parseOrThrow } from '../commons/validation.js';
-import { applyChanges } from './apply.js';
+import { run } from './apply.js';
 
 export const handler = lambdaHandler(async (event) => {
   const { inspection, changes } = parseOrThrow(ApplyRequestSchema, event, 'apply request');
-  const result = await applyChanges(inspection, changes, ec2For);
+  const result = await run({ inspection, changes }, { ec2For });
   const routesCreated = result.routes.filter((r) => r.applied).length;
   const rulesCreated = result.securityGroupRules.filter((r) => r.applied).length;
   logger.info('applied changes', {

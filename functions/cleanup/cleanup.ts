@@ -32,7 +32,7 @@ export interface Cleanup {
 const destinationOf = (cidr: string) =>
   cidrFamily(cidr) === 'ipv6' ? { DestinationIpv6CidrBlock: cidr } : { DestinationCidrBlock: cidr };
 
-export async function cleanupPeering(inspection: Inspection, ec2For: Ec2ForRegion): Promise<Cleanup> {
+export async function run(inspection: Inspection, { ec2For }: { ec2For: Ec2ForRegion }): Promise<Cleanup> {
   const pcx = inspection.peeringConnectionId;
   // Re-check against AWS, not the payload: a live peering's routes are never removed.
   const region = inspection.accepter.region;

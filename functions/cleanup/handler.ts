@@ -6,11 +6,11 @@ import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
 import { InspectionSchema } from '../commons/schemas.js';
 import { parseOrThrow } from '../commons/validation.js';
-import { cleanupPeering } from './cleanup.js';
+import { run } from './cleanup.js';
 
 export const handler = lambdaHandler(async (event) => {
   const inspection = parseOrThrow(InspectionSchema, event, 'cleanup request');
-  const result = await cleanupPeering(inspection, ec2For);
+  const result = await run(inspection, { ec2For });
   logger.info('cleaned up deleted peering', {
     peeringConnectionId: inspection.peeringConnectionId,
     routesRemoved: result.routesRemoved.length,

@@ -7,13 +7,13 @@ import { metrics } from '../commons/powertools/metrics.js';
 import { WorkflowInputSchema } from '../commons/schemas.js';
 import { readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
-import { inspect } from './inspect.js';
+import { run } from './inspect.js';
 
 const settings = readSettings();
 
 export const handler = lambdaHandler(async (event, context) => {
   const input = parseOrThrow(WorkflowInputSchema, event, 'workflow input');
-  const inspection = await inspect(input, {
+  const inspection = await run(input, {
     ec2For,
     accountId: async () => accountFromArn(context.invokedFunctionArn),
     region: homeRegion(),

@@ -27,7 +27,8 @@ export function isFresh(tags: Readonly<Record<string, string>>, now: Date, fresh
   return age >= 0 && age < freshSeconds * 1000;
 }
 
-export async function inspect(input: WorkflowInput, deps: InspectDeps): Promise<Inspection> {
+/** Inspect: validate, describe the peering and both VPCs, decide. */
+export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Inspection> {
   const [peering, accountId] = await Promise.all([
     describePeering(deps.ec2For, deps.region, input.peeringConnectionId),
     deps.accountId(),

@@ -7,13 +7,13 @@ import { metrics } from '../commons/powertools/metrics.js';
 import { InspectionSchema } from '../commons/schemas.js';
 import { readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
-import { planChanges } from './plan.js';
+import { run } from './plan.js';
 
 const settings = readSettings();
 
 export const handler = lambdaHandler(async (event) => {
   const inspection = parseOrThrow(InspectionSchema, event, 'plan request');
-  const changes = await planChanges(inspection, ec2For, settings.quotas);
+  const changes = await run(inspection, { ec2For, quotas: settings.quotas });
   logger.info('planned changes', {
     peeringConnectionId: inspection.peeringConnectionId,
     writes: changes.writes,

@@ -8,10 +8,9 @@ import { describeGroups, describeRouteTables } from '../commons/ec2-facts.js';
 import type { Changes, Inspection } from '../commons/schemas.js';
 import { countWrites, isClean, planRoutes, planRules, type Quotas } from '../network/plan.js';
 
-export async function planChanges(
+export async function run(
   inspection: Inspection,
-  ec2For: Ec2ForRegion,
-  quotas: Quotas,
+  { ec2For, quotas }: { ec2For: Ec2ForRegion; quotas: Quotas },
 ): Promise<Changes> {
   const { requester, accepter, peeringConnectionId } = inspection;
   const sides = [requester, accepter];

@@ -6,14 +6,14 @@ import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
 import { parseOrThrow } from '../commons/validation.js';
-import { healsOf, ReportRequestSchema, report } from './report.js';
+import { healsOf, ReportRequestSchema, run } from './report.js';
 
 const topicArn = process.env.ALARM_TOPIC_ARN;
 const sns = topicArn ? { client: new SNSClient({ ...CLIENT_TIMEOUTS }), topicArn } : undefined;
 
 export const handler = lambdaHandler(async (event) => {
   const req = parseOrThrow(ReportRequestSchema, event, 'report request');
-  const { outcome, tagged, notified } = await report(req, {
+  const { outcome, tagged, notified } = await run(req, {
     ec2For,
     region: homeRegion(),
     ...(sns ? { sns } : {}),

@@ -91,7 +91,7 @@ export function executionLink(executionId: string | undefined, region: string): 
 }
 
 /** Tags the peering with the outcome and notifies on a failed ping; never fails the run itself. */
-export async function report(
+export async function run(
   req: ReportRequest,
   deps: ReportDeps,
 ): Promise<{ outcome: Outcome; tagged: boolean; notified: boolean }> {

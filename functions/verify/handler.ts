@@ -9,7 +9,7 @@ import { InspectionSchema, NetworkFactsSchema } from '../commons/schemas.js';
 import { parseOrThrow } from '../commons/validation.js';
 import { envInt } from '../commons/zod.js';
 import { DEFAULT_PROBE_SETTINGS } from './probes.js';
-import { verify } from './verify.js';
+import { run } from './verify.js';
 
 const settings = parseOrThrow(
   z.object({
@@ -34,11 +34,11 @@ const MARGIN_MS = 10_000;
 export const handler = lambdaHandler(async (event, context) => {
   const { inspection, facts } = parseOrThrow(RequestSchema, event, 'verify request');
   const remaining = context?.getRemainingTimeInMillis?.();
-  const result = await verify(
-    inspection,
-    facts,
+  const result = await run(
+    { inspection, facts },
     {
       ec2For,
+      region: homeRegion(),
       ssmFor,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       now: () => Date.now(),
@@ -52,7 +52,6 @@ export const handler = lambdaHandler(async (event, context) => {
       },
       ...(remaining === undefined ? {} : { deadline: Date.now() + remaining - MARGIN_MS }),
     },
-    homeRegion(),
   );
   logger.info('verification', {
     peeringConnectionId: inspection.peeringConnectionId,

@@ -48,6 +48,8 @@ export interface Verification {
 
 export interface VerifyDeps extends ProbeDeps {
   readonly ec2For: Ec2ForRegion;
+  /** Where the workflow runs: peerings the routes name are described here. */
+  readonly region: string;
 }
 
 async function describeProbeInstances(
@@ -109,12 +111,11 @@ const overall = (all: Probe[]): ProbeStatus => {
   return 'inconclusive';
 };
 
-export async function verify(
-  inspection: Inspection,
-  facts: NetworkFacts,
+export async function run(
+  { inspection, facts }: { inspection: Inspection; facts: NetworkFacts },
   deps: VerifyDeps,
-  region: string,
 ): Promise<Verification> {
+  const { region } = deps;
   const pcx = inspection.peeringConnectionId;
   const skip = (reason: string): Verification => ({
     status: 'skipped',

@@ -12,8 +12,13 @@ import {
   type VpcPeeringConnectionStateReasonCode,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { applyChanges } from '../../functions/apply/apply.js';
-import type { Changes } from '../../functions/commons/schemas.js';
+import { run } from '../../functions/apply/apply.js';
+
+/** Apply as the workflow calls it. */
+const applyChanges = (inspection: Inspection, changes: Changes, ec2For: () => EC2Client) =>
+  run({ inspection, changes }, { ec2For });
+
+import type { Changes, Inspection } from '../../functions/commons/schemas.js';
 import type { RouteChange, RuleChange } from '../../functions/network/model.js';
 import { inspectionOf } from '../support/facts.js';
 

@@ -5,7 +5,7 @@ import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { WorkflowResult } from '../../functions/commons/schemas.js';
-import { outcomeOf, type ReportRequest, report } from '../../functions/report/report.js';
+import { outcomeOf, type ReportRequest, run as report } from '../../functions/report/report.js';
 
 const ec2Mock = mockClient(EC2Client);
 const snsMock = mockClient(SNSClient);
