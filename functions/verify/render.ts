@@ -17,3 +17,14 @@ export function probeText(p: Probe): string {
 export function verdictText(d: PathVerdict): string {
   return `static path diagnosis ${d.source} -> ${d.target} (from described state, not a measurement): ${d.reachable ? 'path complete' : `MISSING: ${d.missing}`}`;
 }
+
+/**
+ * Who must act on a blocked path: the autopilot repairs only what it owns (a route in a table it
+ * manages, a rule an opted-in group asks for), once; anything else is a person's job.
+ */
+export function whoMustAct(d: PathVerdict): string | undefined {
+  if (d.reachable) return undefined;
+  return d.repairable
+    ? 'the autopilot owns this fix and tried it once; if it is still missing, check its permissions and the execution'
+    : 'a person must fix this: the autopilot never changes network ACLs, instance state, or routes and rules it does not own';
+}

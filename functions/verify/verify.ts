@@ -23,7 +23,7 @@ import {
 } from '../network/diagnose.js';
 import { TAGS, tagValue } from '../network/model.js';
 import { type Probe, type ProbeDeps, type ProbeInstance, type ProbeStatus, runProbe } from './probes.js';
-import { probeText, verdictText } from './render.js';
+import { probeText, verdictText, whoMustAct } from './render.js';
 
 export interface PathVerdict {
   readonly source: string;
@@ -250,7 +250,10 @@ export function messageFor(
     `${label(inspection.requester)} <> ${label(inspection.accepter)}`,
     '',
     ...probes.map((p) => `- ${probeText(p)}`),
-    ...diagnosis.map((d) => `- ${verdictText(d)}`),
+    ...diagnosis.flatMap((d) => {
+      const who = whoMustAct(d);
+      return [`- ${verdictText(d)}`, ...(who ? [`  Who must act: ${who}.`] : [])];
+    }),
   ];
   return lines.join('\n');
 }

@@ -179,3 +179,55 @@ it('reads probe tags trimmed and case-insensitively (" Source ", "TARGET")', asy
   expect(out.status).toBe('failed');
   expect(ssmMock.commandCalls(SendCommandCommand)[0]?.args[0].input.InstanceIds).toEqual(['i-m']);
 });
+
+it("says who must act: a closed network ACL is a person's fix, never the autopilot's", async () => {
+  ec2Mock.reset();
+  ssmMock.reset();
+  ec2Mock.on(DescribeInstancesCommand).resolves({
+    Reservations: [
+      {
+        Instances: [
+          instance('i-m', 'MarketingServer', 'vpc-marketing', 'subnet-m', '10.10.1.20', 'source', 'sg-m'),
+          instance('i-f', 'FinanceServer', 'vpc-finance', 'subnet-f', '172.31.5.10', 'target', 'sg-f'),
+        ],
+      },
+    ],
+  });
+  ec2Mock.on(DescribeNetworkAclsCommand).resolves({
+    NetworkAcls: [
+      {
+        NetworkAclId: 'acl-f',
+        VpcId: 'vpc-finance',
+        IsDefault: false,
+        Associations: [{ SubnetId: 'subnet-f' }],
+        Entries: [
+          { RuleNumber: 100, Egress: false, Protocol: '-1', RuleAction: 'deny', CidrBlock: '0.0.0.0/0' },
+        ],
+      },
+    ],
+  });
+  ssmMock.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-3' } });
+  ssmMock.on(GetCommandInvocationCommand).resolves({ Status: 'Failed', StandardOutputContent: allLost });
+  const withIcmp = {
+    ...event,
+    facts: {
+      ...event.facts,
+      securityGroups: event.facts.securityGroups.map((g) =>
+        g.groupId === 'sg-f'
+          ? { ...g, ingress: [{ protocol: 'icmp', fromPort: -1, toPort: -1, cidr: '10.10.0.0/16' }] }
+          : g,
+      ),
+    },
+  };
+
+  const out = (await handler(withIcmp, { functionName: 'verify', awsRequestId: 'r-4' } as never)) as {
+    repairable: boolean;
+    message: string;
+  };
+
+  expect(out.repairable).toBe(false);
+  expect(out.message).toContain('network ACL acl-f denies the ping entering the target subnet');
+  expect(out.message).toContain(
+    'Who must act: a person must fix this: the autopilot never changes network ACLs',
+  );
+});
