@@ -14,7 +14,10 @@ export const CLIENT_TIMEOUTS = {
   requestHandler: { connectionTimeout: 3_000, requestTimeout: 20_000 },
 } as const;
 
-/** One client per region, made on first use and kept for the container's life. */
+/**
+ * One client per region, made on first use and kept for the container's life. Its uses are marked
+ * pure so a bundle that never asks for SSM does not carry the SSM client (~80 KB).
+ */
 function perRegion<T>(make: (region: string) => T): (region: string) => T {
   const clients = new Map<string, T>();
   return (region) => {
@@ -29,11 +32,11 @@ function perRegion<T>(make: (region: string) => T): (region: string) => T {
 
 /** Returns the EC2 client for a region (a peering's two VPCs may live in different regions). */
 export type Ec2ForRegion = (region: string) => EC2Client;
-export const ec2For: Ec2ForRegion = perRegion((region) => new EC2Client({ region, ...CLIENT_TIMEOUTS }));
+export const ec2For: Ec2ForRegion = /* @__PURE__ */ perRegion((region) => new EC2Client({ region, ...CLIENT_TIMEOUTS }));
 
 /** Returns the SSM client for a region (the probe runs where its source instance lives). */
 export type SsmForRegion = (region: string) => SSMClient;
-export const ssmFor: SsmForRegion = perRegion((region) => new SSMClient({ region, ...CLIENT_TIMEOUTS }));
+export const ssmFor: SsmForRegion = /* @__PURE__ */ perRegion((region) => new SSMClient({ region, ...CLIENT_TIMEOUTS }));
 
 /** The region the workflow runs in (where the peering is described first). */
 export function homeRegion(): string {
