@@ -4,7 +4,7 @@
  */
 import { Duration, type Stack } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { StepSettings } from '../state-machines/steps.js';
+import { type StepSettings, step } from '../state-machines/steps.js';
 
 export type AcceptPolicy = 'same-account' | 'tagged-only';
 
@@ -55,7 +55,7 @@ export interface PeeringAutopilotProps {
   readonly probeCount?: number;
   /**
    * How long a probe may take end to end: the SSM command's execution timeout, and the
-   * deadline for polling its result.
+   * deadline for polling its result. At most 75 seconds (the Verify step's task timeout is 120 s).
    * @default Duration.seconds(30) for the command, 45 s for polling
    */
   readonly probeTimeout?: Duration;
@@ -116,8 +116,17 @@ export function checkProps(props: PeeringAutopilotProps, stack: Stack): Resolved
   if (!Number.isInteger(probeCount) || probeCount < 1 || probeCount > 20) {
     problems.push(`probeCount must be an integer from 1 to 20, got ${props.probeCount}`);
   }
-  if (problems.length > 0) throw new Error(`invalid PeeringAutopilot props: ${problems.join('; ')}`);
+  // The Verify function needs the probe's time plus 45 s (poll and diagnosis); its Task state in the
+  // generated ASL allows step('Verify').taskTimeoutSeconds, which the function must fit in.
   const probeTimeout = props.probeTimeout ?? Duration.seconds(30);
+  const verifyTask = step('Verify').taskTimeoutSeconds;
+  if (probeTimeout.toSeconds() < 5 || probeTimeout.toSeconds() + 45 > verifyTask) {
+    problems.push(
+      `probeTimeout must be between 5 seconds and ${verifyTask - 45} seconds (the Verify step's ${verifyTask} s task ` +
+        `timeout keeps 45 s for polling and the diagnosis), got ${probeTimeout.toHumanString()}`,
+    );
+  }
+  if (problems.length > 0) throw new Error(`invalid PeeringAutopilot props: ${problems.join('; ')}`);
   return {
     acceptPolicy,
     ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),

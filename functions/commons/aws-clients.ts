@@ -32,11 +32,15 @@ function perRegion<T>(make: (region: string) => T): (region: string) => T {
 
 /** Returns the EC2 client for a region (a peering's two VPCs may live in different regions). */
 export type Ec2ForRegion = (region: string) => EC2Client;
-export const ec2For: Ec2ForRegion = /* @__PURE__ */ perRegion((region) => new EC2Client({ region, ...CLIENT_TIMEOUTS }));
+export const ec2For: Ec2ForRegion = /* @__PURE__ */ perRegion(
+  (region) => new EC2Client({ region, ...CLIENT_TIMEOUTS }),
+);
 
 /** Returns the SSM client for a region (the probe runs where its source instance lives). */
 export type SsmForRegion = (region: string) => SSMClient;
-export const ssmFor: SsmForRegion = /* @__PURE__ */ perRegion((region) => new SSMClient({ region, ...CLIENT_TIMEOUTS }));
+export const ssmFor: SsmForRegion = /* @__PURE__ */ perRegion(
+  (region) => new SSMClient({ region, ...CLIENT_TIMEOUTS }),
+);
 
 /** The region the workflow runs in (where the peering is described first). */
 export function homeRegion(): string {

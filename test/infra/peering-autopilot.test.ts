@@ -429,6 +429,19 @@ describe('PeeringAutopilot construct', () => {
     );
   });
 
+  it('fails when a probe timeout would outlast the Verify task timeout in the workflow', () => {
+    expect(() => synth({ probeTimeout: Duration.seconds(90) })).toThrow(
+      "probeTimeout must be between 5 seconds and 75 seconds (the Verify step's 120 s task timeout keeps 45 s for polling and the diagnosis), got 1 minute 30 seconds",
+    );
+    expect(() => synth({ probeTimeout: Duration.seconds(75) })).not.toThrow();
+  });
+
+  it('names every invalid prop in one error', () => {
+    expect(() => synth({ acceptPolicy: 'x' as never, probeCount: 0, debounce: Duration.hours(1) })).toThrow(
+      /acceptPolicy must be .*; debounce must be .*; probeCount must be/,
+    );
+  });
+
   it('fails when the debounce would not leave the run its time inside the execution timeout', () => {
     expect(() => synth({ debounce: Duration.minutes(6) })).toThrow(
       "debounce must be between 1 second and 5 minutes (the workflow's 15 minutes execution timeout keeps 10 minutes for the run itself), got 6 minutes",
