@@ -28,7 +28,7 @@ import {
 } from '../network/model.js';
 import { printable } from '../network/text.js';
 import { type Ec2ForRegion, isAwsError } from './aws-clients.js';
-import { describeLive, vpcIdsByRegion } from './ec2-facts.js';
+import { describeLive, vpcIdsByRegion } from './ec2-describe.js';
 
 function routeTarget(route: Route): string {
   return (
