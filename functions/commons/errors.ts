@@ -13,11 +13,6 @@ export class PeeringNotFoundError extends Error {
   override name = 'PeeringNotFoundError';
 }
 
-/** Writing would exceed an EC2 quota (routes per table, rules per security group). */
-export class QuotaExceededError extends Error {
-  override name = 'QuotaExceededError';
-}
-
 /** The peering left the path to `active` (deleted, rejected, failed) while we waited or wrote. */
 export class PeeringNotActiveError extends Error {
   override name = 'PeeringNotActiveError';

@@ -153,7 +153,10 @@ describe('run (deployed)', () => {
       events: [
         ev('ExecutionStarted'),
         ev('ExecutionFailed', {
-          executionFailedEventDetails: { error: 'QuotaExceededError', cause: 'route quota: rtb-1 full' },
+          executionFailedEventDetails: {
+            error: 'CleanupIncompleteError',
+            cause: 'cleanup left 1: route in rtb-1',
+          },
         }),
       ],
     });
@@ -162,12 +165,12 @@ describe('run (deployed)', () => {
       status: 'FAILED',
       stateMachineArn: SM,
       startDate: new Date(),
-      error: 'QuotaExceededError',
-      cause: 'route quota: rtb-1 full',
+      error: 'CleanupIncompleteError',
+      cause: 'cleanup left 1: route in rtb-1',
     });
     const run = await cli('run', PCX, '--follow');
     expect(run.code).toBe(EXIT.failed);
-    expect(run.stderr).toBe('workflow failed: QuotaExceededError: route quota: rtb-1 full');
+    expect(run.stderr).toBe('workflow failed: CleanupIncompleteError: cleanup left 1: route in rtb-1');
   });
 
   it('exits 2 when the peering was refused', async () => {

@@ -103,7 +103,7 @@ describe('report', () => {
   it('records a failed run from the execution input, and never throws when tagging fails', async () => {
     ec2Mock.on(CreateTagsCommand).rejects(new Error('AccessDenied'));
     const out = await report(
-      { error: { Error: 'QuotaExceededError' }, input: { peeringConnectionId: PCX } },
+      { error: { Error: 'CleanupIncompleteError' }, input: { peeringConnectionId: PCX } },
       deps,
     );
     expect(out).toEqual({ outcome: 'failed', tagged: false, notified: false });

@@ -248,13 +248,13 @@ describe('peering workflow paths', () => {
     const out = await runLocalWorkflow(input, {
       functions: steps({
         PlanFunctionArn: async () => {
-          throw named('QuotaExceededError', 'route quota: route table rtb-1 is full');
+          throw named('CleanupIncompleteError', 'cleanup left 1: route 10.10.0.0/16 in rtb-1');
         },
       }),
     });
     expect(out).toMatchObject({
       status: 'FAILED',
-      error: 'QuotaExceededError',
+      error: 'CleanupIncompleteError',
       cause: expect.stringContaining('rtb-1'),
     });
     expect(out.events.some((e) => e.type === 'StateCaught')).toBe(true);
@@ -313,15 +313,15 @@ describe('peering workflow paths', () => {
     const out = await runLocalWorkflow(input, {
       functions: steps({
         PlanFunctionArn: async () => {
-          throw named('QuotaExceededError', 'route quota: rtb-1 full');
+          throw named('CleanupIncompleteError', 'cleanup left 1: route in rtb-1');
         },
       }),
     });
-    expect(out).toMatchObject({ status: 'FAILED', error: 'QuotaExceededError' });
+    expect(out).toMatchObject({ status: 'FAILED', error: 'CleanupIncompleteError' });
     expect(entered(out.events).slice(-2)).toEqual(['ReportFailure', 'Failed']);
     expect(reports).toEqual([
       {
-        error: { Error: 'QuotaExceededError', Cause: expect.stringContaining('rtb-1') },
+        error: { Error: 'CleanupIncompleteError', Cause: expect.stringContaining('rtb-1') },
         input,
         executionId: expect.any(String),
       },
