@@ -72,7 +72,7 @@ export function buildTriggers(scope: Construct, config: ResolvedProps, stateMach
   });
   const eventRules = [
     new Rule(scope, 'PeeringEventRule', {
-      description: 'Peering created/accepted/deleted -> Peering Autopilot starter',
+      description: 'Peering created/accepted/rejected/deleted -> Peering Autopilot starter',
       eventPattern: cloudTrail({ eventName: PEERING_EVENTS }),
     }),
     new Rule(scope, 'DriftEventRule', {

@@ -13,6 +13,7 @@ export const PEERING_EVENTS = [
   'CreateVpcPeeringConnection',
   'AcceptVpcPeeringConnection',
   'DeleteVpcPeeringConnection',
+  'RejectVpcPeeringConnection',
 ];
 export const DRIFT_EVENTS = [
   'DeleteRoute',
@@ -124,7 +125,8 @@ function fromCloudTrail(event: StarterEvent): Affected {
   switch (eventName) {
     case 'CreateVpcPeeringConnection':
     case 'AcceptVpcPeeringConnection':
-    case 'DeleteVpcPeeringConnection': {
+    case 'DeleteVpcPeeringConnection':
+    case 'RejectVpcPeeringConnection': {
       const fromResponse = str(
         (res.vpcPeeringConnection as Record<string, unknown> | undefined)?.vpcPeeringConnectionId,
       );

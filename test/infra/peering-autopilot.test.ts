@@ -63,7 +63,12 @@ describe('PeeringAutopilot construct', () => {
     [
       'PeeringEventRule',
       {
-        eventName: ['CreateVpcPeeringConnection', 'AcceptVpcPeeringConnection', 'DeleteVpcPeeringConnection'],
+        eventName: [
+          'CreateVpcPeeringConnection',
+          'AcceptVpcPeeringConnection',
+          'DeleteVpcPeeringConnection',
+          'RejectVpcPeeringConnection',
+        ],
       },
     ],
     [

@@ -19,6 +19,7 @@ import {
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeVpcPeeringConnectionsCommand,
+  RejectVpcPeeringConnectionCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { runLocalWorkflow } from '../../local/local-runner.js';
@@ -368,6 +369,29 @@ describe('sweep', () => {
       duplicates: string[];
     };
     expect([...second.started, ...second.duplicates].filter((n) => n.startsWith(mf))).toEqual([]);
+  });
+
+  it('a rejected request is recorded as rejected through the starter, and nothing is configured', async () => {
+    const harness = await starterHarness(motoEndpoint());
+    const seed = await buildSeedScenario(ec2);
+    const pcx = seed.peerings.developerFinance;
+    await ec2.send(new RejectVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+
+    const { runs } = await harness.deliver(
+      cloudTrailEvent('RejectVpcPeeringConnection', { vpcPeeringConnectionId: pcx }, { _return: true }),
+    );
+
+    expect(runs.find((r) => r.output?.peeringConnectionId === pcx)?.output).toMatchObject({
+      decision: 'refused',
+      status: 'rejected',
+      routes: [],
+      securityGroupRules: [],
+    });
+    expect(await statusOf(pcx)).toBe('rejected');
+    const tables = await ec2.send(new DescribeRouteTablesCommand({}));
+    expect(
+      tables.RouteTables?.flatMap((t) => t.Routes ?? []).some((r) => r.VpcPeeringConnectionId === pcx),
+    ).toBe(false);
   });
 
   it('a manual start still works directly on the state machine input', async () => {
