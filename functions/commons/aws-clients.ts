@@ -11,7 +11,8 @@ import { SSMClient } from '@aws-sdk/client-ssm';
  * The SDK builds its NodeHttpHandler from these options.
  */
 export const CLIENT_TIMEOUTS = {
-  requestHandler: { connectionTimeout: 3_000, requestTimeout: 20_000 },
+  // throwOnRequestTimeout: without it the Node handler only logs a warning when requestTimeout passes.
+  requestHandler: { connectionTimeout: 3_000, requestTimeout: 20_000, throwOnRequestTimeout: true },
 } as const;
 
 /**
