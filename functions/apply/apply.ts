@@ -7,15 +7,14 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateRouteCommand,
-  type IpPermission,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import pLimit from 'p-limit';
 import { type Ec2ForRegion, isAwsError } from '../commons/aws-clients.js';
 import { describeRouteTablesById } from '../commons/ec2-facts.js';
+import { ipPermissions, routeDestination } from '../commons/ec2-writes.js';
 import { PeeringNotActiveError } from '../commons/errors.js';
 import type { Changes, Inspection, NetworkFacts } from '../commons/schemas.js';
-import { cidrFamily } from '../network/cidr.js';
 import type { RouteChange, RuleChange } from '../network/model.js';
 import { countWrites, isClean } from '../network/plan.js';
 import { confirmAgainstPeering } from './confirm.js';
@@ -27,16 +26,12 @@ const PEERING_GONE = ['InvalidVpcPeeringConnectionID.NotFound', 'InvalidVpcPeeri
 
 async function createRoute(ec2For: Ec2ForRegion, pcx: string, change: RouteChange): Promise<RouteChange> {
   const ec2 = ec2For(change.region);
-  const destination =
-    cidrFamily(change.destinationCidr) === 'ipv6'
-      ? { DestinationIpv6CidrBlock: change.destinationCidr }
-      : { DestinationCidrBlock: change.destinationCidr };
   try {
     await ec2.send(
       new CreateRouteCommand({
         RouteTableId: change.routeTableId,
         VpcPeeringConnectionId: pcx,
-        ...destination,
+        ...routeDestination(change.destinationCidr),
       }),
     );
     return { ...change, applied: true };
@@ -67,27 +62,16 @@ async function createRoute(ec2For: Ec2ForRegion, pcx: string, change: RouteChang
   }
 }
 
-function permission(rules: readonly RuleChange[]): IpPermission[] {
-  const byTraffic = new Map<string, IpPermission>();
-  for (const r of rules) {
-    const key = `${r.protocol}:${r.fromPort}:${r.toPort}`;
-    const p = byTraffic.get(key) ?? { IpProtocol: r.protocol, FromPort: r.fromPort, ToPort: r.toPort };
-    const Description = r.detail;
-    if (cidrFamily(r.cidr) === 'ipv6')
-      p.Ipv6Ranges = [...(p.Ipv6Ranges ?? []), { CidrIpv6: r.cidr, Description }];
-    else p.IpRanges = [...(p.IpRanges ?? []), { CidrIp: r.cidr, Description }];
-    byTraffic.set(key, p);
-  }
-  return [...byTraffic.values()];
-}
-
 async function authorize(ec2For: Ec2ForRegion, rules: RuleChange[]): Promise<RuleChange[]> {
   const first = rules[0];
   if (!first) return [];
   const ec2 = ec2For(first.region);
   const send = (subset: RuleChange[]) =>
     ec2.send(
-      new AuthorizeSecurityGroupIngressCommand({ GroupId: first.groupId, IpPermissions: permission(subset) }),
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: first.groupId,
+        IpPermissions: ipPermissions(subset),
+      }),
     );
   const full = (rule: RuleChange): RuleChange => ({
     ...rule,
@@ -126,7 +110,10 @@ async function revoke(ec2For: Ec2ForRegion, rules: RuleChange[]): Promise<RuleCh
   for (const rule of rules) {
     try {
       await ec2.send(
-        new RevokeSecurityGroupIngressCommand({ GroupId: rule.groupId, IpPermissions: permission([rule]) }),
+        new RevokeSecurityGroupIngressCommand({
+          GroupId: rule.groupId,
+          IpPermissions: ipPermissions([rule]),
+        }),
       );
       out.push({ ...rule, applied: true });
     } catch (error) {

@@ -18,9 +18,9 @@ import {
   describeRouteTables,
   sideFromPeering,
 } from '../commons/ec2-facts.js';
+import { ipPermissions, routeDestination } from '../commons/ec2-writes.js';
 import { CleanupIncompleteError, InputValidationError } from '../commons/errors.js';
 import type { Inspection } from '../commons/schemas.js';
-import { cidrFamily } from '../network/cidr.js';
 import { CLEANUP_STATUSES } from '../network/decision.js';
 import { type RouteChange, type RuleChange, ruleDescription, TAGS, tagValue } from '../network/model.js';
 
@@ -28,9 +28,6 @@ export interface Cleanup {
   readonly routesRemoved: RouteChange[];
   readonly rulesRemoved: RuleChange[];
 }
-
-const destinationOf = (cidr: string) =>
-  cidrFamily(cidr) === 'ipv6' ? { DestinationIpv6CidrBlock: cidr } : { DestinationCidrBlock: cidr };
 
 export async function run(inspection: Inspection, { ec2For }: { ec2For: Ec2ForRegion }): Promise<Cleanup> {
   const pcx = inspection.peeringConnectionId;
@@ -81,7 +78,10 @@ export async function run(inspection: Inspection, { ec2For }: { ec2For: Ec2ForRe
         `route ${route.destination} in ${table.routeTableId}`,
         () =>
           ec2For(region).send(
-            new DeleteRouteCommand({ RouteTableId: table.routeTableId, ...destinationOf(route.destination) }),
+            new DeleteRouteCommand({
+              RouteTableId: table.routeTableId,
+              ...routeDestination(route.destination),
+            }),
           ),
         'InvalidRoute.NotFound',
       );
@@ -102,19 +102,13 @@ export async function run(inspection: Inspection, { ec2For }: { ec2For: Ec2ForRe
   for (const group of groups) {
     const region = regionOf.get(group.vpcId) as string;
     for (const rule of group.ingress.filter((r) => r.description === description)) {
-      const range =
-        cidrFamily(rule.cidr) === 'ipv6'
-          ? { Ipv6Ranges: [{ CidrIpv6: rule.cidr }] }
-          : { IpRanges: [{ CidrIp: rule.cidr }] };
       const applied = await attempt(
         `rule ${rule.protocol} ${rule.cidr} in ${group.groupId}`,
         () =>
           ec2For(region).send(
             new RevokeSecurityGroupIngressCommand({
               GroupId: group.groupId,
-              IpPermissions: [
-                { IpProtocol: rule.protocol, FromPort: rule.fromPort, ToPort: rule.toPort, ...range },
-              ],
+              IpPermissions: ipPermissions([rule]),
             }),
           ),
         'InvalidPermission.NotFound',

@@ -177,6 +177,11 @@ export function ruleDescription(peeringConnectionId: string): string {
   return `peering-autopilot ${peeringConnectionId}`;
 }
 
+/** True for a rule description the autopilot wrote (for any peering). */
+export function isOurRule(description: string | undefined): boolean {
+  return description?.startsWith(ruleDescription('pcx-')) ?? false;
+}
+
 export function tagsToRecord(tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined): Tags {
   const out: Record<string, string> = {};
   for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';

@@ -8,7 +8,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod/mini';
 import type { Ec2ForRegion } from '../commons/aws-clients.js';
 import type { Outcome } from '../commons/catalog.js';
-import { WorkflowResultSchema } from '../commons/schemas.js';
+import { PEERING_ID, WorkflowResultSchema } from '../commons/schemas.js';
 import { TAGS } from '../network/model.js';
 import { printable } from '../network/text.js';
 
@@ -74,8 +74,6 @@ export function healsOf(req: ReportRequest): number {
   return [...r.routes, ...r.securityGroupRules].filter((c) => c.applied).length;
 }
 
-const PEERING = /^pcx-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
-
 export interface ReportDeps {
   readonly ec2For: Ec2ForRegion;
   readonly region: string;
@@ -103,7 +101,7 @@ export async function run(
   // A dry run, an unchanged healthy re-run and a rejected input write nothing at all.
   const rejected = req.error?.Error === 'InputValidationError';
   const dryRun = req.result?.dryRun ?? (req.input as { dryRun?: unknown } | undefined)?.dryRun === true;
-  if (dryRun || req.result?.unchanged || rejected || !pcx || !PEERING.test(pcx)) {
+  if (dryRun || req.result?.unchanged || rejected || !pcx || !PEERING_ID.test(pcx)) {
     return { outcome, tagged, notified };
   }
   try {

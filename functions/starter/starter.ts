@@ -9,7 +9,7 @@ import { type Ec2ForRegion, isAwsError } from '../commons/aws-clients.js';
 import { describeGroupsById, describePeerings, describeRouteTablesById } from '../commons/ec2-facts.js';
 import { CLEANUP_STATUSES } from '../network/decision.js';
 import type { PeeringFacts } from '../network/diagnose.js';
-import { TAGS, tagValue } from '../network/model.js';
+import { isOurRule, TAGS, tagValue } from '../network/model.js';
 import { type Affected, executionName, windowStart } from './events.js';
 
 export interface StarterDeps {
@@ -53,7 +53,7 @@ async function resolveVpcs(affected: Affected, deps: StarterDeps): Promise<strin
     vpcIds.add(t.vpcId);
   for (const g of await describeGroupsById(ec2For, region, affected.groupIds, gone)) {
     const optedIn = g.tags[TAGS.ingress] !== undefined;
-    const ours = g.ingress.some((r) => r.description?.startsWith('peering-autopilot pcx-'));
+    const ours = g.ingress.some((r) => isOurRule(r.description));
     // A tag event on a group is about opting in or out: always look. A rule event on a group we
     // never managed is someone else's business.
     if (optedIn || ours || affected.eventName === 'CreateTags' || affected.eventName === 'DeleteTags') {

@@ -1,0 +1,30 @@
+/**
+ * The EC2 request shapes the writing steps share: a route's destination field by address family,
+ * and IpPermissions grouped by traffic (one permission per protocol and port range).
+ */
+import type { IpPermission } from '@aws-sdk/client-ec2';
+import { cidrFamily } from '../network/cidr.js';
+
+/** `DestinationCidrBlock` or `DestinationIpv6CidrBlock`, as CreateRoute/DeleteRoute want it. */
+export function routeDestination(
+  cidr: string,
+): { DestinationCidrBlock: string } | { DestinationIpv6CidrBlock: string } {
+  return cidrFamily(cidr) === 'ipv6' ? { DestinationIpv6CidrBlock: cidr } : { DestinationCidrBlock: cidr };
+}
+
+/** One IpPermission per traffic spec, each CIDR in its family's range list (with its description, if any). */
+export function ipPermissions(
+  rules: ReadonlyArray<{ protocol: string; fromPort: number; toPort: number; cidr: string; detail?: string }>,
+): IpPermission[] {
+  const byTraffic = new Map<string, IpPermission>();
+  for (const r of rules) {
+    const key = `${r.protocol}:${r.fromPort}:${r.toPort}`;
+    const p = byTraffic.get(key) ?? { IpProtocol: r.protocol, FromPort: r.fromPort, ToPort: r.toPort };
+    const Description = r.detail;
+    if (cidrFamily(r.cidr) === 'ipv6')
+      p.Ipv6Ranges = [...(p.Ipv6Ranges ?? []), { CidrIpv6: r.cidr, Description }];
+    else p.IpRanges = [...(p.IpRanges ?? []), { CidrIp: r.cidr, Description }];
+    byTraffic.set(key, p);
+  }
+  return [...byTraffic.values()];
+}
