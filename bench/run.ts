@@ -13,7 +13,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { ec2For, ssmFor } from '../functions/commons/aws-clients.js';
+import { observeClients } from '../functions/commons/aws-clients.js';
 import { CallRecorder } from '../local/call-recorder.js';
 import { REPO_ROOT, runLocalWorkflow } from '../local/local-runner.js';
 import { resetMoto, startMoto, useLocalAws } from '../local/moto.js';
@@ -37,11 +37,9 @@ process.env.AWS_ACCOUNT_ID = '123456789012'; // moto's account; the deployed fun
 process.env.ROUTES_PER_TABLE_QUOTA = '1000';
 
 const recorder = new CallRecorder();
+// Every client the functions make (EC2, SSM, and STS for member accounts) is counted.
 const watchClients = () => {
-  for (const region of ['us-east-1']) {
-    recorder.watch(ec2For(region));
-    recorder.watch(ssmFor(region));
-  }
+  observeClients((client) => recorder.watch(client));
 };
 
 async function seedCalls(ec2: EC2Client, endpoint: string) {

@@ -11,7 +11,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { readWorkflowDefinition } from '../state-machines/peering-workflow.js';
-import { type LocalRunOutcome, runLocalWorkflow, runningFunction } from './local-runner.js';
+import { type LocalRunOutcome, localAccount, runLocalWorkflow, runningFunction } from './local-runner.js';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -45,8 +45,10 @@ export async function starterHarness(endpoint: string): Promise<Harness> {
     sfn,
     stateMachineArn,
     async deliver(event) {
+      const region = process.env.AWS_REGION ?? 'us-east-1';
+      const invokedFunctionArn = `arn:aws:lambda:${region}:${await localAccount()}:function:peering-autopilot-starter`;
       const starter = await runningFunction.run('Starter', () =>
-        handler(event, { functionName: 'starter', awsRequestId: 'local' }),
+        handler(event, { functionName: 'starter', awsRequestId: 'local', invokedFunctionArn }),
       );
       const runs: LocalRunOutcome[] = [];
       for (const execution of await list()) {

@@ -21,6 +21,7 @@ const activation = (action: 'accept' | 'check', attempt: number | string) => ({
   action,
   'peeringConnectionId.$': '$.inspection.peeringConnectionId',
   'accepterRegion.$': '$.inspection.accepter.region',
+  'accepterOwnerId.$': '$.inspection.accepter.ownerId',
   ...(typeof attempt === 'number' ? { attempt } : { 'attempt.$': attempt }),
 });
 

@@ -4,7 +4,7 @@
  * then lets the real workflow do steps 16-35 for each, and shows the end state.
  */
 import { DeleteRouteCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { ec2For, homeRegion } from '../../functions/commons/aws-clients.js';
+import { homeRegion } from '../../functions/commons/aws-clients.js';
 import { describeGroupsById, describeRouteTablesById } from '../../functions/commons/ec2-facts.js';
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
@@ -36,7 +36,7 @@ export async function runDemo(io: Io): Promise<number> {
       `  FinanceServerSecurityGroup ${seed.finance.securityGroupId} is tagged peering-autopilot:ingress=icmp`,
     );
     io.out(
-      `\nStep 9: MarketingServer cannot reach FinanceServer: ${await routeSummary(seed.marketing, '172.31.0.0/16')}`,
+      `\nStep 9: MarketingServer cannot reach FinanceServer: ${await routeSummary(ec2, seed.marketing, '172.31.0.0/16')}`,
     );
     io.out('\nSteps 13-15: a person creates the peering requests (all they still do by hand):');
     io.out(`  Marketing <> Finance  ${seed.peerings.marketingFinance}  pending-acceptance`);
@@ -74,7 +74,7 @@ export async function runDemo(io: Io): Promise<number> {
         DestinationCidrBlock: '10.10.0.0/16',
       }),
     );
-    io.out(`  ${await routeSummary(seed.finance, '10.10.0.0/16')}`);
+    io.out(`  ${await routeSummary(ec2, seed.finance, '10.10.0.0/16')}`);
     const starter = await starterHarness(moto.endpoint);
     const healStart = Date.now();
     const healed = await starter.deliver(
@@ -88,14 +88,14 @@ export async function runDemo(io: Io): Promise<number> {
         `(one run per peering of the Finance VPC) ` +
         `in ${Date.now() - healStart} ms (including the 3 s debounce window)`,
     );
-    io.out(`  ${await routeSummary(seed.finance, '10.10.0.0/16')}`);
+    io.out(`  ${await routeSummary(ec2, seed.finance, '10.10.0.0/16')}`);
 
     io.out('\nEnd state (read back from the local AWS):');
-    io.out(`  Marketing: ${await routeSummary(seed.marketing, '172.31.0.0/16')}`);
-    io.out(`  Developer: ${await routeSummary(seed.developer, '172.31.0.0/16')}`);
-    io.out(`  Finance:   ${await routeSummary(seed.finance, '10.10.0.0/16')}`);
-    io.out(`  Finance:   ${await routeSummary(seed.finance, '10.20.0.0/16')}`);
-    io.out(`  FinanceServerSecurityGroup allows: ${await ingressSummary(seed.finance.securityGroupId)}`);
+    io.out(`  Marketing: ${await routeSummary(ec2, seed.marketing, '172.31.0.0/16')}`);
+    io.out(`  Developer: ${await routeSummary(ec2, seed.developer, '172.31.0.0/16')}`);
+    io.out(`  Finance:   ${await routeSummary(ec2, seed.finance, '10.10.0.0/16')}`);
+    io.out(`  Finance:   ${await routeSummary(ec2, seed.finance, '10.20.0.0/16')}`);
+    io.out(`  FinanceServerSecurityGroup allows: ${await ingressSummary(ec2, seed.finance.securityGroupId)}`);
     io.out(
       '\nAbout the ping (tutorial step 35): moto has no data plane, so the SSM probe comes back with no output ' +
         'and is reported inconclusive — never passed. The static path diagnosis (routes, security groups, ' +
@@ -109,16 +109,21 @@ export async function runDemo(io: Io): Promise<number> {
   }
 }
 
-async function routeSummary(vpc: SeedVpc, destination: string): Promise<string> {
-  const [table] = await describeRouteTablesById(ec2For, homeRegion(), [vpc.routeTableId]);
+/** The client's own view (it acts as the VPC's owner; the place only names the region). */
+const asOwner = (ec2: EC2Client) => ({ ec2For: () => ec2, place: { ownerId: 'owner', region: homeRegion() } });
+
+async function routeSummary(ec2: EC2Client, vpc: SeedVpc, destination: string): Promise<string> {
+  const { ec2For, place } = asOwner(ec2);
+  const [table] = await describeRouteTablesById(ec2For, place, [vpc.routeTableId]);
   const route = table?.routes.find((r) => r.destination === destination);
   return route
     ? `${vpc.name} route table ${vpc.routeTableId} routes ${destination} via ${route.target}`
     : `${vpc.name} route table ${vpc.routeTableId} has no route to ${destination}`;
 }
 
-async function ingressSummary(groupId: string): Promise<string> {
-  const [group] = await describeGroupsById(ec2For, homeRegion(), [groupId]);
+async function ingressSummary(ec2: EC2Client, groupId: string): Promise<string> {
+  const { ec2For, place } = asOwner(ec2);
+  const [group] = await describeGroupsById(ec2For, place, [groupId]);
   return (group?.ingress ?? [])
     .map((r) => `${r.protocol} from ${r.cidr} (${r.description ?? 'no description'})`)
     .join('; ');

@@ -3,7 +3,13 @@
  * `plan` and `doctor`. They reuse the functions' own logic, so what they say is what the
  * workflow would do.
  */
-import { ec2For, homeRegion } from '../../functions/commons/aws-clients.js';
+import {
+  type Accounts,
+  actsIn,
+  ec2Clients,
+  homeRegion,
+  type Place,
+} from '../../functions/commons/aws-clients.js';
 import {
   describeGroups,
   describeInstances,
@@ -33,8 +39,24 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
+/** The hub (the caller's account) and the members from PEERING_AUTOPILOT_MEMBER_ACCOUNTS. */
+async function cliAccounts(): Promise<Accounts> {
+  const settings = readSettings();
+  return { hub: await localAccount(), partition: 'aws', members: settings.members, memberRole: settings.memberRole };
+}
+
+/** The EC2 clients the CLI reads with: the caller's own credentials, member roles for members. */
+async function cliClients() {
+  const accounts = await cliAccounts();
+  const region = homeRegion();
+  const places: Place[] = [accounts.hub, ...accounts.members].map((ownerId) => ({ ownerId, region }));
+  return { accounts, ec2For: ec2Clients(accounts, 'cli'), places };
+}
+
 export interface PeeringStatus {
   readonly peeringConnectionId: string;
+  /** The account whose view this row comes from (the hub's, or a member's). */
+  readonly account: string;
   readonly name?: string;
   readonly state: string;
   readonly requester: string;
@@ -43,10 +65,11 @@ export interface PeeringStatus {
   readonly checkedAt?: string;
 }
 
-function row(p: PeeringFacts): PeeringStatus {
+function row(p: PeeringFacts, account: string): PeeringStatus {
   const tags = p.tags ?? {};
   return {
     peeringConnectionId: p.id,
+    account,
     ...(tags.Name ? { name: printable(tags.Name) } : {}),
     state: p.status,
     requester: `${p.requesterVpcId} (${p.requesterCidr ?? '?'})`,
@@ -56,23 +79,39 @@ function row(p: PeeringFacts): PeeringStatus {
   };
 }
 
-/** Peerings with the autopilot's last outcome (status tags); one, or every peering in the region. */
-export async function peeringStatus(pcx?: string): Promise<PeeringStatus[]> {
-  const peerings = await describePeerings(ec2For, homeRegion(), pcx ? [pcx] : undefined);
-  if (pcx && peerings.length === 0)
-    throw new CliError(`peering connection ${pcx} not found in ${homeRegion()}`);
-  return peerings.map(row);
+/**
+ * Peerings with the autopilot's last outcome (status tags): one, or every peering in the region,
+ * across the hub and its members (or in one `account`). A peering both owners see is listed once,
+ * from the first view (the hub's first); each owner's status tags are its own.
+ */
+export async function peeringStatus(pcx?: string, account?: string): Promise<PeeringStatus[]> {
+  const { accounts, ec2For, places } = await cliClients();
+  if (account !== undefined && !actsIn(accounts, account)) {
+    throw new CliError(
+      `--account ${account} is neither this account ${accounts.hub} nor a member (PEERING_AUTOPILOT_MEMBER_ACCOUNTS=${accounts.members.join(',')})`,
+    );
+  }
+  const rows: PeeringStatus[] = [];
+  for (const place of places.filter((p) => account === undefined || p.ownerId === account)) {
+    for (const p of await describePeerings(ec2For, place, pcx ? [pcx] : undefined)) {
+      if (!rows.some((r) => r.peeringConnectionId === p.id)) rows.push(row(p, place.ownerId));
+    }
+  }
+  if (pcx && rows.length === 0) throw new CliError(`peering connection ${pcx} not found in ${homeRegion()}`);
+  return rows;
 }
 
 /** The full plan from live, read-only calls (the workflow's inspect and plan steps, nothing written). */
 export async function livePlan(pcx: string) {
   // The same settings the deployed functions read (ACCEPT_POLICY, *_QUOTA), defaults otherwise.
   const settings = readSettings();
+  const { accounts, ec2For } = await cliClients();
   const inspection = await inspect(
     { peeringConnectionId: pcx, dryRun: true },
     {
       ec2For,
-      accountId: localAccount,
+      accountId: accounts.hub,
+      members: accounts.members,
       region: homeRegion(),
       policy: settings.acceptPolicy,
       freshSeconds: 0,
@@ -89,26 +128,27 @@ export async function livePlan(pcx: string) {
   return { inspection, changes };
 }
 
-/** One instance, by id or private IP, or a clear error naming what was not found. */
-async function oneInstance(region: string, idOrIp: string): Promise<InstanceFacts> {
+/** One instance, by id or private IP, in the hub or a member, or a clear error naming what was not found. */
+async function oneInstance(
+  clients: Awaited<ReturnType<typeof cliClients>>,
+  idOrIp: string,
+): Promise<InstanceFacts & Place> {
   const byId = idOrIp.startsWith('i-');
-  const found = await describeInstances(
-    ec2For,
-    region,
-    byId ? { ids: [idOrIp] } : { privateIp: idOrIp },
-  ).catch((error: Error) => {
-    if (/InvalidInstanceID/.test(error.name)) return [];
-    throw error;
-  });
-  const [instance] = found;
-  if (!instance) {
-    throw new CliError(
-      byId
-        ? `instance ${idOrIp} not found in ${region}`
-        : `no instance with private IP ${idOrIp} in ${region}`,
-    );
+  const region = homeRegion();
+  for (const place of clients.places) {
+    const found = await describeInstances(
+      clients.ec2For,
+      place,
+      byId ? { ids: [idOrIp] } : { privateIp: idOrIp },
+    ).catch((error: Error) => {
+      if (/InvalidInstanceID/.test(error.name)) return [];
+      throw error;
+    });
+    if (found[0]) return { ...found[0], ...place };
   }
-  return instance;
+  throw new CliError(
+    byId ? `instance ${idOrIp} not found in ${region}` : `no instance with private IP ${idOrIp} in ${region}`,
+  );
 }
 
 /** The static path diagnosis for source -> target, against live state (read-only). */
@@ -116,17 +156,19 @@ export async function doctor(
   sourceId: string,
   target: string,
 ): Promise<{ diagnosis: Diagnosis; source: InstanceFacts; target: InstanceFacts }> {
-  const region = homeRegion();
-  const source = await oneInstance(region, sourceId);
-  const t = await oneInstance(region, target);
-  const vpcIds = [...new Set([source.vpcId, t.vpcId])];
-  const sides = vpcIds.map((vpcId) => ({ vpcId, region, ownerId: '', cidrs: [], ipv6Cidrs: [], tags: {} }));
+  const clients = await cliClients();
+  const { ec2For } = clients;
+  const source = await oneInstance(clients, sourceId);
+  const t = await oneInstance(clients, target);
+  const sides = [source, t]
+    .filter((i, n, all) => all.findIndex((o) => o.vpcId === i.vpcId) === n)
+    .map((i) => ({ vpcId: i.vpcId, region: i.region, ownerId: i.ownerId, cidrs: [], ipv6Cidrs: [], tags: {} }));
   const [described, tables, groups, networkAcls, peerings] = await Promise.all([
     describeSides(ec2For, sides),
     describeRouteTables(ec2For, sides),
     describeGroups(ec2For, sides),
     describeNetworkAcls(ec2For, sides),
-    describePeerings(ec2For, region),
+    describePeerings(ec2For, source),
   ]);
   const connects = (p: PeeringFacts) =>
     [p.requesterVpcId, p.accepterVpcId].includes(source.vpcId) &&
@@ -143,7 +185,7 @@ export async function doctor(
     routeTables: tables,
     securityGroups: groups,
     networkAcls,
-    prefixLists: await describePrefixLists(ec2For, region, prefixListIdsIn(tables, groups)),
+    prefixLists: await describePrefixLists(ec2For, source, prefixListIdsIn(tables, groups)),
     ...(between ? { requesterVpcId: between.requesterVpcId } : {}),
   });
   return { diagnosis, source, target: t };

@@ -159,25 +159,27 @@ Examples:
       "List peerings with the autopilot's last outcome (peering-autopilot:status) and when it was checked.",
     )
     .argument('[pcx-id]', 'one peering connection id', peeringId)
+    .option('--account <id>', 'only this account (the hub or a member); default: the hub and every member')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  peering-autopilot status\n  peering-autopilot status pcx-0123456789abcdef0 --json',
+      '\nExamples:\n  peering-autopilot status\n  peering-autopilot status --account 111111111111\n  peering-autopilot status pcx-0123456789abcdef0 --json',
     )
-    .action(async (pcx: string | undefined, opts: { json?: boolean }) => {
-      const rows = await peeringStatus(pcx);
+    .action(async (pcx: string | undefined, opts: { json?: boolean; account?: string }) => {
+      const rows = await peeringStatus(pcx, opts.account);
       if (opts.json) {
         io.out(JSON.stringify(rows, null, 2));
         return;
       }
       const t = new Table({
         style: PLAIN,
-        head: ['peering', 'name', 'state', 'last outcome', 'checked at', 'requester', 'accepter'],
+        head: ['peering', 'name', 'account', 'state', 'last outcome', 'checked at', 'requester', 'accepter'],
       });
       for (const r of rows)
         t.push([
           r.peeringConnectionId,
           r.name ?? '',
+          r.account,
           r.state,
           r.outcome ?? '(never run)',
           r.checkedAt ?? '',

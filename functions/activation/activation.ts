@@ -4,7 +4,7 @@
  */
 import { AcceptVpcPeeringConnectionCommand } from '@aws-sdk/client-ec2';
 import * as z from 'zod/mini';
-import { type Ec2ForRegion, isAwsError } from '../commons/aws-clients.js';
+import { type Ec2For, isAwsError } from '../commons/aws-clients.js';
 import { describePeering } from '../commons/ec2-facts.js';
 import { PEERING_ID } from '../commons/schemas.js';
 
@@ -12,6 +12,8 @@ export const ActivationRequestSchema = z.object({
   action: z.enum(['accept', 'check']),
   peeringConnectionId: z.string().check(z.regex(PEERING_ID, 'expected a pcx- id')),
   accepterRegion: z.string().check(z.minLength(1)),
+  /** AcceptVpcPeeringConnection must be called by the accepter VPC's owner, in its region. */
+  accepterOwnerId: z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit account id')),
   attempt: z._default(z.int().check(z.nonnegative()), 0),
 });
 export type ActivationRequest = z.output<typeof ActivationRequestSchema>;
@@ -22,9 +24,10 @@ export interface Activation {
   readonly attempt: number;
 }
 
-/** Accept (or just check) the peering in the accepter's region. */
-export async function run(req: ActivationRequest, { ec2For }: { ec2For: Ec2ForRegion }): Promise<Activation> {
-  const ec2 = ec2For(req.accepterRegion);
+/** Accept (or just check) the peering as the accepter's owner, in the accepter's region. */
+export async function run(req: ActivationRequest, { ec2For }: { ec2For: Ec2For }): Promise<Activation> {
+  const accepter = { ownerId: req.accepterOwnerId, region: req.accepterRegion };
+  const ec2 = ec2For(accepter);
   if (req.action === 'accept') {
     try {
       const out = await ec2.send(
@@ -37,6 +40,6 @@ export async function run(req: ActivationRequest, { ec2For }: { ec2For: Ec2ForRe
       if (!isAwsError(error, 'InvalidStateTransition')) throw error;
     }
   }
-  const peering = await describePeering(ec2For, req.accepterRegion, req.peeringConnectionId);
+  const peering = await describePeering(ec2For, accepter, req.peeringConnectionId);
   return { status: peering.Status?.Code ?? 'unknown', attempt: req.action === 'check' ? req.attempt + 1 : 0 };
 }

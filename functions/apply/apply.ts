@@ -10,7 +10,7 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import pLimit from 'p-limit';
-import { type Ec2ForRegion, isAwsError } from '../commons/aws-clients.js';
+import { type Ec2For, isAwsError } from '../commons/aws-clients.js';
 import { describeRouteTablesById } from '../commons/ec2-facts.js';
 import { ipPermissions, routeDestination } from '../commons/ec2-writes.js';
 import { PeeringNotActiveError } from '../commons/errors.js';
@@ -24,8 +24,8 @@ export const WRITE_CONCURRENCY = 4;
 
 const PEERING_GONE = ['InvalidVpcPeeringConnectionID.NotFound', 'InvalidVpcPeeringConnectionId.NotFound'];
 
-async function createRoute(ec2For: Ec2ForRegion, pcx: string, change: RouteChange): Promise<RouteChange> {
-  const ec2 = ec2For(change.region);
+async function createRoute(ec2For: Ec2For, pcx: string, change: RouteChange): Promise<RouteChange> {
+  const ec2 = ec2For(change);
   try {
     await ec2.send(
       new CreateRouteCommand({
@@ -38,7 +38,7 @@ async function createRoute(ec2For: Ec2ForRegion, pcx: string, change: RouteChang
   } catch (error) {
     if (isAwsError(error, 'RouteAlreadyExists')) {
       // Someone (a concurrent run, a person) wrote this destination since the plan: re-read it.
-      const [table] = await describeRouteTablesById(ec2For, change.region, [change.routeTableId]);
+      const [table] = await describeRouteTablesById(ec2For, change, [change.routeTableId]);
       const route = table?.routes.find((r) => r.destination === change.destinationCidr);
       if (route?.peeringConnectionId === pcx) return { ...change, action: 'exists' };
       return {
@@ -62,10 +62,10 @@ async function createRoute(ec2For: Ec2ForRegion, pcx: string, change: RouteChang
   }
 }
 
-async function authorize(ec2For: Ec2ForRegion, rules: RuleChange[]): Promise<RuleChange[]> {
+async function authorize(ec2For: Ec2For, rules: RuleChange[]): Promise<RuleChange[]> {
   const first = rules[0];
   if (!first) return [];
-  const ec2 = ec2For(first.region);
+  const ec2 = ec2For(first);
   const send = (subset: RuleChange[]) =>
     ec2.send(
       new AuthorizeSecurityGroupIngressCommand({
@@ -102,10 +102,10 @@ async function authorize(ec2For: Ec2ForRegion, rules: RuleChange[]): Promise<Rul
 }
 
 /** Revokes our own rules a group no longer asks for (opt-out); a rule already gone is fine. */
-async function revoke(ec2For: Ec2ForRegion, rules: RuleChange[]): Promise<RuleChange[]> {
+async function revoke(ec2For: Ec2For, rules: RuleChange[]): Promise<RuleChange[]> {
   const first = rules[0];
   if (!first) return [];
-  const ec2 = ec2For(first.region);
+  const ec2 = ec2For(first);
   const out: RuleChange[] = [];
   for (const rule of rules) {
     try {
@@ -130,7 +130,7 @@ async function revoke(ec2For: Ec2ForRegion, rules: RuleChange[]): Promise<RuleCh
  */
 export async function run(
   { inspection, changes: plan }: { inspection: Inspection; changes: Changes },
-  { ec2For }: { ec2For: Ec2ForRegion },
+  { ec2For }: { ec2For: Ec2For },
 ): Promise<Changes> {
   const pcx = inspection.peeringConnectionId;
   const writes = [...plan.routes, ...plan.securityGroupRules].filter(

@@ -1,7 +1,7 @@
 /**
  * Apply's guard, right before any write: the input is checked against AWS, not trusted.
  */
-import type { Ec2ForRegion } from '../commons/aws-clients.js';
+import type { Ec2For } from '../commons/aws-clients.js';
 import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
 import { InputValidationError, PeeringNotActiveError } from '../commons/errors.js';
 import type { Changes, Inspection } from '../commons/schemas.js';
@@ -18,11 +18,11 @@ const ANYWHERE = ['0.0.0.0/0', '::/0'];
 export async function confirmAgainstPeering(
   inspection: Inspection,
   plan: Changes,
-  ec2For: Ec2ForRegion,
+  ec2For: Ec2For,
 ): Promise<void> {
   const pcx = inspection.peeringConnectionId;
   const region = inspection.accepter.region;
-  const peering = await describePeering(ec2For, region, pcx);
+  const peering = await describePeering(ec2For, inspection.accepter, pcx);
   const status = peering.Status?.Code ?? 'unknown';
   const adding = [...plan.routes, ...plan.securityGroupRules].some((c) => c.action === 'created');
   if (adding && status !== 'active') {
@@ -40,26 +40,28 @@ export async function confirmAgainstPeering(
     ...plan.securityGroupRules.filter((c) => c.action === 'created').map((c) => c.cidr),
   ];
   if (asked.some((cidr) => !known.has(cidr))) sides = await describeSides(ec2For, sides);
-  const peerCidrs = (vpcId: string) => {
-    const self = sides.find((s) => s.vpcId === vpcId);
-    const peer = sides.find((s) => s.vpcId !== vpcId);
-    return self && peer ? [...peer.cidrs, ...peer.ipv6Cidrs] : undefined;
+  // A line is written as the owner it names, so that owner and region must be the VPC's own.
+  const peerCidrs = (line: { vpcId: string; ownerId: string; region: string }) => {
+    const self = sides.find((s) => s.vpcId === line.vpcId);
+    const peer = sides.find((s) => s.vpcId !== line.vpcId);
+    if (!self || !peer || self.ownerId !== line.ownerId || self.region !== line.region) return undefined;
+    return [...peer.cidrs, ...peer.ipv6Cidrs];
   };
   const bad = (what: string) =>
     new InputValidationError(
       `apply request rejected, nothing was written: ${what} is not part of peering ${pcx}`,
     );
   for (const r of plan.routes.filter((c) => c.action === 'created')) {
-    const allowed = peerCidrs(r.vpcId);
-    if (!allowed) throw bad(`route table ${r.routeTableId} in VPC ${r.vpcId}`);
+    const allowed = peerCidrs(r);
+    if (!allowed) throw bad(`route table ${r.routeTableId} in VPC ${r.vpcId} (account ${r.ownerId}, ${r.region})`);
     if (!allowed.includes(r.destinationCidr) || ANYWHERE.includes(r.destinationCidr)) {
       throw bad(`route destination ${r.destinationCidr} in ${r.routeTableId}`);
     }
   }
   for (const r of plan.securityGroupRules) {
     if (r.action !== 'created' && r.action !== 'removed') continue;
-    const allowed = peerCidrs(r.vpcId);
-    if (!allowed) throw bad(`security group ${r.groupId} in VPC ${r.vpcId}`);
+    const allowed = peerCidrs(r);
+    if (!allowed) throw bad(`security group ${r.groupId} in VPC ${r.vpcId} (account ${r.ownerId}, ${r.region})`);
     if (ANYWHERE.includes(r.cidr)) throw bad(`rule source ${r.cidr} in ${r.groupId}`);
     if (r.action === 'created' && !allowed.includes(r.cidr))
       throw bad(`rule source ${r.cidr} in ${r.groupId}`);

@@ -11,7 +11,7 @@
  * until nothing is left.
  */
 import { DeleteRouteCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
-import { type Ec2ForRegion, isAwsError } from '../commons/aws-clients.js';
+import { type Ec2For, isAwsError } from '../commons/aws-clients.js';
 import {
   describeGroups,
   describePeering,
@@ -29,24 +29,33 @@ export interface Cleanup {
   readonly rulesRemoved: RuleChange[];
 }
 
-export async function run(inspection: Inspection, { ec2For }: { ec2For: Ec2ForRegion }): Promise<Cleanup> {
+export interface CleanupDeps {
+  readonly ec2For: Ec2For;
+  /** Whether the autopilot acts in an account (hub or member): a foreign side is never touched. */
+  readonly actsIn: (ownerId: string) => boolean;
+}
+
+export async function run(inspection: Inspection, { ec2For, actsIn }: CleanupDeps): Promise<Cleanup> {
   const pcx = inspection.peeringConnectionId;
   // Re-check against AWS, not the payload: a live peering's routes are never removed.
   const region = inspection.accepter.region;
-  const peering = await describePeering(ec2For, region, pcx);
+  const where = [inspection.accepter, inspection.requester].find((s) => actsIn(s.ownerId));
+  if (!where) return { routesRemoved: [], rulesRemoved: [] };
+  const peering = await describePeering(ec2For, where, pcx);
   const status = peering.Status?.Code ?? 'unknown';
   if (!CLEANUP_STATUSES.includes(status)) {
     throw new InputValidationError(
       `cleanup refused for ${pcx}: it is ${status}; only a ${CLEANUP_STATUSES.join('/')} peering is cleaned up`,
     );
   }
-  const sides = [
+  const both = [
     sideFromPeering(peering.RequesterVpcInfo, 'requester', region),
     sideFromPeering(peering.AccepterVpcInfo, 'accepter', region),
   ];
-  const regionOf = new Map(sides.map((s) => [s.vpcId, s.region]));
+  const sides = both.filter((s) => actsIn(s.ownerId));
+  const sideOf = new Map(sides.map((s) => [s.vpcId, { ownerId: s.ownerId, region: s.region }]));
   const peerCidrs = (vpcId: string) =>
-    sides.filter((s) => s.vpcId !== vpcId).flatMap((s) => [...s.cidrs, ...s.ipv6Cidrs]);
+    both.filter((s) => s.vpcId !== vpcId).flatMap((s) => [...s.cidrs, ...s.ipv6Cidrs]);
   const [tables, groups] = await Promise.all([
     describeRouteTables(ec2For, sides),
     describeGroups(ec2For, sides),
@@ -69,7 +78,7 @@ export async function run(inspection: Inspection, { ec2For }: { ec2For: Ec2ForRe
   const routesRemoved: RouteChange[] = [];
   for (const table of tables) {
     if (tagValue(table.tags, TAGS.routes) === 'skip') continue;
-    const region = regionOf.get(table.vpcId) as string;
+    const place = sideOf.get(table.vpcId) as { ownerId: string; region: string };
     const ours = table.routes.filter(
       (r) => r.peeringConnectionId === pcx && peerCidrs(table.vpcId).includes(r.destination),
     );
@@ -77,7 +86,7 @@ export async function run(inspection: Inspection, { ec2For }: { ec2For: Ec2ForRe
       const applied = await attempt(
         `route ${route.destination} in ${table.routeTableId}`,
         () =>
-          ec2For(region).send(
+          ec2For(place).send(
             new DeleteRouteCommand({
               RouteTableId: table.routeTableId,
               ...routeDestination(route.destination),
@@ -88,7 +97,7 @@ export async function run(inspection: Inspection, { ec2For }: { ec2For: Ec2ForRe
       routesRemoved.push({
         routeTableId: table.routeTableId,
         vpcId: table.vpcId,
-        region,
+        ...place,
         destinationCidr: route.destination,
         action: 'removed',
         applied,
@@ -100,12 +109,12 @@ export async function run(inspection: Inspection, { ec2For }: { ec2For: Ec2ForRe
   const description = ruleDescription(pcx);
   const rulesRemoved: RuleChange[] = [];
   for (const group of groups) {
-    const region = regionOf.get(group.vpcId) as string;
+    const place = sideOf.get(group.vpcId) as { ownerId: string; region: string };
     for (const rule of group.ingress.filter((r) => r.description === description)) {
       const applied = await attempt(
         `rule ${rule.protocol} ${rule.cidr} in ${group.groupId}`,
         () =>
-          ec2For(region).send(
+          ec2For(place).send(
             new RevokeSecurityGroupIngressCommand({
               GroupId: group.groupId,
               IpPermissions: ipPermissions([rule]),
@@ -116,7 +125,7 @@ export async function run(inspection: Inspection, { ec2For }: { ec2For: Ec2ForRe
       rulesRemoved.push({
         groupId: group.groupId,
         vpcId: group.vpcId,
-        region,
+        ...place,
         cidr: rule.cidr,
         protocol: rule.protocol as RuleChange['protocol'],
         fromPort: rule.fromPort,

@@ -1,16 +1,23 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { ec2For } from '../commons/aws-clients.js';
+import { accountsOf, actsIn, ec2Clients } from '../commons/aws-clients.js';
 import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
 import { InspectionSchema } from '../commons/schemas.js';
+import { readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
 import { run } from './cleanup.js';
 
-export const handler = lambdaHandler(async (event) => {
+const settings = readSettings();
+
+export const handler = lambdaHandler(async (event, context) => {
   const inspection = parseOrThrow(InspectionSchema, event, 'cleanup request');
-  const result = await run(inspection, { ec2For });
+  const accounts = accountsOf(context.invokedFunctionArn, settings);
+  const result = await run(inspection, {
+    ec2For: ec2Clients(accounts, inspection.peeringConnectionId),
+    actsIn: (ownerId) => actsIn(accounts, ownerId),
+  });
   logger.info('cleaned up deleted peering', {
     peeringConnectionId: inspection.peeringConnectionId,
     routesRemoved: result.routesRemoved.length,

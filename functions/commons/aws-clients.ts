@@ -1,9 +1,15 @@
 /**
- * SDK clients, made once per region at module scope. Every client honours
+ * SDK clients, made once per (account, region) at module scope. Every client honours
  * AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_EC2 (the SDK reads them), which is how local runs reach moto.
+ *
+ * Each side of a peering is acted on as its owner: this (hub) account with the function's own
+ * role, a member account through the member role (STS AssumeRole, credentials cached per container
+ * and refreshed before they expire), and any other account never.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 
 /**
  * Connection and request timeouts for every client: a hung endpoint becomes a one-line error in
@@ -15,33 +21,142 @@ export const CLIENT_TIMEOUTS = {
   requestHandler: { connectionTimeout: 3_000, requestTimeout: 20_000, throwOnRequestTimeout: true },
 } as const;
 
-/**
- * One client per region, made on first use and kept for the container's life. Its uses are marked
- * pure so a bundle that never asks for SSM does not carry the SSM client (~80 KB).
- */
-function perRegion<T>(make: (region: string) => T): (region: string) => T {
-  const clients = new Map<string, T>();
-  return (region) => {
-    let client = clients.get(region);
-    if (!client) {
-      client = make(region);
-      clients.set(region, client);
-    }
-    return client;
-  };
+/** Where a call is made: the account that owns the resource and the region it lives in. */
+export interface Place {
+  readonly ownerId: string;
+  readonly region: string;
 }
 
-/** Returns the EC2 client for a region (a peering's two VPCs may live in different regions). */
-export type Ec2ForRegion = (region: string) => EC2Client;
-export const ec2For: Ec2ForRegion = /* @__PURE__ */ perRegion(
-  (region) => new EC2Client({ region, ...CLIENT_TIMEOUTS }),
-);
+/** Returns the EC2 client acting as a place's owner in its region. */
+export type Ec2For = (place: Place) => EC2Client;
+/** Returns the SSM client acting as a place's owner in its region (the probe runs where its source is). */
+export type SsmFor = (place: Place) => SSMClient;
 
-/** Returns the SSM client for a region (the probe runs where its source instance lives). */
-export type SsmForRegion = (region: string) => SSMClient;
-export const ssmFor: SsmForRegion = /* @__PURE__ */ perRegion(
-  (region) => new SSMClient({ region, ...CLIENT_TIMEOUTS }),
-);
+/** The default name of the role the hub assumes in member accounts (ARCHITECTURE: hub and members). */
+export const DEFAULT_MEMBER_ROLE = 'PeeringAutopilotMember';
+
+/** Who the functions act for: the hub account, its member accounts and the role to reach them. */
+export interface Accounts {
+  readonly hub: string;
+  readonly members: readonly string[];
+  readonly memberRole: string;
+  /** `aws`, `aws-cn`, `aws-us-gov`: member role ARNs are built in the hub's partition. */
+  readonly partition: string;
+}
+
+/** Thrown when a step would act in an account that is neither the hub nor a member. */
+export class ForeignAccountError extends Error {
+  override name = 'ForeignAccountError';
+}
+
+/** Credentials are renewed this long before they expire (a call never signs with dying ones). */
+const REFRESH_MS = 5 * 60_000;
+
+const clientCache = new Map<string, unknown>();
+const observers = new Set<(client: object) => void>();
+function cached<T>(key: string, make: () => T): T {
+  let value = clientCache.get(key) as T | undefined;
+  if (value === undefined) {
+    value = make();
+    clientCache.set(key, value);
+    if (typeof value === 'object' && value !== null && 'send' in value) for (const o of observers) o(value);
+  }
+  return value;
+}
+
+/**
+ * Hands every SDK client made so far, and each one made later, to `observer` (the local call
+ * recorder counts calls this way, per function). Returns the function that stops observing.
+ */
+export function observeClients(observer: (client: object) => void): () => void {
+  observers.add(observer);
+  for (const value of clientCache.values()) {
+    if (typeof value === 'object' && value !== null && 'send' in value) observer(value);
+  }
+  return () => observers.delete(observer);
+}
+
+/**
+ * Member-role credentials for one account and session, shared by every client of that pair and
+ * refreshed before expiry. The session name names the peering, so the member's CloudTrail says
+ * which peering each call was for.
+ */
+export function memberCredentials(
+  roleArn: string,
+  sessionName: string,
+  sts: () => STSClient,
+): AwsCredentialIdentityProvider {
+  return cached(`creds|${roleArn}|${sessionName}`, () => {
+    let current: Promise<AwsCredentialIdentity> | undefined;
+    const assume = async (): Promise<AwsCredentialIdentity> => {
+      const out = await sts().send(
+        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: 3600 }),
+      );
+      const c = out.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole ${roleArn} returned no credentials`);
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+        ...(c.Expiration ? { expiration: c.Expiration } : {}),
+      };
+    };
+    return async () => {
+      const held = current ? await current.catch(() => undefined) : undefined;
+      if (held && (!held.expiration || held.expiration.getTime() - Date.now() > REFRESH_MS)) return held;
+      current = assume();
+      return current;
+    };
+  });
+}
+
+/** A role session name from a label such as a peering id (STS allows [\w+=,.@-]{2,64}). */
+export function sessionName(label: string): string {
+  return `peering-autopilot-${label}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+}
+
+const stsClient = () => cached('sts', () => new STSClient({ region: homeRegion(), ...CLIENT_TIMEOUTS }));
+
+/** True when the autopilot acts in this account: the hub's own, or a member's. */
+export function actsIn(accounts: Pick<Accounts, 'hub' | 'members'>, ownerId: string): boolean {
+  return ownerId === accounts.hub || accounts.members.includes(ownerId);
+}
+
+function credentialsFor(accounts: Accounts, ownerId: string, session: string) {
+  if (ownerId === accounts.hub) return undefined;
+  if (!actsIn(accounts, ownerId)) {
+    throw new ForeignAccountError(
+      `account ${ownerId} is neither this hub account ${accounts.hub} nor a member (${accounts.members.join(', ') || 'none configured'}); the autopilot never acts there`,
+    );
+  }
+  const roleArn = `arn:${accounts.partition}:iam::${ownerId}:role/${accounts.memberRole}`;
+  return memberCredentials(roleArn, session, stsClient);
+}
+
+function clientOptions(accounts: Accounts, session: string, place: Place) {
+  const credentials = credentialsFor(accounts, place.ownerId, sessionName(session));
+  return { region: place.region, ...CLIENT_TIMEOUTS, ...(credentials ? { credentials } : {}) };
+}
+
+function clientKey(kind: string, accounts: Accounts, session: string, place: Place): string {
+  const who = place.ownerId === accounts.hub ? 'hub' : `${place.ownerId}|${sessionName(session)}`;
+  return `${kind}|${who}|${place.region}`;
+}
+
+/**
+ * The EC2 clients one run uses: `session` names what the run is for (a peering id, or `sweep`).
+ * Clients are cached per (account, region, session) for the container's life.
+ */
+export function ec2Clients(accounts: Accounts, session: string): Ec2For {
+  return (place) =>
+    cached(clientKey('ec2', accounts, session, place), () => new EC2Client(clientOptions(accounts, session, place)));
+}
+
+/** The SSM clients one run uses (a separate function so bundles without SSM do not carry its client). */
+export function ssmClients(accounts: Accounts, session: string): SsmFor {
+  return (place) =>
+    cached(clientKey('ssm', accounts, session, place), () => new SSMClient(clientOptions(accounts, session, place)));
+}
 
 /** The region the workflow runs in (where the peering is described first). */
 export function homeRegion(): string {
@@ -58,6 +173,19 @@ export function accountFromArn(invokedFunctionArn: string | undefined): string {
     throw new Error(`cannot tell this account from the function ARN "${invokedFunctionArn}"`);
   }
   return account;
+}
+
+/** The hub (this function's account and partition) and its members, from the function's ARN and settings. */
+export function accountsOf(
+  invokedFunctionArn: string | undefined,
+  settings: { readonly members: readonly string[]; readonly memberRole: string },
+): Accounts {
+  return {
+    hub: accountFromArn(invokedFunctionArn),
+    partition: invokedFunctionArn?.split(':')[1] || 'aws',
+    members: settings.members,
+    memberRole: settings.memberRole,
+  };
 }
 
 /** True when an AWS SDK error carries one of the given error codes. */

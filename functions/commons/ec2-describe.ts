@@ -1,21 +1,25 @@
 /**
- * How every describe call here is shaped: batched per region, and tolerant of resources that no
+ * How every describe call here is shaped: batched per place (account and region), and tolerant of resources that no
  * longer exist. Shared by ec2-facts.ts and ec2-rule-facts.ts.
  */
 import type { VpcSide } from '../network/model.js';
-import { isAwsError } from './aws-clients.js';
+import { isAwsError, type Place } from './aws-clients.js';
 
-/** Groups VPC ids by region: one describe call per region instead of one per VPC. */
-export function vpcIdsByRegion(
-  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region'>>,
-): Map<string, string[]> {
-  const byRegion = new Map<string, string[]>();
+/**
+ * Groups VPC ids by place (owner account and region): one describe call per place instead of one
+ * per VPC, made as that place's owner.
+ */
+export function vpcIdsByPlace(
+  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region' | 'ownerId'>>,
+): Array<[Place, string[]]> {
+  const byPlace = new Map<string, [Place, string[]]>();
   for (const s of sides) {
-    const ids = byRegion.get(s.region) ?? [];
-    if (!ids.includes(s.vpcId)) ids.push(s.vpcId);
-    byRegion.set(s.region, ids);
+    const key = `${s.ownerId}|${s.region}`;
+    const entry = byPlace.get(key) ?? [{ ownerId: s.ownerId, region: s.region }, []];
+    if (!entry[1].includes(s.vpcId)) entry[1].push(s.vpcId);
+    byPlace.set(key, entry);
   }
-  return byRegion;
+  return [...byPlace.values()];
 }
 
 /**

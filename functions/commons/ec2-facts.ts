@@ -1,6 +1,6 @@
 /**
  * Read side of EC2: describe calls and their translation into the plain facts the network
- * planners use. Calls are filtered and batched per region so a peering costs a fixed number of
+ * planners use. Calls are filtered and batched per account and region so a peering costs a fixed number of
  * reads however many route tables or groups it touches.
  */
 import {
@@ -15,8 +15,8 @@ import {
 import type { InstanceFacts, PeeringFacts } from '../network/diagnose.js';
 import { tagsToRecord, type VpcSide } from '../network/model.js';
 import { printable } from '../network/text.js';
-import { type Ec2ForRegion, isAwsError } from './aws-clients.js';
-import { vpcIdsByRegion } from './ec2-describe.js';
+import { type Ec2For, isAwsError, type Place } from './aws-clients.js';
+import { vpcIdsByPlace } from './ec2-describe.js';
 import { PeeringNotFoundError } from './errors.js';
 
 export * from './ec2-describe.js';
@@ -24,12 +24,12 @@ export * from './ec2-rule-facts.js';
 
 /** Describes one peering; an unknown id becomes PeeringNotFoundError naming it. */
 export async function describePeering(
-  ec2For: Ec2ForRegion,
-  region: string,
+  ec2For: Ec2For,
+  place: Place,
   peeringConnectionId: string,
 ): Promise<VpcPeeringConnection> {
   try {
-    const out = await ec2For(region).send(
+    const out = await ec2For(place).send(
       new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [peeringConnectionId] }),
     );
     const found = out.VpcPeeringConnections?.find((p) => p.VpcPeeringConnectionId === peeringConnectionId);
@@ -42,7 +42,7 @@ export async function describePeering(
     }
   }
   throw new PeeringNotFoundError(
-    `peeringConnectionId "${peeringConnectionId}" was not found in region ${region} of this account`,
+    `peeringConnectionId "${peeringConnectionId}" was not found in region ${place.region} of account ${place.ownerId}`,
   );
 }
 
@@ -87,10 +87,10 @@ function sideFromVpc(vpc: Vpc, side: VpcSide): VpcSide {
 }
 
 /** Refreshes both sides from DescribeVpcs (current CIDR blocks, tags) in their own regions. */
-export async function describeSides(ec2For: Ec2ForRegion, sides: readonly VpcSide[]): Promise<VpcSide[]> {
+export async function describeSides(ec2For: Ec2For, sides: readonly VpcSide[]): Promise<VpcSide[]> {
   const found = new Map<string, Vpc>();
-  for (const [region, vpcIds] of vpcIdsByRegion(sides)) {
-    const out = await ec2For(region).send(new DescribeVpcsCommand({ VpcIds: vpcIds }));
+  for (const [place, vpcIds] of vpcIdsByPlace(sides)) {
+    const out = await ec2For(place).send(new DescribeVpcsCommand({ VpcIds: vpcIds }));
     for (const vpc of out.Vpcs ?? []) if (vpc.VpcId) found.set(vpc.VpcId, vpc);
   }
   return sides.map((side) => {
@@ -151,15 +151,15 @@ const PEERING_NOT_FOUND = [
  * server-side filter expresses (and moto ignores these filters anyway).
  */
 export async function describePeerings(
-  ec2For: Ec2ForRegion,
-  region: string,
+  ec2For: Ec2For,
+  place: Place,
   ids?: readonly string[],
 ): Promise<PeeringFacts[]> {
   const out: PeeringFacts[] = [];
   if (ids) {
     if (ids.length === 0) return out;
     try {
-      const res = await ec2For(region).send(
+      const res = await ec2For(place).send(
         new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [...ids] }),
       );
       return (res.VpcPeeringConnections ?? []).map(peeringFacts);
@@ -168,7 +168,7 @@ export async function describePeerings(
       throw error;
     }
   }
-  for await (const page of paginateDescribeVpcPeeringConnections({ client: ec2For(region) }, {})) {
+  for await (const page of paginateDescribeVpcPeeringConnections({ client: ec2For(place) }, {})) {
     out.push(...(page.VpcPeeringConnections ?? []).map(peeringFacts));
   }
   return out;
@@ -176,8 +176,8 @@ export async function describePeerings(
 
 /** Instances by id, by private IP, or by VPC and tag key (running or not; terminated ones left out). */
 export async function describeInstances(
-  ec2For: Ec2ForRegion,
-  region: string,
+  ec2For: Ec2For,
+  place: Place,
   by:
     | { readonly ids: readonly string[] }
     | { readonly privateIp: string }
@@ -194,7 +194,7 @@ export async function describeInstances(
           ];
   const out: InstanceFacts[] = [];
   const pages = paginateDescribeInstances(
-    { client: ec2For(region) },
+    { client: ec2For(place) },
     'ids' in by ? { InstanceIds: [...by.ids] } : { Filters: filters },
   );
   for await (const page of pages) {

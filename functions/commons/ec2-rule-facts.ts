@@ -1,7 +1,7 @@
 /**
  * Read side of EC2 for what steers and filters traffic: route tables, security groups (CIDR, group
  * and prefix-list sources), network ACLs and managed prefix lists, translated into the plain facts
- * the planners and the path diagnosis use. One vpc-id filtered, paginated call per region;
+ * the planners and the path diagnosis use. One vpc-id filtered, paginated call per account and region;
  * re-exported by ec2-facts.ts.
  */
 import {
@@ -27,8 +27,8 @@ import {
   type VpcSide,
 } from '../network/model.js';
 import { printable } from '../network/text.js';
-import { type Ec2ForRegion, isAwsError } from './aws-clients.js';
-import { describeLive, vpcIdsByRegion } from './ec2-describe.js';
+import { type Ec2For, isAwsError, type Place } from './aws-clients.js';
+import { describeLive, vpcIdsByPlace } from './ec2-describe.js';
 
 function routeTarget(route: Route): string {
   return (
@@ -73,15 +73,15 @@ export function routeTableFacts(table: RouteTable): RouteTableFacts {
   };
 }
 
-/** Every route table of the given VPCs: one paginated, vpc-id filtered call per region. */
+/** Every route table of the given VPCs: one paginated, vpc-id filtered call per account and region. */
 export async function describeRouteTables(
-  ec2For: Ec2ForRegion,
-  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region'>>,
+  ec2For: Ec2For,
+  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region' | 'ownerId'>>,
 ): Promise<RouteTableFacts[]> {
   const tables: RouteTableFacts[] = [];
-  for (const [region, vpcIds] of vpcIdsByRegion(sides)) {
+  for (const [place, vpcIds] of vpcIdsByPlace(sides)) {
     const pages = paginateDescribeRouteTables(
-      { client: ec2For(region) },
+      { client: ec2For(place) },
       { Filters: [{ Name: 'vpc-id', Values: vpcIds }] },
     );
     for await (const page of pages) tables.push(...(page.RouteTables ?? []).map(routeTableFacts));
@@ -91,15 +91,15 @@ export async function describeRouteTables(
 
 /** Route tables by id (those that still exist). */
 export function describeRouteTablesById(
-  ec2For: Ec2ForRegion,
-  region: string,
+  ec2For: Ec2For,
+  place: Place,
   ids: readonly string[],
   gone?: (id: string) => void,
 ): Promise<RouteTableFacts[]> {
   return describeLive(
     ids,
     async (RouteTableIds) =>
-      ((await ec2For(region).send(new DescribeRouteTablesCommand({ RouteTableIds }))).RouteTables ?? []).map(
+      ((await ec2For(place).send(new DescribeRouteTablesCommand({ RouteTableIds }))).RouteTables ?? []).map(
         routeTableFacts,
       ),
     ['InvalidRouteTableID.NotFound', 'InvalidRouteTableId.NotFound'],
@@ -166,16 +166,16 @@ export function securityGroupFacts(group: SecurityGroup): SecurityGroupFacts {
 
 /**
  * Every security group of the given VPCs, per region: opted-in groups get rules, and groups that
- * opted out are checked for rules we created (one vpc-id filtered call per region either way).
+ * opted out are checked for rules we created (one vpc-id filtered call per account and region either way).
  */
 export async function describeGroups(
-  ec2For: Ec2ForRegion,
-  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region'>>,
+  ec2For: Ec2For,
+  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region' | 'ownerId'>>,
 ): Promise<SecurityGroupFacts[]> {
   const groups: SecurityGroupFacts[] = [];
-  for (const [region, vpcIds] of vpcIdsByRegion(sides)) {
+  for (const [place, vpcIds] of vpcIdsByPlace(sides)) {
     const pages = paginateDescribeSecurityGroups(
-      { client: ec2For(region) },
+      { client: ec2For(place) },
       {
         Filters: [{ Name: 'vpc-id', Values: vpcIds }],
       },
@@ -205,14 +205,14 @@ export function networkAclFacts(n: NetworkAcl): NaclFacts {
   };
 }
 
-/** Network ACLs of the given VPCs: one vpc-id filtered call per region. */
+/** Network ACLs of the given VPCs: one vpc-id filtered call per account and region. */
 export async function describeNetworkAcls(
-  ec2For: Ec2ForRegion,
-  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region'>>,
+  ec2For: Ec2For,
+  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region' | 'ownerId'>>,
 ): Promise<NaclFacts[]> {
   const out: NaclFacts[] = [];
-  for (const [region, vpcIds] of vpcIdsByRegion(sides)) {
-    const res = await ec2For(region).send(
+  for (const [place, vpcIds] of vpcIdsByPlace(sides)) {
+    const res = await ec2For(place).send(
       new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: vpcIds }] }),
     );
     out.push(...(res.NetworkAcls ?? []).map(networkAclFacts));
@@ -226,8 +226,8 @@ export async function describeNetworkAcls(
  * as empty: the diagnosis then says it cannot see that list's entries.
  */
 export async function describePrefixLists(
-  ec2For: Ec2ForRegion,
-  region: string,
+  ec2For: Ec2For,
+  place: Place,
   prefixListIds: readonly string[],
 ): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
@@ -235,7 +235,7 @@ export async function describePrefixLists(
     const cidrs: string[] = [];
     try {
       for await (const page of paginateGetManagedPrefixListEntries(
-        { client: ec2For(region) },
+        { client: ec2For(place) },
         { PrefixListId: id },
       )) {
         cidrs.push(...(page.Entries ?? []).map((e) => e.Cidr).filter((c): c is string => !!c));
@@ -267,15 +267,15 @@ export function prefixListIdsIn(
 
 /** Security groups by id (those that still exist). */
 export function describeGroupsById(
-  ec2For: Ec2ForRegion,
-  region: string,
+  ec2For: Ec2For,
+  place: Place,
   ids: readonly string[],
   gone?: (id: string) => void,
 ): Promise<SecurityGroupFacts[]> {
   return describeLive(
     ids,
     async (GroupIds) =>
-      ((await ec2For(region).send(new DescribeSecurityGroupsCommand({ GroupIds }))).SecurityGroups ?? []).map(
+      ((await ec2For(place).send(new DescribeSecurityGroupsCommand({ GroupIds }))).SecurityGroups ?? []).map(
         securityGroupFacts,
       ),
     ['InvalidGroup.NotFound', 'InvalidGroupId.NotFound', 'InvalidGroupId.Malformed'],

@@ -21,6 +21,14 @@ export const WorkflowInputSchema = z.strictObject({
     .string()
     .check(z.regex(PEERING_ID, 'expected "pcx-" followed by 8 or 17 lowercase hex digits')),
   dryRun: z._default(z.boolean(), false),
+  /**
+   * Where to describe the peering first: the account and region of the event that started the run
+   * (the hub's account and home region when absent). A peering is visible to both owners.
+   */
+  account: z.optional(z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit AWS account id'))),
+  region: z.optional(
+    z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region name such as "us-east-1"')),
+  ),
   /** Set by the starter, never needed by hand: why this run started and until when to let a burst settle. */
   trigger: z.optional(
     z.strictObject({

@@ -3,6 +3,7 @@
  */
 
 import * as z from 'zod/mini';
+import { DEFAULT_MEMBER_ROLE } from './aws-clients.js';
 import type { AcceptPolicy } from '../network/decision.js';
 import { DEFAULT_QUOTAS, type Quotas } from '../network/plan.js';
 import { parseOrThrow } from './validation.js';
@@ -13,6 +14,22 @@ const SettingsSchema = z.object({
   ROUTES_PER_TABLE_QUOTA: envInt(1, 1000, DEFAULT_QUOTAS.routesPerTable),
   RULES_PER_SECURITY_GROUP_QUOTA: envInt(1, 1000, DEFAULT_QUOTAS.rulesPerSecurityGroup),
   FRESH_SECONDS: envInt(0, 7 * 24 * 3600, 55 * 60),
+  /** Comma-separated member account ids (set by the construct; by hand for local runs). */
+  PEERING_AUTOPILOT_MEMBER_ACCOUNTS: z._default(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^\s*(\d{12}\s*(,\s*\d{12}\s*)*)?$/,
+          'expected comma-separated 12-digit AWS account ids, e.g. "111111111111,222222222222"',
+        ),
+      ),
+    '',
+  ),
+  PEERING_AUTOPILOT_MEMBER_ROLE: z._default(
+    z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name')),
+    DEFAULT_MEMBER_ROLE,
+  ),
 });
 
 export interface Settings {
@@ -20,6 +37,14 @@ export interface Settings {
   readonly quotas: Quotas;
   /** A `configured` status younger than this skips re-verification on a no-change run. */
   readonly freshSeconds: number;
+  /** Accounts besides this one whose peerings the autopilot configures, through `memberRole`. */
+  readonly members: readonly string[];
+  readonly memberRole: string;
+}
+
+/** A comma-separated environment value (member ids, regions): split, trimmed, blanks and repeats dropped. */
+export function commaList(value: string): string[] {
+  return [...new Set(value.split(',').map((a) => a.trim()).filter((a) => a !== ''))];
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -31,5 +56,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       rulesPerSecurityGroup: s.RULES_PER_SECURITY_GROUP_QUOTA,
     },
     freshSeconds: s.FRESH_SECONDS,
+    members: commaList(s.PEERING_AUTOPILOT_MEMBER_ACCOUNTS),
+    memberRole: s.PEERING_AUTOPILOT_MEMBER_ROLE,
   };
 }

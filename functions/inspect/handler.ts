@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { accountFromArn, ec2For, homeRegion } from '../commons/aws-clients.js';
+import { accountsOf, ec2Clients, homeRegion } from '../commons/aws-clients.js';
 import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
@@ -13,9 +13,11 @@ const settings = readSettings();
 
 export const handler = lambdaHandler(async (event, context) => {
   const input = parseOrThrow(WorkflowInputSchema, event, 'workflow input');
+  const accounts = accountsOf(context.invokedFunctionArn, settings);
   const inspection = await run(input, {
-    ec2For,
-    accountId: async () => accountFromArn(context.invokedFunctionArn),
+    ec2For: ec2Clients(accounts, input.peeringConnectionId),
+    accountId: accounts.hub,
+    members: accounts.members,
     region: homeRegion(),
     policy: settings.acceptPolicy,
     freshSeconds: settings.freshSeconds,

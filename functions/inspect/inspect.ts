@@ -3,15 +3,20 @@
  * Read-only: a refused or invalid peering leaves the account exactly as it was.
  */
 
-import type { Ec2ForRegion } from '../commons/aws-clients.js';
+import type { Ec2For } from '../commons/aws-clients.js';
 import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
+import { InputValidationError } from '../commons/errors.js';
 import type { Inspection, WorkflowInput } from '../commons/schemas.js';
 import { type AcceptPolicy, CLEANUP_STATUSES, decide, TERMINAL_STATUSES } from '../network/decision.js';
 import { TAGS, tagsToRecord, type VpcSide } from '../network/model.js';
 
 export interface InspectDeps {
-  readonly ec2For: Ec2ForRegion;
-  readonly accountId: () => Promise<string>;
+  readonly ec2For: Ec2For;
+  /** The hub account (the one the functions run in). */
+  readonly accountId: string;
+  /** Member accounts the hub configures too (both owners must be the hub or members). */
+  readonly members: readonly string[];
+  /** The hub's home region. */
   readonly region: string;
   readonly policy: AcceptPolicy;
   /** How long a `configured` status tag counts as fresh, seconds (below the sweep period). */
@@ -29,24 +34,27 @@ export function isFresh(tags: Readonly<Record<string, string>>, now: Date, fresh
 
 /** Inspect: validate, describe the peering and both VPCs, decide. */
 export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Inspection> {
-  const [peering, accountId] = await Promise.all([
-    describePeering(deps.ec2For, deps.region, input.peeringConnectionId),
-    deps.accountId(),
-  ]);
+  const { accountId, members } = deps;
+  const known = (account: string) => account === accountId || members.includes(account);
+  if (input.account !== undefined && !known(input.account)) {
+    throw new InputValidationError(
+      `account "${input.account}" is neither this account ${accountId} nor a member (${members.join(', ') || 'none configured'})`,
+    );
+  }
+  const where = { ownerId: input.account ?? accountId, region: input.region ?? deps.region };
+  const peering = await describePeering(deps.ec2For, where, input.peeringConnectionId);
   const status = peering.Status?.Code ?? 'unknown';
-  let requester = sideFromPeering(peering.RequesterVpcInfo, 'requester', deps.region);
-  let accepter = sideFromPeering(peering.AccepterVpcInfo, 'accepter', deps.region);
+  let requester = sideFromPeering(peering.RequesterVpcInfo, 'requester', where.region);
+  let accepter = sideFromPeering(peering.AccepterVpcInfo, 'accepter', where.region);
 
-  // Only describe VPCs we own and that can still be configured; the peering's own view is
-  // enough to refuse a cross-account or dead peering (and we may not be allowed to see the VPC).
+  // Only describe VPCs of the hub and its members that can still be configured (each as its owner);
+  // the peering's own view is enough to refuse a foreign or dead peering, and nothing is read there.
   const describable =
-    requester.ownerId === accountId &&
-    accepter.ownerId === accountId &&
-    !(TERMINAL_STATUSES as readonly string[]).includes(status);
+    known(requester.ownerId) && known(accepter.ownerId) && !(TERMINAL_STATUSES as readonly string[]).includes(status);
   if (describable)
     [requester, accepter] = (await describeSides(deps.ec2For, [requester, accepter])) as [VpcSide, VpcSide];
 
-  const verdict = decide({ status, accountId, requester, accepter, policy: deps.policy });
+  const verdict = decide({ status, accountId, members, requester, accepter, policy: deps.policy });
   return {
     peeringConnectionId: input.peeringConnectionId,
     dryRun: input.dryRun,

@@ -7,7 +7,7 @@ import { TAGS, tagValue, type VpcSide } from './model.js';
 export type Decision = 'accepted' | 'already-active' | 'refused';
 
 /**
- * `same-account`: accept any same-account, non-overlapping peering unless a VPC is protected
+ * `same-account`: accept any non-overlapping peering between the hub's and its members' VPCs unless a VPC is protected
  * (`peering-autopilot:accept=false`). `tagged-only`: additionally require both VPCs to carry
  * `peering-autopilot:accept=true` (an allow-list for cautious accounts).
  */
@@ -15,7 +15,10 @@ export type AcceptPolicy = 'same-account' | 'tagged-only';
 
 export interface DecisionInput {
   readonly status: string;
+  /** The hub account (where the autopilot runs). */
   readonly accountId: string;
+  /** Member accounts whose VPCs the hub may configure too (through the member role). */
+  readonly members?: readonly string[];
   readonly requester: Pick<VpcSide, 'vpcId' | 'ownerId' | 'cidrs' | 'ipv6Cidrs'> &
     Partial<Pick<VpcSide, 'tags'>>;
   readonly accepter: Pick<VpcSide, 'vpcId' | 'ownerId' | 'cidrs' | 'ipv6Cidrs'> &
@@ -44,6 +47,7 @@ export const CLEANUP_STATUSES: readonly string[] = ['deleted', 'deleting', 'reje
  */
 export function decide(input: DecisionInput): DecisionOutput {
   const { status, accountId, requester, accepter, policy } = input;
+  const members = input.members ?? [];
   const refuse = (reason: string): DecisionOutput => ({ decision: 'refused', needsAccept: false, reason });
 
   if ((TERMINAL_STATUSES as readonly string[]).includes(status)) {
@@ -53,9 +57,10 @@ export function decide(input: DecisionInput): DecisionOutput {
     ['requester', requester],
     ['accepter', accepter],
   ] as const) {
-    if (side.ownerId !== accountId) {
+    if (side.ownerId !== accountId && !members.includes(side.ownerId)) {
+      const known = members.length > 0 ? ` or a member (${members.join(', ')})` : '';
       return refuse(
-        `cross-account peering: ${role} VPC ${side.vpcId} is owned by ${side.ownerId}, not this account ${accountId}; never auto-accepted`,
+        `cross-account peering: ${role} VPC ${side.vpcId} is owned by ${side.ownerId}, not this account ${accountId}${known}; never auto-accepted`,
       );
     }
   }

@@ -143,6 +143,8 @@ export type RuleAction = (typeof RULE_ACTIONS)[number];
 export const RouteChangeSchema = z.object({
   routeTableId: z.string(),
   vpcId: z.string(),
+  /** The account that owns the VPC (the write is made as that owner). */
+  ownerId: z.string(),
   region: z.string(),
   destinationCidr: z.string(),
   action: z.enum(ROUTE_ACTIONS),
@@ -159,6 +161,8 @@ export type RouteChange = z.output<typeof RouteChangeSchema>;
 export const RuleChangeSchema = z.object({
   groupId: z.string(),
   vpcId: z.string(),
+  /** The account that owns the group (the write is made as that owner). */
+  ownerId: z.string(),
   region: z.string(),
   cidr: z.string(),
   /** `none` only for `invalid-tag` lines, where nothing is opened. */

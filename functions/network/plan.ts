@@ -52,6 +52,7 @@ export function planRoutes(
       const base = {
         routeTableId: table.routeTableId,
         vpcId: self.vpcId,
+        ownerId: self.ownerId,
         region: self.region,
         applied: false,
       };
@@ -125,7 +126,13 @@ export function planRules(
     const sources = peerDestinations(self, peer);
     for (const group of items.filter((g) => g.vpcId === self.vpcId)) {
       const tag = group.tags[TAGS.ingress];
-      const base = { groupId: group.groupId, vpcId: self.vpcId, region: self.region, applied: false };
+      const base = {
+        groupId: group.groupId,
+        vpcId: self.vpcId,
+        ownerId: self.ownerId,
+        region: self.region,
+        applied: false,
+      };
       if (tag === undefined) {
         // Opted out (or never in): only our own rules for this peering go, nothing else.
         changes.push(...staleRules(group, description, [], base));
@@ -183,7 +190,7 @@ function staleRules(
   group: SecurityGroupFacts,
   description: string,
   desired: readonly RuleChange[],
-  base: Pick<RuleChange, 'groupId' | 'vpcId' | 'region' | 'applied'>,
+  base: Pick<RuleChange, 'groupId' | 'vpcId' | 'ownerId' | 'region' | 'applied'>,
 ): RuleChange[] {
   return group.ingress
     .filter((r) => r.description === description)

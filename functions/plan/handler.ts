@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { ec2For } from '../commons/aws-clients.js';
+import { accountsOf, ec2Clients } from '../commons/aws-clients.js';
 import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
@@ -11,8 +11,9 @@ import { run } from './plan.js';
 
 const settings = readSettings();
 
-export const handler = lambdaHandler(async (event) => {
+export const handler = lambdaHandler(async (event, context) => {
   const inspection = parseOrThrow(InspectionSchema, event, 'plan request');
+  const ec2For = ec2Clients(accountsOf(context.invokedFunctionArn, settings), inspection.peeringConnectionId);
   const changes = await run(inspection, { ec2For, quotas: settings.quotas });
   logger.info('planned changes', {
     peeringConnectionId: inspection.peeringConnectionId,

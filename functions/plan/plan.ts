@@ -3,14 +3,14 @@
  * each), then let the pure planners decide every change, quota headroom included, before
  * anything is written.
  */
-import type { Ec2ForRegion } from '../commons/aws-clients.js';
+import type { Ec2For } from '../commons/aws-clients.js';
 import { describeGroups, describeRouteTables } from '../commons/ec2-facts.js';
 import type { Changes, Inspection } from '../commons/schemas.js';
 import { countWrites, isClean, planRoutes, planRules, type Quotas } from '../network/plan.js';
 
 export async function run(
   inspection: Inspection,
-  { ec2For, quotas }: { ec2For: Ec2ForRegion; quotas: Quotas },
+  { ec2For, quotas }: { ec2For: Ec2For; quotas: Quotas },
 ): Promise<Changes> {
   const { requester, accepter, peeringConnectionId } = inspection;
   const sides = [requester, accepter];

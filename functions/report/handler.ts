@@ -1,21 +1,25 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { CLIENT_TIMEOUTS, ec2For, homeRegion } from '../commons/aws-clients.js';
+import { accountsOf, actsIn, CLIENT_TIMEOUTS, ec2Clients, homeRegion } from '../commons/aws-clients.js';
 import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
+import { readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
 import { healsOf, ReportRequestSchema, run } from './report.js';
 
+const settings = readSettings();
 const topicArn = process.env.ALARM_TOPIC_ARN;
 const sns = topicArn ? { client: new SNSClient({ ...CLIENT_TIMEOUTS }), topicArn } : undefined;
 
-export const handler = lambdaHandler(async (event) => {
+export const handler = lambdaHandler(async (event, context) => {
   const req = parseOrThrow(ReportRequestSchema, event, 'report request');
+  const accounts = accountsOf(context.invokedFunctionArn, settings);
   const { outcome, tagged, notified } = await run(req, {
-    ec2For,
-    region: homeRegion(),
+    ec2For: ec2Clients(accounts, req.result?.peeringConnectionId ?? 'report'),
+    home: { ownerId: accounts.hub, region: homeRegion() },
+    actsIn: (ownerId) => actsIn(accounts, ownerId),
     ...(sns ? { sns } : {}),
     now: () => new Date(),
     warn: (message, extra) => logger.warn(message, extra),

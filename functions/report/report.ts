@@ -1,12 +1,12 @@
 /**
  * Report: the last step of every run, successful or not. Writes the peering's status tags
- * (`peering-autopilot:status`, `peering-autopilot:checked-at`), names the outcome for the
+ * (`peering-autopilot:status`, `peering-autopilot:checked-at`) in each owner's own view, names the outcome for the
  * metrics, and tells a person (SNS) when the ping verification failed. A dry run writes nothing.
  */
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod/mini';
-import type { Ec2ForRegion } from '../commons/aws-clients.js';
+import type { Ec2For, Place } from '../commons/aws-clients.js';
 import type { Outcome } from '../commons/catalog.js';
 import { PEERING_ID, WorkflowResultSchema } from '../commons/schemas.js';
 import { TAGS } from '../network/model.js';
@@ -75,8 +75,11 @@ export function healsOf(req: ReportRequest): number {
 }
 
 export interface ReportDeps {
-  readonly ec2For: Ec2ForRegion;
-  readonly region: string;
+  readonly ec2For: Ec2For;
+  /** The hub's account and home region (the notice links there; the failure path tags there). */
+  readonly home: Place;
+  /** Whether the autopilot acts in an account (hub or member). */
+  readonly actsIn: (ownerId: string) => boolean;
   readonly sns?: { readonly client: SNSClient; readonly topicArn: string };
   readonly now: () => Date;
   readonly warn: (message: string, extra: Record<string, unknown>) => void;
@@ -86,6 +89,19 @@ export interface ReportDeps {
 export function executionLink(executionId: string | undefined, region: string): string {
   if (!executionId?.startsWith('arn:')) return `execution ${executionId ?? 'unknown'}`;
   return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionId}`;
+}
+
+/**
+ * Where the status tags go: each side's owner sees them in its own view (tags on a peering are
+ * per account), so one write per distinct (account, region) of the two sides. A peering with an
+ * account outside the hub and members gets none: nothing is written for it anywhere.
+ */
+export function tagPlaces(req: ReportRequest, deps: Pick<ReportDeps, 'home' | 'actsIn'>): Place[] {
+  const sides = [req.result?.requester, req.result?.accepter].filter((s) => s !== undefined);
+  if (sides.length === 0) return [deps.home];
+  if (sides.some((s) => !deps.actsIn(s.ownerId))) return [];
+  const places = new Map(sides.map((s) => [`${s.ownerId}|${s.region}`, { ownerId: s.ownerId, region: s.region }]));
+  return [...places.values()];
 }
 
 /** Tags the peering with the outcome and notifies on a failed ping; never fails the run itself. */
@@ -104,19 +120,23 @@ export async function run(
   if (dryRun || req.result?.unchanged || rejected || !pcx || !PEERING_ID.test(pcx)) {
     return { outcome, tagged, notified };
   }
-  try {
-    await deps.ec2For(deps.region).send(
-      new CreateTagsCommand({
-        Resources: [pcx],
-        Tags: [
-          { Key: TAGS.status, Value: outcome },
-          { Key: TAGS.checkedAt, Value: deps.now().toISOString() },
-        ],
-      }),
-    );
-    tagged = true;
-  } catch (error) {
-    deps.warn('could not write status tags', { peeringConnectionId: pcx, error: String(error) });
+  const places = tagPlaces(req, deps);
+  const tags = [
+    { Key: TAGS.status, Value: outcome },
+    { Key: TAGS.checkedAt, Value: deps.now().toISOString() },
+  ];
+  for (const place of places) {
+    try {
+      await deps.ec2For(place).send(new CreateTagsCommand({ Resources: [pcx], Tags: tags }));
+      tagged = true;
+    } catch (error) {
+      deps.warn('could not write status tags', {
+        peeringConnectionId: pcx,
+        account: place.ownerId,
+        region: place.region,
+        error: String(error),
+      });
+    }
   }
   const notice = noticeOf(req, outcome);
   if (deps.sns && notice) {
@@ -125,7 +145,7 @@ export async function run(
         new PublishCommand({
           TopicArn: deps.sns.topicArn,
           Subject: printable(`Peering Autopilot: ${notice.subject}`).slice(0, 100),
-          Message: `${printable(notice.body, { keepNewlines: true })}\n\nExecution: ${executionLink(req.executionId, deps.region)}`,
+          Message: `${printable(notice.body, { keepNewlines: true })}\n\nExecution: ${executionLink(req.executionId, deps.home.region)}`,
         }),
       );
       notified = true;

@@ -38,6 +38,8 @@ const CloudTrailEventSchema = z.object({
   'detail-type': z.literal('AWS API Call via CloudTrail'),
   id: z.string().check(z.minLength(1)),
   time: z.iso.datetime({ offset: true }),
+  /** Where the call was made: a member's forwarded event keeps its own account and region. */
+  account: z.optional(z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit AWS account id'))),
   region: z.string().check(z.minLength(1)),
   detail: z.object({
     eventSource: z.literal('ec2.amazonaws.com'),
@@ -69,6 +71,9 @@ export interface Affected {
   readonly ignored?: string;
   /** A deletion: run the cleanup path (execution name is unique per peering, forever). */
   readonly deletion: boolean;
+  /** The account and region the event came from (where its resources are described). */
+  readonly account?: string;
+  readonly region?: string;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -105,6 +110,8 @@ function fromCloudTrail(event: StarterEvent): Affected {
     trigger: 'event',
     eventName,
     time: event.time,
+    ...(event.account ? { account: event.account } : {}),
+    region: event.region,
     peeringIds: [],
     vpcIds: [],
     routeTableIds: [],

@@ -1,12 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
-import { CLIENT_TIMEOUTS, ec2For, homeRegion } from '../commons/aws-clients.js';
+import { accountsOf, actsIn, CLIENT_TIMEOUTS, ec2Clients, homeRegion } from '../commons/aws-clients.js';
 import { METRIC } from '../commons/catalog.js';
 import { InputValidationError } from '../commons/errors.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
+import { commaList, readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
 import { envInt } from '../commons/zod.js';
 import { normaliseEvent } from './events.js';
@@ -17,13 +18,19 @@ const env = parseOrThrow(
     STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
     DEBOUNCE_SECONDS: envInt(1, 3600, 3),
     SWEEP_SECONDS: envInt(60, 31 * 24 * 3600, 3600),
+    /** The regions the sweep looks at (the construct's `regions`); default: this region. */
+    PEERING_AUTOPILOT_REGIONS: z._default(
+      z.string().check(z.regex(/^\s*([a-z]{2}(-[a-z]+)+-\d\s*(,\s*[a-z]{2}(-[a-z]+)+-\d\s*)*)?$/, 'expected comma-separated region names')),
+      '',
+    ),
   }),
   process.env,
   'starter settings (environment)',
 );
+const settings = readSettings();
 const sfn = new SFNClient({ ...CLIENT_TIMEOUTS });
 
-export const handler = lambdaHandler(async (event) => {
+export const handler = lambdaHandler(async (event, context) => {
   let affected: ReturnType<typeof normaliseEvent>;
   try {
     affected = normaliseEvent(event);
@@ -35,9 +42,16 @@ export const handler = lambdaHandler(async (event) => {
     metrics.addMetric(METRIC.malformedEvents, MetricUnit.Count, 1);
     return { started: [], duplicates: [], ignored: `malformed event: ${error.message}` };
   }
+  const accounts = accountsOf(context.invokedFunctionArn, settings);
+  const home = { ownerId: accounts.hub, region: homeRegion() };
+  const regions = commaList(env.PEERING_AUTOPILOT_REGIONS);
   const result = await startRuns(affected, {
-    ec2For,
-    region: homeRegion(),
+    ec2For: ec2Clients(accounts, 'starter'),
+    home,
+    places: [accounts.hub, ...accounts.members].flatMap((ownerId) =>
+      (regions.length > 0 ? regions : [home.region]).map((region) => ({ ownerId, region })),
+    ),
+    actsIn: (ownerId) => actsIn(accounts, ownerId),
     sfn,
     stateMachineArn: env.STATE_MACHINE_ARN,
     windowSeconds: env.DEBOUNCE_SECONDS,

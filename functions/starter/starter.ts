@@ -5,7 +5,7 @@
  */
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import pLimit from 'p-limit';
-import { type Ec2ForRegion, isAwsError } from '../commons/aws-clients.js';
+import { type Ec2For, isAwsError, type Place } from '../commons/aws-clients.js';
 import { describeGroupsById, describePeerings, describeRouteTablesById } from '../commons/ec2-facts.js';
 import { CLEANUP_STATUSES } from '../network/decision.js';
 import type { PeeringFacts } from '../network/diagnose.js';
@@ -13,9 +13,13 @@ import { isOurRule, TAGS, tagValue } from '../network/model.js';
 import { type Affected, executionName, windowStart } from './events.js';
 
 export interface StarterDeps {
-  readonly ec2For: Ec2ForRegion;
-  /** The region the starter watches (its events' and the sweep's). */
-  readonly region: string;
+  readonly ec2For: Ec2For;
+  /** The hub's account and home region: events without an account or region are looked up here. */
+  readonly home: Place;
+  /** Every (account, region) the sweep looks at: the hub and each member, in each configured region. */
+  readonly places: readonly Place[];
+  /** Whether the autopilot acts in an account (hub or member); events from others are ignored. */
+  readonly actsIn: (ownerId: string) => boolean;
   readonly sfn: SFNClient;
   readonly stateMachineArn: string;
   /** Debounce window for drift events, seconds. */
@@ -44,14 +48,14 @@ function needsCleanup(p: PeeringFacts): boolean {
 }
 
 /** Resolves route tables and security groups to their VPCs (and drops groups we do not manage). */
-async function resolveVpcs(affected: Affected, deps: StarterDeps): Promise<string[]> {
-  const { ec2For, region } = deps;
+async function resolveVpcs(affected: Affected, place: Place, deps: StarterDeps): Promise<string[]> {
+  const { ec2For } = deps;
   const gone = (id: string) =>
     deps.log('ignored: the event names a resource that no longer exists', { resourceId: id });
   const vpcIds = new Set(affected.vpcIds);
-  for (const t of await describeRouteTablesById(ec2For, region, affected.routeTableIds, gone))
+  for (const t of await describeRouteTablesById(ec2For, place, affected.routeTableIds, gone))
     vpcIds.add(t.vpcId);
-  for (const g of await describeGroupsById(ec2For, region, affected.groupIds, gone)) {
+  for (const g of await describeGroupsById(ec2For, place, affected.groupIds, gone)) {
     const optedIn = g.tags[TAGS.ingress] !== undefined;
     const ours = g.ingress.some((r) => isOurRule(r.description));
     // A tag event on a group is about opting in or out: always look. A rule event on a group we
@@ -75,7 +79,33 @@ interface Run {
 export async function plannedRuns(affected: Affected, deps: StarterDeps): Promise<Run[]> {
   const now = deps.now();
   const eventTime = affected.time ?? now.toISOString();
-  const runFor = (pcx: string, status?: string): Run => {
+  const eventPlace = {
+    ownerId: affected.account ?? deps.home.ownerId,
+    region: affected.region ?? deps.home.region,
+  };
+  if (!deps.actsIn(eventPlace.ownerId)) {
+    deps.log('ignored: the event comes from an account that is neither the hub nor a member', {
+      account: eventPlace.ownerId,
+    });
+    return [];
+  }
+  const runs: Run[] = [];
+  for (const { place, peerings } of await peeringsToRun(affected, eventPlace, deps)) {
+    for (const p of peerings) runs.push(runFor(p.id, place, p.status));
+  }
+  return runs;
+
+  function runFor(pcx: string, place: Place, status?: string): Run {
+    // A run starts where its trigger saw the peering; the hub's own view needs no hint.
+    const where = {
+      ...(place.ownerId !== deps.home.ownerId ? { account: place.ownerId } : {}),
+      ...(place.region !== deps.home.region ? { region: place.region } : {}),
+    };
+    const run = runForName(pcx, status);
+    return { ...run, input: { ...run.input, ...where } };
+  }
+
+  function runForName(pcx: string, status?: string): Run {
     if (affected.trigger === 'sweep' && status !== undefined && CLEANUP_STATUSES.includes(status)) {
       // A cleanup that failed is retried by every sweep (a new name per window) until it is recorded.
       const window = windowStart(now.toISOString(), deps.sweepSeconds);
@@ -115,23 +145,40 @@ export async function plannedRuns(affected: Affected, deps: StarterDeps): Promis
         trigger: { kind: 'event', event: affected.eventName, settleUntil },
       },
     };
-  };
+  }
+}
 
+/**
+ * The peerings a trigger is about, with the place each was seen: an event's own account and region,
+ * or, for the sweep, every (account, region) — a peering seen from both of its owners runs once.
+ */
+async function peeringsToRun(
+  affected: Affected,
+  eventPlace: Place,
+  deps: StarterDeps,
+): Promise<Array<{ place: Place; peerings: Array<{ id: string; status?: string }> }>> {
   if (
     affected.peeringIds.length > 0 &&
     affected.vpcIds.length + affected.routeTableIds.length + affected.groupIds.length === 0
   ) {
-    return affected.peeringIds.map((pcx) => runFor(pcx));
+    return [{ place: eventPlace, peerings: affected.peeringIds.map((id) => ({ id })) }];
   }
-  const vpcIds = affected.all ? [] : await resolveVpcs(affected, deps);
+  const vpcIds = affected.all ? [] : await resolveVpcs(affected, eventPlace, deps);
   if (!affected.all && vpcIds.length === 0 && affected.peeringIds.length === 0) return [];
-  const peerings = await describePeerings(deps.ec2For, deps.region);
-  const chosen = peerings.filter((p) => {
-    if (affected.peeringIds.includes(p.id)) return true;
-    if (affected.all) return LIVE.includes(p.status) || (affected.trigger === 'sweep' && needsCleanup(p));
-    return LIVE.includes(p.status) && [p.requesterVpcId, p.accepterVpcId].some((v) => vpcIds.includes(v));
-  });
-  return chosen.map((p) => runFor(p.id, p.status));
+  const places = affected.trigger === 'sweep' ? deps.places : [eventPlace];
+  const seen = new Set<string>();
+  const out: Array<{ place: Place; peerings: PeeringFacts[] }> = [];
+  for (const place of places) {
+    const peerings = (await describePeerings(deps.ec2For, place)).filter((p) => {
+      if (seen.has(p.id)) return false;
+      if (affected.peeringIds.includes(p.id)) return true;
+      if (affected.all) return LIVE.includes(p.status) || (affected.trigger === 'sweep' && needsCleanup(p));
+      return LIVE.includes(p.status) && [p.requesterVpcId, p.accepterVpcId].some((v) => vpcIds.includes(v));
+    });
+    for (const p of peerings) seen.add(p.id);
+    out.push({ place, peerings });
+  }
+  return out;
 }
 
 /** Starts the executions; ExecutionAlreadyExists means a duplicate or a debounced burst. */

@@ -1,11 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod/mini';
-import { ec2For, homeRegion, ssmFor } from '../commons/aws-clients.js';
+import { accountsOf, ec2Clients, ssmClients } from '../commons/aws-clients.js';
 import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
 import { InspectionSchema, NetworkFactsSchema } from '../commons/schemas.js';
+import { readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
 import { envInt } from '../commons/zod.js';
 import { DEFAULT_PROBE_SETTINGS } from './probes.js';
@@ -26,6 +27,8 @@ const settings = parseOrThrow(
   'verification settings (environment)',
 );
 
+const accountSettings = readSettings();
+
 const RequestSchema = z.object({ inspection: InspectionSchema, facts: NetworkFactsSchema });
 
 /** Kept free at the end of the function's time for the static diagnosis and the answer. */
@@ -34,12 +37,13 @@ const MARGIN_MS = 10_000;
 export const handler = lambdaHandler(async (event, context) => {
   const { inspection, facts } = parseOrThrow(RequestSchema, event, 'verify request');
   const remaining = context?.getRemainingTimeInMillis?.();
+  const accounts = accountsOf(context.invokedFunctionArn, accountSettings);
+  const pcx = inspection.peeringConnectionId;
   const result = await run(
     { inspection, facts },
     {
-      ec2For,
-      region: homeRegion(),
-      ssmFor,
+      ec2For: ec2Clients(accounts, pcx),
+      ssmFor: ssmClients(accounts, pcx),
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       now: () => Date.now(),
       settings: {
@@ -54,7 +58,7 @@ export const handler = lambdaHandler(async (event, context) => {
     },
   );
   logger.info('verification', {
-    peeringConnectionId: inspection.peeringConnectionId,
+    peeringConnectionId: pcx,
     status: result.status,
     reason: result.reason,
   });

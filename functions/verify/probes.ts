@@ -8,7 +8,7 @@ import {
   SendCommandCommand,
   type SendCommandCommandOutput,
 } from '@aws-sdk/client-ssm';
-import { isAwsError, type SsmForRegion } from '../commons/aws-clients.js';
+import { isAwsError, type SsmFor } from '../commons/aws-clients.js';
 import type { VerificationStatus } from '../commons/catalog.js';
 import type { InstanceFacts } from '../network/diagnose.js';
 import { type PingResult, parsePing, probeScript } from '../network/ping.js';
@@ -16,6 +16,8 @@ import { type PingResult, parsePing, probeScript } from '../network/ping.js';
 export type ProbeStatus = VerificationStatus;
 
 export interface ProbeInstance extends InstanceFacts {
+  /** The instance's account and region: the command is sent there, as that owner. */
+  readonly ownerId: string;
   readonly region: string;
   readonly role?: string;
 }
@@ -55,7 +57,7 @@ export const DEFAULT_PROBE_SETTINGS: ProbeSettings = {
 };
 
 export interface ProbeDeps {
-  readonly ssmFor: SsmForRegion;
+  readonly ssmFor: SsmFor;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
   readonly settings: ProbeSettings;
@@ -128,7 +130,7 @@ export async function runProbe(
     targetIp: target.privateIp,
   };
   const { settings } = deps;
-  const ssm = deps.ssmFor(source.region);
+  const ssm = deps.ssmFor(source);
   const budget = deps.deadline ?? Number.POSITIVE_INFINITY;
   if (budget - deps.now() < settings.firstPollMs + settings.pollIntervalMs) {
     return {

@@ -4,14 +4,14 @@
  * no data plane): both are reported, each labelled as what it is.
  */
 import pLimit from 'p-limit';
-import type { Ec2ForRegion } from '../commons/aws-clients.js';
+import type { Ec2For, Place } from '../commons/aws-clients.js';
 import {
   describeInstances,
   describeNetworkAcls,
   describePeerings,
   describePrefixLists,
   prefixListIdsIn,
-  vpcIdsByRegion,
+  vpcIdsByPlace,
 } from '../commons/ec2-facts.js';
 import type { Inspection, NetworkFacts } from '../commons/schemas.js';
 import {
@@ -47,20 +47,18 @@ export interface Verification {
 }
 
 export interface VerifyDeps extends ProbeDeps {
-  readonly ec2For: Ec2ForRegion;
-  /** Where the workflow runs: peerings the routes name are described here. */
-  readonly region: string;
+  readonly ec2For: Ec2For;
 }
 
 async function describeProbeInstances(
-  ec2For: Ec2ForRegion,
+  ec2For: Ec2For,
   inspection: Inspection,
 ): Promise<ProbeInstance[]> {
   const out: ProbeInstance[] = [];
-  for (const [region, vpcIds] of vpcIdsByRegion([inspection.requester, inspection.accepter])) {
-    for (const i of await describeInstances(ec2For, region, { vpcIds, tagKey: TAGS.probe })) {
+  for (const [place, vpcIds] of vpcIdsByPlace([inspection.requester, inspection.accepter])) {
+    for (const i of await describeInstances(ec2For, place, { vpcIds, tagKey: TAGS.probe })) {
       const role = tagValue(i.tags, TAGS.probe);
-      out.push({ ...i, region, ...(role ? { role } : {}) });
+      out.push({ ...i, ...place, ...(role ? { role } : {}) });
     }
   }
   return out;
@@ -71,13 +69,13 @@ async function describeProbeInstances(
  * route. Only the routes a probe's packets would take are looked at, so a healthy path costs no call.
  */
 async function referencedPeerings(
-  ec2For: Ec2ForRegion,
-  region: string,
+  ec2For: Ec2For,
+  place: Place,
   ids: readonly string[],
   ours: PeeringFacts,
 ): Promise<PeeringFacts[]> {
   // A referenced peering that no longer exists is left out: the diagnosis calls it deleted or unknown.
-  return [ours, ...(await describePeerings(ec2For, region, ids))];
+  return [ours, ...(await describePeerings(ec2For, place, ids))];
 }
 
 /** The peering ids of the routes each probe's request and reply would take (other than ours). */
@@ -115,7 +113,8 @@ export async function run(
   { inspection, facts }: { inspection: Inspection; facts: NetworkFacts },
   deps: VerifyDeps,
 ): Promise<Verification> {
-  const { region } = deps;
+  // Prefix lists and other peerings the paths name are looked up as the requester's owner.
+  const place = inspection.requester;
   const pcx = inspection.peeringConnectionId;
   const skip = (reason: string): Verification => ({
     status: 'skipped',
@@ -188,9 +187,9 @@ export async function run(
     describeNetworkAcls(deps.ec2For, [inspection.requester, inspection.accepter]),
     (async () => {
       const lists =
-        prefixListIds.length > 0 ? await describePrefixLists(deps.ec2For, region, prefixListIds) : {};
+        prefixListIds.length > 0 ? await describePrefixLists(deps.ec2For, place, prefixListIds) : {};
       const ids = peeringsOnPaths(withSource, facts, lists, pcx);
-      return { peerings: await referencedPeerings(deps.ec2For, region, ids, ours), prefixLists: lists };
+      return { peerings: await referencedPeerings(deps.ec2For, place, ids, ours), prefixLists: lists };
     })(),
   ]);
   const vpcs = Object.fromEntries(

@@ -85,7 +85,7 @@ describe('peering-autopilot plan', () => {
     const run = await cli('plan', 'pcx-0123456789abcdef0');
     expect(run.code).toBe(EXIT.failed);
     expect(run.stderr).toBe(
-      'error: peeringConnectionId "pcx-0123456789abcdef0" was not found in region us-east-1 of this account',
+      'error: peeringConnectionId "pcx-0123456789abcdef0" was not found in region us-east-1 of account 123456789012',
     );
   });
 });

@@ -56,7 +56,7 @@ describe('peering-autopilot run --local', () => {
     const run = await cli('run', 'pcx-0123456789abcdef0', '--local');
     expect(run.code).toBe(EXIT.failed);
     expect(run.stderr).toBe(
-      'workflow failed: PeeringNotFoundError: peeringConnectionId "pcx-0123456789abcdef0" was not found in region us-east-1 of this account',
+      'workflow failed: PeeringNotFoundError: peeringConnectionId "pcx-0123456789abcdef0" was not found in region us-east-1 of account 123456789012',
     );
   });
 

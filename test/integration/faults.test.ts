@@ -11,7 +11,7 @@ import {
   DescribeVpcPeeringConnectionsCommand,
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { ec2For, ssmFor } from '../../functions/commons/aws-clients.js';
+import { observeClients } from '../../functions/commons/aws-clients.js';
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { buildSeedScenario, type SeedScenario } from '../../local/seed.js';
 import { reset, useMoto } from '../support/local-aws.js';
@@ -70,8 +70,7 @@ beforeEach(async () => {
   for (const k of Object.keys(injected)) delete injected[k];
   for (const k of Object.keys(attempts)) delete attempts[k];
   if (!instrumented) {
-    inject(ec2For('us-east-1'));
-    inject(ssmFor('us-east-1'));
+    observeClients(inject);
     instrumented = true;
   }
   seed = await buildSeedScenario(ec2);

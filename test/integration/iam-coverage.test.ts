@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ec2For, ssmFor } from '../../functions/commons/aws-clients.js';
+import { observeClients } from '../../functions/commons/aws-clients.js';
 import { PeeringAutopilot } from '../../infra/peering-autopilot.js';
 import { CallRecorder } from '../../local/call-recorder.js';
 import { runLocalWorkflow, runningFunction } from '../../local/local-runner.js';
@@ -46,8 +46,7 @@ function grantedActions(): Record<string, Set<string>> {
 it('every AWS call of every function in the seed, drift, refusal, prefix-list and delete scenarios is granted to its role', async () => {
   await reset();
   const recorder = new CallRecorder(() => runningFunction.getStore());
-  recorder.watch(ec2For('us-east-1'));
-  recorder.watch(ssmFor('us-east-1'));
+  observeClients((client) => recorder.watch(client));
   const harness = await starterHarness(motoEndpoint());
   const seed = await buildSeedScenario(ec2);
   const { marketingFinance: mf, developerFinance: df } = seed.peerings;

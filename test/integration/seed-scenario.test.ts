@@ -11,7 +11,7 @@ import {
   type EC2Client,
   ReplaceNetworkAclAssociationCommand,
 } from '@aws-sdk/client-ec2';
-import { ec2For } from '../../functions/commons/aws-clients.js';
+import { observeClients } from '../../functions/commons/aws-clients.js';
 import { CallRecorder } from '../../local/call-recorder.js';
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { buildSeedScenario, type SeedScenario, type SeedVpc } from '../../local/seed.js';
@@ -112,7 +112,7 @@ describe('seed scenario on a local AWS', () => {
     // Prepare
     await runLocalWorkflow({ peeringConnectionId: seed.peerings.marketingFinance, dryRun: false });
     const recorder = new CallRecorder();
-    recorder.watch(ec2For('us-east-1'));
+    observeClients((client) => recorder.watch(client));
     recorder.reset();
 
     // Act

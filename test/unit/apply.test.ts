@@ -31,6 +31,7 @@ const inspection = inspectionOf(PCX);
 const route = (rtb: string, cidr = '10.10.0.0/16'): RouteChange => ({
   routeTableId: rtb,
   vpcId: 'vpc-finance',
+  ownerId: '123456789012',
   region: 'us-east-1',
   destinationCidr: cidr,
   action: 'created',
@@ -39,6 +40,7 @@ const route = (rtb: string, cidr = '10.10.0.0/16'): RouteChange => ({
 const rule = (cidr: string, protocol: RuleChange['protocol'] = 'icmp'): RuleChange => ({
   groupId: 'sg-fin',
   vpcId: 'vpc-finance',
+  ownerId: '123456789012',
   region: 'us-east-1',
   cidr,
   protocol,

@@ -4,7 +4,10 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CLIENT_TIMEOUTS, ec2For, ssmFor } from '../../functions/commons/aws-clients.js';
+import { CLIENT_TIMEOUTS, ec2Clients, ssmClients } from '../../functions/commons/aws-clients.js';
+
+const accounts = { hub: '123456789012', members: [], memberRole: 'PeeringAutopilotMember', partition: 'aws' };
+const here = { ownerId: '123456789012', region: 'eu-west-3' };
 
 type Handler = {
   configProvider: Promise<{
@@ -15,7 +18,7 @@ type Handler = {
 };
 
 it('the EC2 and SSM clients carry the connection and request timeouts, and throw on a request timeout', async () => {
-  for (const client of [ec2For('eu-west-3'), ssmFor('eu-west-3')]) {
+  for (const client of [ec2Clients(accounts, 'pcx-1')(here), ssmClients(accounts, 'pcx-1')(here)]) {
     const config = await (client.config.requestHandler as unknown as Handler).configProvider;
     expect(config).toMatchObject({
       connectionTimeout: 3_000,

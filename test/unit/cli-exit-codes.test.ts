@@ -15,6 +15,7 @@ const result = (over: Partial<WorkflowResult> = {}): WorkflowResult => ({
 const route = (action: WorkflowResult['routes'][number]['action']) => ({
   routeTableId: 'rtb-1',
   vpcId: 'vpc-1',
+  ownerId: '123456789012',
   region: 'us-east-1',
   destinationCidr: '10.10.0.0/16',
   action,

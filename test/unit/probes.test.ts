@@ -23,6 +23,7 @@ const source: ProbeInstance = {
   instanceId: 'i-marketing',
   name: 'MarketingServer',
   vpcId: 'vpc-m',
+  ownerId: '123456789012',
   subnetId: 'subnet-m',
   privateIp: '10.10.1.20',
   state: 'running',

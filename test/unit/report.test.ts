@@ -13,7 +13,8 @@ const PCX = 'pcx-0123456789abcdef0';
 const now = new Date('2026-11-26T10:00:00.000Z');
 const deps = {
   ec2For: () => new EC2Client({ region: 'us-east-1' }),
-  region: 'us-east-1',
+  home: { ownerId: '123456789012', region: 'us-east-1' },
+  actsIn: (ownerId: string) => ownerId === '123456789012',
   sns: {
     client: new SNSClient({ region: 'us-east-1' }),
     topicArn: 'arn:aws:sns:us-east-1:123456789012:alarms',
@@ -24,12 +25,14 @@ const deps = {
 const routeLine = {
   routeTableId: 'rtb-1',
   vpcId: 'vpc-f',
+  ownerId: '123456789012',
   region: 'us-east-1',
   destinationCidr: '10.10.0.0/16',
 };
 const ruleLine = {
   groupId: 'sg-f',
   vpcId: 'vpc-f',
+  ownerId: '123456789012',
   region: 'us-east-1',
   cidr: '10.10.0.0/16',
   protocol: 'icmp',

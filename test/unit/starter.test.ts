@@ -24,7 +24,9 @@ const logs: string[] = [];
 const ec2 = new EC2Client({ region: 'us-east-1' });
 const deps = {
   ec2For: () => ec2,
-  region: 'us-east-1',
+  home: { ownerId: '123456789012', region: 'us-east-1' },
+  places: [{ ownerId: '123456789012', region: 'us-east-1' }],
+  actsIn: (ownerId: string) => ownerId === '123456789012',
   sfn: new SFNClient({ region: 'us-east-1' }),
   stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:wf',
   windowSeconds: 3,

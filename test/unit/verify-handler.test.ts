@@ -12,6 +12,7 @@ import { metrics } from '../../functions/commons/powertools/metrics.js';
 import { handler } from '../../functions/verify/handler.js';
 import { inspectionOf } from '../support/facts.js';
 
+const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:verify';
 const ec2Mock = mockClient(EC2Client);
 const ssmMock = mockClient(SSMClient);
 const allLost = readFileSync(new URL('../fixtures/ping/all-lost.txt', import.meta.url), 'utf8');
@@ -111,7 +112,7 @@ it('a failed ping emits the failure metric and names the missing piece for the S
   const addDimension = jest.spyOn(metrics, 'addDimension');
   const addMetric = jest.spyOn(metrics, 'addMetric');
 
-  const out = (await handler(event, { functionName: 'verify', awsRequestId: 'r-1' } as never)) as {
+  const out = (await handler(event, { functionName: 'verify', awsRequestId: 'r-1', invokedFunctionArn: FUNCTION_ARN } as never)) as {
     status: string;
     repairable: boolean;
     message: string;
@@ -145,7 +146,7 @@ it('never runs a command on an untagged instance: no tagged source means skipped
   });
   ec2Mock.on(DescribeNetworkAclsCommand).resolves({ NetworkAcls: [] });
 
-  const out = (await handler(event, { functionName: 'verify', awsRequestId: 'r-2' } as never)) as {
+  const out = (await handler(event, { functionName: 'verify', awsRequestId: 'r-2', invokedFunctionArn: FUNCTION_ARN } as never)) as {
     status: string;
     probes: Array<{ status: string; reason: string }>;
   };
@@ -172,7 +173,7 @@ it('reads probe tags trimmed and case-insensitively (" Source ", "TARGET")', asy
   ssmMock.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-2' } });
   ssmMock.on(GetCommandInvocationCommand).resolves({ Status: 'Failed', StandardOutputContent: allLost });
 
-  const out = (await handler(event, { functionName: 'verify', awsRequestId: 'r-3' } as never)) as {
+  const out = (await handler(event, { functionName: 'verify', awsRequestId: 'r-3', invokedFunctionArn: FUNCTION_ARN } as never)) as {
     status: string;
   };
 
@@ -220,7 +221,7 @@ it("says who must act: a closed network ACL is a person's fix, never the autopil
     },
   };
 
-  const out = (await handler(withIcmp, { functionName: 'verify', awsRequestId: 'r-4' } as never)) as {
+  const out = (await handler(withIcmp, { functionName: 'verify', awsRequestId: 'r-4', invokedFunctionArn: FUNCTION_ARN } as never)) as {
     repairable: boolean;
     message: string;
   };
