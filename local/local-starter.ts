@@ -74,6 +74,8 @@ export function cloudTrailEvent(
   requestParameters: Record<string, unknown>,
   responseElements: Record<string, unknown> | null = null,
   time = new Date(),
+  /** Where the call was made: a member's event forwarded to the hub keeps its own account and region. */
+  where: { readonly account?: string; readonly region?: string } = {},
 ) {
   counter += 1;
   return {
@@ -81,16 +83,16 @@ export function cloudTrailEvent(
     id: `evt-${Date.now()}-${counter}`,
     'detail-type': 'AWS API Call via CloudTrail',
     source: 'aws.ec2',
-    account: '123456789012',
+    account: where.account ?? '123456789012',
     time: time.toISOString(),
-    region: 'us-east-1',
+    region: where.region ?? 'us-east-1',
     resources: [],
     detail: {
       eventVersion: '1.08',
       eventSource: 'ec2.amazonaws.com',
       eventName,
       eventID: `cloudtrail-${counter}`,
-      awsRegion: 'us-east-1',
+      awsRegion: where.region ?? 'us-east-1',
       requestParameters,
       responseElements,
     },

@@ -161,16 +161,56 @@ export interface SeedScenario {
   readonly peerings: { readonly marketingFinance: string; readonly developerFinance: string };
 }
 
-/** Requests a same-region peering (requester -> accepter), as the tutorial's step "Create peering". */
-export async function requestPeering(ec2: EC2Client, requester: SeedVpc, accepter: SeedVpc): Promise<string> {
+/**
+ * Requests a peering (requester -> accepter), as the tutorial's step "Create peering": same
+ * account and region unless the accepter's owner or region is given (then the request crosses).
+ */
+export async function requestPeering(
+  ec2: EC2Client,
+  requester: SeedVpc,
+  accepter: SeedVpc,
+  peer: { readonly ownerId?: string; readonly region?: string } = {},
+): Promise<string> {
   const out = await ec2.send(
     new CreateVpcPeeringConnectionCommand({
       VpcId: requester.vpcId,
       PeerVpcId: accepter.vpcId,
+      ...(peer.ownerId ? { PeerOwnerId: peer.ownerId } : {}),
+      ...(peer.region ? { PeerRegion: peer.region } : {}),
       TagSpecifications: tags('vpc-peering-connection', { Name: `${requester.name}-${accepter.name}` }),
     }),
   );
   return out.VpcPeeringConnection?.VpcPeeringConnectionId as string;
+}
+
+/** The member account of the local cross-account story (moto acts in it after AssumeRole). */
+export const LOCAL_MEMBER_ACCOUNT = '111111111111';
+
+export interface AccountsScenario {
+  /** Marketing, in the member account. */
+  readonly marketing: SeedVpc;
+  /** Finance, in the hub account. */
+  readonly finance: SeedVpc;
+  /** Marketing (member) requests Finance (hub): pending acceptance in the hub. */
+  readonly peering: string;
+  readonly hubAccount: string;
+  readonly memberAccount: string;
+}
+
+/**
+ * The tutorial across accounts: Marketing lives in a member account, Finance in the hub, and a
+ * person in the member account requests the peering (tutorial steps 13-15, across accounts).
+ */
+export async function buildAccountsScenario(
+  hub: EC2Client,
+  member: EC2Client,
+  accounts: { readonly hub: string; readonly member: string },
+): Promise<AccountsScenario> {
+  const spec = (name: string) => SEED_VPCS.find((v) => v.name === name) as SeedVpcSpec;
+  const finance = await buildVpc(hub, spec('Finance'), await anyImageId(hub));
+  const marketing = await buildVpc(member, spec('Marketing'), await anyImageId(member));
+  const peering = await requestPeering(member, marketing, finance, { ownerId: accounts.hub });
+  return { marketing, finance, peering, hubAccount: accounts.hub, memberAccount: accounts.member };
 }
 
 export async function buildSeedScenario(ec2: EC2Client): Promise<SeedScenario> {

@@ -110,7 +110,10 @@ export async function runDemo(io: Io): Promise<number> {
 }
 
 /** The client's own view (it acts as the VPC's owner; the place only names the region). */
-const asOwner = (ec2: EC2Client) => ({ ec2For: () => ec2, place: { ownerId: 'owner', region: homeRegion() } });
+const asOwner = (ec2: EC2Client) => ({
+  ec2For: () => ec2,
+  place: { ownerId: 'owner', region: homeRegion() },
+});
 
 async function routeSummary(ec2: EC2Client, vpc: SeedVpc, destination: string): Promise<string> {
   const { ec2For, place } = asOwner(ec2);

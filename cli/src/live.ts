@@ -42,7 +42,12 @@ export class CliError extends Error {
 /** The hub (the caller's account) and the members from PEERING_AUTOPILOT_MEMBER_ACCOUNTS. */
 async function cliAccounts(): Promise<Accounts> {
   const settings = readSettings();
-  return { hub: await localAccount(), partition: 'aws', members: settings.members, memberRole: settings.memberRole };
+  return {
+    hub: await localAccount(),
+    partition: 'aws',
+    members: settings.members,
+    memberRole: settings.memberRole,
+  };
 }
 
 /** The EC2 clients the CLI reads with: the caller's own credentials, member roles for members. */
@@ -162,7 +167,14 @@ export async function doctor(
   const t = await oneInstance(clients, target);
   const sides = [source, t]
     .filter((i, n, all) => all.findIndex((o) => o.vpcId === i.vpcId) === n)
-    .map((i) => ({ vpcId: i.vpcId, region: i.region, ownerId: i.ownerId, cidrs: [], ipv6Cidrs: [], tags: {} }));
+    .map((i) => ({
+      vpcId: i.vpcId,
+      region: i.region,
+      ownerId: i.ownerId,
+      cidrs: [],
+      ipv6Cidrs: [],
+      tags: {},
+    }));
   const [described, tables, groups, networkAcls, peerings] = await Promise.all([
     describeSides(ec2For, sides),
     describeRouteTables(ec2For, sides),

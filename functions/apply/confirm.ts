@@ -53,7 +53,8 @@ export async function confirmAgainstPeering(
     );
   for (const r of plan.routes.filter((c) => c.action === 'created')) {
     const allowed = peerCidrs(r);
-    if (!allowed) throw bad(`route table ${r.routeTableId} in VPC ${r.vpcId} (account ${r.ownerId}, ${r.region})`);
+    if (!allowed)
+      throw bad(`route table ${r.routeTableId} in VPC ${r.vpcId} (account ${r.ownerId}, ${r.region})`);
     if (!allowed.includes(r.destinationCidr) || ANYWHERE.includes(r.destinationCidr)) {
       throw bad(`route destination ${r.destinationCidr} in ${r.routeTableId}`);
     }
@@ -61,7 +62,8 @@ export async function confirmAgainstPeering(
   for (const r of plan.securityGroupRules) {
     if (r.action !== 'created' && r.action !== 'removed') continue;
     const allowed = peerCidrs(r);
-    if (!allowed) throw bad(`security group ${r.groupId} in VPC ${r.vpcId} (account ${r.ownerId}, ${r.region})`);
+    if (!allowed)
+      throw bad(`security group ${r.groupId} in VPC ${r.vpcId} (account ${r.ownerId}, ${r.region})`);
     if (ANYWHERE.includes(r.cidr)) throw bad(`rule source ${r.cidr} in ${r.groupId}`);
     if (r.action === 'created' && !allowed.includes(r.cidr))
       throw bad(`rule source ${r.cidr} in ${r.groupId}`);

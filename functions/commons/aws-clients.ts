@@ -93,7 +93,8 @@ export function memberCredentials(
         new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: 3600 }),
       );
       const c = out.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole ${roleArn} returned no credentials`);
+      if (!c?.AccessKeyId || !c.SecretAccessKey)
+        throw new Error(`AssumeRole ${roleArn} returned no credentials`);
       return {
         accessKeyId: c.AccessKeyId,
         secretAccessKey: c.SecretAccessKey,
@@ -149,13 +150,19 @@ function clientKey(kind: string, accounts: Accounts, session: string, place: Pla
  */
 export function ec2Clients(accounts: Accounts, session: string): Ec2For {
   return (place) =>
-    cached(clientKey('ec2', accounts, session, place), () => new EC2Client(clientOptions(accounts, session, place)));
+    cached(
+      clientKey('ec2', accounts, session, place),
+      () => new EC2Client(clientOptions(accounts, session, place)),
+    );
 }
 
 /** The SSM clients one run uses (a separate function so bundles without SSM do not carry its client). */
 export function ssmClients(accounts: Accounts, session: string): SsmFor {
   return (place) =>
-    cached(clientKey('ssm', accounts, session, place), () => new SSMClient(clientOptions(accounts, session, place)));
+    cached(
+      clientKey('ssm', accounts, session, place),
+      () => new SSMClient(clientOptions(accounts, session, place)),
+    );
 }
 
 /** The region the workflow runs in (where the peering is described first). */

@@ -3,9 +3,9 @@
  */
 
 import * as z from 'zod/mini';
-import { DEFAULT_MEMBER_ROLE } from './aws-clients.js';
 import type { AcceptPolicy } from '../network/decision.js';
 import { DEFAULT_QUOTAS, type Quotas } from '../network/plan.js';
+import { DEFAULT_MEMBER_ROLE } from './aws-clients.js';
 import { parseOrThrow } from './validation.js';
 import { envInt } from './zod.js';
 
@@ -44,7 +44,14 @@ export interface Settings {
 
 /** A comma-separated environment value (member ids, regions): split, trimmed, blanks and repeats dropped. */
 export function commaList(value: string): string[] {
-  return [...new Set(value.split(',').map((a) => a.trim()).filter((a) => a !== ''))];
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a !== ''),
+    ),
+  ];
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {

@@ -50,7 +50,9 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
   // Only describe VPCs of the hub and its members that can still be configured (each as its owner);
   // the peering's own view is enough to refuse a foreign or dead peering, and nothing is read there.
   const describable =
-    known(requester.ownerId) && known(accepter.ownerId) && !(TERMINAL_STATUSES as readonly string[]).includes(status);
+    known(requester.ownerId) &&
+    known(accepter.ownerId) &&
+    !(TERMINAL_STATUSES as readonly string[]).includes(status);
   if (describable)
     [requester, accepter] = (await describeSides(deps.ec2For, [requester, accepter])) as [VpcSide, VpcSide];
 

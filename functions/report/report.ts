@@ -100,7 +100,9 @@ export function tagPlaces(req: ReportRequest, deps: Pick<ReportDeps, 'home' | 'a
   const sides = [req.result?.requester, req.result?.accepter].filter((s) => s !== undefined);
   if (sides.length === 0) return [deps.home];
   if (sides.some((s) => !deps.actsIn(s.ownerId))) return [];
-  const places = new Map(sides.map((s) => [`${s.ownerId}|${s.region}`, { ownerId: s.ownerId, region: s.region }]));
+  const places = new Map(
+    sides.map((s) => [`${s.ownerId}|${s.region}`, { ownerId: s.ownerId, region: s.region }]),
+  );
   return [...places.values()];
 }
 

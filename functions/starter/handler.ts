@@ -20,7 +20,14 @@ const env = parseOrThrow(
     SWEEP_SECONDS: envInt(60, 31 * 24 * 3600, 3600),
     /** The regions the sweep looks at (the construct's `regions`); default: this region. */
     PEERING_AUTOPILOT_REGIONS: z._default(
-      z.string().check(z.regex(/^\s*([a-z]{2}(-[a-z]+)+-\d\s*(,\s*[a-z]{2}(-[a-z]+)+-\d\s*)*)?$/, 'expected comma-separated region names')),
+      z
+        .string()
+        .check(
+          z.regex(
+            /^\s*([a-z]{2}(-[a-z]+)+-\d\s*(,\s*[a-z]{2}(-[a-z]+)+-\d\s*)*)?$/,
+            'expected comma-separated region names',
+          ),
+        ),
       '',
     ),
   }),

@@ -50,10 +50,7 @@ export interface VerifyDeps extends ProbeDeps {
   readonly ec2For: Ec2For;
 }
 
-async function describeProbeInstances(
-  ec2For: Ec2For,
-  inspection: Inspection,
-): Promise<ProbeInstance[]> {
+async function describeProbeInstances(ec2For: Ec2For, inspection: Inspection): Promise<ProbeInstance[]> {
   const out: ProbeInstance[] = [];
   for (const [place, vpcIds] of vpcIdsByPlace([inspection.requester, inspection.accepter])) {
     for (const i of await describeInstances(ec2For, place, { vpcIds, tagKey: TAGS.probe })) {

@@ -90,7 +90,9 @@ it.each([['active'], ['pending-acceptance']] as const)(
   'refuses to clean up a peering AWS says is %s, whatever the payload claims, removing nothing',
   async (status) => {
     ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves(peering(status));
-    await expect(cleanup(inspection, { ec2For, actsIn: () => true })).rejects.toMatchObject({ name: 'InputValidationError' });
+    await expect(cleanup(inspection, { ec2For, actsIn: () => true })).rejects.toMatchObject({
+      name: 'InputValidationError',
+    });
     expect(ec2Mock.commandCalls(DeleteRouteCommand)).toHaveLength(0);
     expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
   },

@@ -25,6 +25,31 @@ describe('accept policy', () => {
     expect(out.reason).toContain('111111111111');
   });
 
+  it('accepts a cross-account peering when both owners are the hub or its members', () => {
+    const requester = { ...marketing, ownerId: '111111111111' };
+    expect(decide({ ...base, requester, members: ['111111111111'] })).toEqual({
+      decision: 'accepted',
+      needsAccept: true,
+    });
+  });
+
+  it('refuses a peering with an account outside the members, naming that account and the members', () => {
+    const out = decide({
+      ...base,
+      accepter: { ...finance, ownerId: '222222222222' },
+      members: ['111111111111'],
+    });
+    expect(out.decision).toBe('refused');
+    expect(out.reason).toBe(
+      `cross-account peering: accepter VPC ${finance.vpcId} is owned by 222222222222, not this account ${ACCOUNT} or a member (111111111111); never auto-accepted`,
+    );
+  });
+
+  it('a member peering still obeys every other rule: overlapping CIDRs are refused', () => {
+    const requester = { ...marketing, ownerId: '111111111111', cidrs: finance.cidrs };
+    expect(decide({ ...base, requester, members: ['111111111111'] }).reason).toMatch(/^overlapping CIDRs/);
+  });
+
   it('refuses overlapping CIDRs, naming both blocks (secondary blocks included)', () => {
     const out = decide({
       ...base,

@@ -112,7 +112,11 @@ it('a failed ping emits the failure metric and names the missing piece for the S
   const addDimension = jest.spyOn(metrics, 'addDimension');
   const addMetric = jest.spyOn(metrics, 'addMetric');
 
-  const out = (await handler(event, { functionName: 'verify', awsRequestId: 'r-1', invokedFunctionArn: FUNCTION_ARN } as never)) as {
+  const out = (await handler(event, {
+    functionName: 'verify',
+    awsRequestId: 'r-1',
+    invokedFunctionArn: FUNCTION_ARN,
+  } as never)) as {
     status: string;
     repairable: boolean;
     message: string;
@@ -146,7 +150,11 @@ it('never runs a command on an untagged instance: no tagged source means skipped
   });
   ec2Mock.on(DescribeNetworkAclsCommand).resolves({ NetworkAcls: [] });
 
-  const out = (await handler(event, { functionName: 'verify', awsRequestId: 'r-2', invokedFunctionArn: FUNCTION_ARN } as never)) as {
+  const out = (await handler(event, {
+    functionName: 'verify',
+    awsRequestId: 'r-2',
+    invokedFunctionArn: FUNCTION_ARN,
+  } as never)) as {
     status: string;
     probes: Array<{ status: string; reason: string }>;
   };
@@ -173,7 +181,11 @@ it('reads probe tags trimmed and case-insensitively (" Source ", "TARGET")', asy
   ssmMock.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-2' } });
   ssmMock.on(GetCommandInvocationCommand).resolves({ Status: 'Failed', StandardOutputContent: allLost });
 
-  const out = (await handler(event, { functionName: 'verify', awsRequestId: 'r-3', invokedFunctionArn: FUNCTION_ARN } as never)) as {
+  const out = (await handler(event, {
+    functionName: 'verify',
+    awsRequestId: 'r-3',
+    invokedFunctionArn: FUNCTION_ARN,
+  } as never)) as {
     status: string;
   };
 
@@ -221,7 +233,11 @@ it("says who must act: a closed network ACL is a person's fix, never the autopil
     },
   };
 
-  const out = (await handler(withIcmp, { functionName: 'verify', awsRequestId: 'r-4', invokedFunctionArn: FUNCTION_ARN } as never)) as {
+  const out = (await handler(withIcmp, {
+    functionName: 'verify',
+    awsRequestId: 'r-4',
+    invokedFunctionArn: FUNCTION_ARN,
+  } as never)) as {
     repairable: boolean;
     message: string;
   };

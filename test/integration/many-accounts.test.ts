@@ -1,0 +1,191 @@
+/**
+ * Hub and members against moto (several accounts, several regions): the hub (moto's default
+ * account) reaches the member 111111111111 through STS AssumeRole into its PeeringAutopilotMember
+ * role, as it would in AWS. Per the VPC Peering guide, AcceptVpcPeeringConnection is called by the
+ * accepter VPC's owner in the accepter's region, and each owner adds the routes and rules in its
+ * own VPC; tags on a peering are each account's own.
+ */
+process.env.PEERING_AUTOPILOT_MEMBER_ACCOUNTS = '111111111111';
+process.env.PEERING_AUTOPILOT_REGIONS = 'us-east-1,us-west-2';
+
+import {
+  DeleteRouteCommand,
+  DeleteVpcPeeringConnectionCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  type EC2Client,
+} from '@aws-sdk/client-ec2';
+import { observeClients } from '../../functions/commons/aws-clients.js';
+import { CallRecorder } from '../../local/call-recorder.js';
+import { runLocalWorkflow, runningFunction } from '../../local/local-runner.js';
+import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
+import {
+  type AccountsScenario,
+  buildAccountsScenario,
+  buildVpc,
+  LOCAL_MEMBER_ACCOUNT,
+  requestPeering,
+  SEED_VPCS,
+} from '../../local/seed.js';
+import { changedModels, motoEndpoint, motoState, reset, useMoto } from '../support/local-aws.js';
+
+const HUB = '123456789012';
+const MEMBER = LOCAL_MEMBER_ACCOUNT;
+const OUTSIDER = '222222222222';
+const { ec2: hub, ec2In } = useMoto();
+const member = ec2In('us-east-1', MEMBER);
+const outsider = ec2In('us-east-1', OUTSIDER);
+
+const recorder = new CallRecorder(() => runningFunction.getStore());
+observeClients((client) => recorder.watch(client));
+
+async function routes(ec2: EC2Client, routeTableId: string): Promise<string[]> {
+  const out = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [routeTableId] }));
+  return (out.RouteTables?.[0]?.Routes ?? []).map(
+    (r) => `${r.DestinationCidrBlock} -> ${r.VpcPeeringConnectionId ?? r.GatewayId}`,
+  );
+}
+
+async function ingress(ec2: EC2Client, groupId: string): Promise<string[]> {
+  const out = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+  return (out.SecurityGroups?.[0]?.IpPermissions ?? []).flatMap((p) =>
+    (p.IpRanges ?? []).map((r) => `${p.IpProtocol} ${r.CidrIp}`),
+  );
+}
+
+async function peeringSeenBy(ec2: EC2Client, pcx: string) {
+  const out = await ec2.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }));
+  const p = out.VpcPeeringConnections?.[0];
+  return {
+    status: p?.Status?.Code,
+    tag: p?.Tags?.find((t) => t.Key === 'peering-autopilot:status')?.Value,
+  };
+}
+
+const spec = (name: string) => SEED_VPCS.find((v) => v.name === name) as (typeof SEED_VPCS)[number];
+
+describe('one hub, one member account', () => {
+  let s: AccountsScenario;
+
+  beforeEach(async () => {
+    await reset();
+    recorder.reset();
+    s = await buildAccountsScenario(hub, member, { hub: HUB, member: MEMBER });
+  });
+
+  it('accepts a member-to-hub peering through the member role and configures both accounts', async () => {
+    const out = await runLocalWorkflow({ peeringConnectionId: s.peering, dryRun: false });
+
+    expect(out.status).toBe('SUCCEEDED');
+    expect(out.output).toMatchObject({ decision: 'accepted' });
+    // Each owner's VPC routes to the other's CIDR through the peering.
+    expect(await routes(member, s.marketing.routeTableId)).toContain(`172.31.0.0/16 -> ${s.peering}`);
+    expect(await routes(hub, s.finance.routeTableId)).toContain(`10.10.0.0/16 -> ${s.peering}`);
+    expect(await ingress(hub, s.finance.securityGroupId)).toContain('icmp 10.10.0.0/16');
+    // Status tags in each owner's own view.
+    expect(await peeringSeenBy(hub, s.peering)).toMatchObject({ status: 'active', tag: 'configured' });
+    expect(await peeringSeenBy(member, s.peering)).toMatchObject({ status: 'active', tag: 'configured' });
+    // The member's side was written through the member role, by the steps that write there.
+    const assumed = recorder.actions.filter((a) => a.action === 'sts:AssumeRole');
+    expect(assumed.length).toBeGreaterThan(0);
+  });
+
+  it('heals a route deleted in the member account from the event the member forwards to the hub', async () => {
+    await runLocalWorkflow({ peeringConnectionId: s.peering, dryRun: false });
+    await member.send(
+      new DeleteRouteCommand({
+        RouteTableId: s.marketing.routeTableId,
+        DestinationCidrBlock: '172.31.0.0/16',
+      }),
+    );
+    const harness = await starterHarness(motoEndpoint());
+
+    const { runs } = await harness.deliver(
+      cloudTrailEvent(
+        'DeleteRoute',
+        { routeTableId: s.marketing.routeTableId, destinationCidrBlock: '172.31.0.0/16' },
+        null,
+        new Date(),
+        { account: MEMBER, region: 'us-east-1' },
+      ),
+    );
+
+    expect(runs.map((r) => r.status)).toEqual(['SUCCEEDED']);
+    expect(await routes(member, s.marketing.routeTableId)).toContain(`172.31.0.0/16 -> ${s.peering}`);
+  });
+
+  it('cleans up both accounts when the member deletes the peering', async () => {
+    await runLocalWorkflow({ peeringConnectionId: s.peering, dryRun: false });
+    await member.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: s.peering }));
+    const harness = await starterHarness(motoEndpoint());
+
+    await harness.deliver(
+      cloudTrailEvent('DeleteVpcPeeringConnection', { vpcPeeringConnectionId: s.peering }, null, new Date(), {
+        account: MEMBER,
+      }),
+    );
+
+    expect((await routes(member, s.marketing.routeTableId)).join()).not.toContain(s.peering);
+    expect((await routes(hub, s.finance.routeTableId)).join()).not.toContain(s.peering);
+    expect(await ingress(hub, s.finance.securityGroupId)).not.toContain('icmp 10.10.0.0/16');
+  });
+
+  it('refuses a peering with an account outside the members, names it, and writes nothing anywhere', async () => {
+    const stranger = await buildVpc(outsider, { ...spec('Developer'), name: 'Stranger' });
+    const pcx = await requestPeering(outsider, stranger, s.finance, { ownerId: HUB });
+    const before = await motoState();
+    recorder.reset();
+
+    const out = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
+
+    expect(out.status).toBe('SUCCEEDED');
+    expect(out.output).toMatchObject({
+      decision: 'refused',
+      reason: expect.stringContaining(`owned by ${OUTSIDER}`),
+      routes: [],
+      securityGroupRules: [],
+    });
+    // moto materialises an IAM account summary for a newly seen account on its first STS call
+    // (the local runner's GetCallerIdentity): bookkeeping, not a resource anyone wrote.
+    const changed = changedModels(before, await motoState()).filter((m) => m !== 'iam.AccountSummary');
+    expect(changed).toEqual([]);
+    // Never as much as an attempt to act in the outsider's account.
+    expect(recorder.actions.filter((a) => a.action === 'sts:AssumeRole')).toEqual([]);
+    expect(recorder.writes).toEqual([]);
+  });
+
+  it('the sweep starts each peering once, however many (account, region) views list it', async () => {
+    const harness = await starterHarness(motoEndpoint());
+    const { starter } = await harness.deliver({ sweep: true });
+    expect(starter).toMatchObject({ started: [expect.stringContaining(s.peering)] });
+  });
+});
+
+describe('a peering whose requester is in another region', () => {
+  it('is started by the event forwarded from that region and configured on both sides', async () => {
+    await reset();
+    const west = ec2In('us-west-2');
+    const finance = await buildVpc(hub, spec('Finance'));
+    const marketing = await buildVpc(west, spec('Marketing'));
+    const pcx = await requestPeering(west, marketing, finance, { region: 'us-east-1' });
+    const harness = await starterHarness(motoEndpoint());
+
+    const { runs } = await harness.deliver(
+      cloudTrailEvent(
+        'CreateVpcPeeringConnection',
+        { vpcId: marketing.vpcId, peerVpcId: finance.vpcId, peerRegion: 'us-east-1' },
+        { vpcPeeringConnection: { vpcPeeringConnectionId: pcx } },
+        new Date(),
+        { region: 'us-west-2' },
+      ),
+    );
+
+    expect(runs.map((r) => r.status)).toEqual(['SUCCEEDED']);
+    expect(runs[0]?.output).toMatchObject({ decision: 'accepted' });
+    expect(await routes(west, marketing.routeTableId)).toContain(`172.31.0.0/16 -> ${pcx}`);
+    expect(await routes(hub, finance.routeTableId)).toContain(`10.10.0.0/16 -> ${pcx}`);
+    expect((await peeringSeenBy(west, pcx)).tag).toBe('configured');
+    expect((await peeringSeenBy(hub, pcx)).tag).toBe('configured');
+  });
+});
