@@ -19,12 +19,21 @@ export class PeeringAutopilotStack extends Stack {
       ?.split(',')
       .map((r) => r.trim())
       .filter(Boolean);
+    const members = ctx('members')
+      ?.split(',')
+      .map((m) => m.trim())
+      .filter(Boolean);
+    const organizationId = ctx('organizationId');
+    const memberRoleName = ctx('memberRoleName');
     const email = ctx('alarmEmail');
     const sweep = ctx('sweepRate');
     this.autopilot = new PeeringAutopilot(this, 'PeeringAutopilot', {
       acceptPolicy: (ctx('acceptPolicy') ?? 'same-account') as AcceptPolicy,
       ...(email ? { alarmEmail: email } : {}),
       ...(regions && regions.length > 0 ? { regions } : {}),
+      ...(members && members.length > 0 ? { members } : {}),
+      ...(organizationId ? { organizationId } : {}),
+      ...(memberRoleName ? { memberRoleName } : {}),
       ...(sweep ? { sweepRate: parseRate(sweep) } : {}),
     });
     new CfnOutput(this, 'StateMachineArn', { value: this.autopilot.stateMachine.stateMachineArn });

@@ -4,6 +4,7 @@
  */
 import { Duration, type Stack } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_MEMBER_ROLE } from '../functions/commons/aws-clients.js';
 import { type StepSettings, step } from '../state-machines/steps.js';
 
 export type AcceptPolicy = 'same-account' | 'tagged-only';
@@ -12,10 +13,30 @@ export interface PeeringAutopilotProps {
   /**
    * Who may be auto-accepted. `same-account`: any same-account, non-overlapping peering whose
    * VPCs are not tagged `peering-autopilot:accept=false`. `tagged-only`: additionally both VPCs
-   * must carry `peering-autopilot:accept=true`. Cross-account peerings are never auto-accepted.
+   * must carry `peering-autopilot:accept=true`. A peering with an account that is neither this
+   * one nor a member is never auto-accepted.
    * @default 'same-account'
    */
   readonly acceptPolicy?: AcceptPolicy;
+  /**
+   * Member accounts (12-digit ids) whose peerings this hub configures too, through the role
+   * `memberRoleName` that the PeeringAutopilotMember stack creates in each. The hub's default
+   * event bus accepts their forwarded events.
+   * @default - none: this account only
+   */
+  readonly members?: readonly string[];
+  /**
+   * An AWS Organizations id (`o-…`): the event bus admits forwarded events from any account of the
+   * organization (`aws:PrincipalOrgID`) instead of listing `members` one by one. The hub still
+   * acts only in `members`.
+   * @default - the bus admits exactly `members`
+   */
+  readonly organizationId?: string;
+  /**
+   * Name of the role the hub assumes in each member account.
+   * @default 'PeeringAutopilotMember'
+   */
+  readonly memberRoleName?: string;
   /**
    * Email address subscribed to the alarm topic.
    * @default - no subscription; subscribe to `alarmTopic` yourself
@@ -75,6 +96,9 @@ const MAX_DEBOUNCE = Duration.minutes(WORKFLOW_TIMEOUT.toMinutes() - RUN_BUDGET.
 /** Props with their defaults applied: what the builders read. */
 export interface ResolvedProps {
   readonly acceptPolicy: AcceptPolicy;
+  readonly members: readonly string[];
+  readonly organizationId?: string;
+  readonly memberRoleName: string;
   readonly alarmEmail?: string;
   readonly regions: readonly string[];
   readonly logRetention?: RetentionDays;
@@ -91,6 +115,20 @@ export function checkProps(props: PeeringAutopilotProps, stack: Stack): Resolved
   const acceptPolicy = props.acceptPolicy ?? 'same-account';
   if (!['same-account', 'tagged-only'].includes(acceptPolicy)) {
     problems.push(`acceptPolicy must be 'same-account' or 'tagged-only', got '${acceptPolicy}'`);
+  }
+  const members = [...new Set(props.members ?? [])];
+  for (const m of members) {
+    if (!/^\d{12}$/.test(m)) problems.push(`members must be 12-digit AWS account ids, got '${m}'`);
+    else if (m === stack.account) problems.push(`members must not include the hub's own account ${m}`);
+  }
+  if (props.organizationId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(props.organizationId)) {
+    problems.push(`organizationId must look like 'o-a1b2c3d4e5', got '${props.organizationId}'`);
+  }
+  const memberRoleName = props.memberRoleName ?? DEFAULT_MEMBER_ROLE;
+  if (!/^[\w+=,.@-]{1,64}$/.test(memberRoleName)) {
+    problems.push(
+      `memberRoleName must be an IAM role name ([\\w+=,.@-], 1-64 characters), got '${memberRoleName}'`,
+    );
   }
   for (const [name, value] of [
     ['routesPerTableQuota', props.routesPerTableQuota],
@@ -129,6 +167,9 @@ export function checkProps(props: PeeringAutopilotProps, stack: Stack): Resolved
   if (problems.length > 0) throw new Error(`invalid PeeringAutopilot props: ${problems.join('; ')}`);
   return {
     acceptPolicy,
+    members,
+    ...(props.organizationId ? { organizationId: props.organizationId } : {}),
+    memberRoleName,
     ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     regions: props.regions && props.regions.length > 0 ? [...props.regions] : [stack.region],
     ...(props.logRetention ? { logRetention: props.logRetention } : {}),
@@ -143,6 +184,8 @@ export function checkProps(props: PeeringAutopilotProps, stack: Stack): Resolved
         : {}),
       probeCount,
       probeTimeoutSeconds: probeTimeout.toSeconds(),
+      members,
+      memberRole: memberRoleName,
     },
   };
 }

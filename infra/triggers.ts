@@ -3,24 +3,69 @@
  * through the starter (dedupe, debounce), with a dead-letter queue for what cannot be delivered.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import {
+  CfnEventBusPolicy,
+  type EventPattern,
+  Match,
+  Rule,
+  RuleTargetInput,
+  Schedule,
+} from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { TAG_PREFIX } from '../functions/network/model.js';
 import { DRIFT_EVENTS, PEERING_EVENTS } from '../functions/starter/events.js';
-import { statementsFor } from './grants.js';
+import { memberEnvironment, STARTER_GRANTS } from '../state-machines/steps.js';
+import { memberRoleStatements, statementsFor } from './grants.js';
 import type { ResolvedProps } from './props.js';
 import { WorkflowFunction } from './workflow-function.js';
 
 const CLOUDTRAIL = 'AWS API Call via CloudTrail';
+
+const cloudTrail = (detail: Record<string, unknown>): EventPattern => ({
+  source: ['aws.ec2'],
+  detailType: [CLOUDTRAIL],
+  detail: { eventSource: ['ec2.amazonaws.com'], errorCode: Match.doesNotExist(), ...detail },
+});
+
+/**
+ * The CloudTrail events the autopilot listens to, by rule id: the hub's rules send them to the
+ * starter, a member's rules forward the same events to the hub's bus.
+ */
+export const WATCHED_EVENT_RULES: ReadonlyArray<{
+  readonly id: string;
+  readonly description: string;
+  readonly pattern: EventPattern;
+}> = [
+  {
+    id: 'PeeringEventRule',
+    description: 'Peering created/accepted/rejected/deleted',
+    pattern: cloudTrail({ eventName: PEERING_EVENTS }),
+  },
+  {
+    id: 'DriftEventRule',
+    description: 'Route, route-table, CIDR and security-group changes (drift repair)',
+    pattern: cloudTrail({ eventName: DRIFT_EVENTS.filter((e) => !e.endsWith('Tags')) }),
+  },
+  {
+    id: 'TagEventRule',
+    description: `${TAG_PREFIX}* tags added or removed`,
+    pattern: cloudTrail({
+      eventName: ['CreateTags', 'DeleteTags'],
+      requestParameters: { tagSet: { items: { key: Match.prefix(TAG_PREFIX) } } },
+    }),
+  },
+];
 
 export interface Triggers {
   readonly starter: WorkflowFunction;
   readonly eventRules: readonly Rule[];
   readonly sweepRule: Rule;
   readonly deadLetterQueue: Queue;
+  /** The default bus's permission for the members' forwarded events (when there are members). */
+  readonly memberBusPolicy?: CfnEventBusPolicy;
 }
 
 export function buildTriggers(scope: Construct, config: ResolvedProps, stateMachine: StateMachine): Triggers {
@@ -32,23 +77,13 @@ export function buildTriggers(scope: Construct, config: ResolvedProps, stateMach
   const starter = new WorkflowFunction(scope, 'StarterFunction', {
     entry: 'functions/starter/handler.ts',
     statements: [
-      ...statementsFor(
-        [
-          {
-            actions: [
-              'ec2:DescribeVpcPeeringConnections',
-              'ec2:DescribeRouteTables',
-              'ec2:DescribeSecurityGroups',
-            ],
-            resource: '*',
-          },
-        ],
-        Stack.of(scope),
-        config.regions,
-      ),
+      ...statementsFor(STARTER_GRANTS, Stack.of(scope), config.regions),
+      ...memberRoleStatements(Stack.of(scope), config.members, config.memberRoleName),
     ],
     environment: {
       STATE_MACHINE_ARN: stateMachine.stateMachineArn,
+      PEERING_AUTOPILOT_REGIONS: config.regions.join(','),
+      ...memberEnvironment(config.steps),
       DEBOUNCE_SECONDS: String(config.debounce.toSeconds()),
       SWEEP_SECONDS: String(config.sweepRate.toSeconds()),
     },
@@ -65,34 +100,50 @@ export function buildTriggers(scope: Construct, config: ResolvedProps, stateMach
       retryAttempts: 8,
       maxEventAge: Duration.hours(2),
     });
-  const cloudTrail = (detail: Record<string, unknown>) => ({
-    source: ['aws.ec2'],
-    detailType: [CLOUDTRAIL],
-    detail: { eventSource: ['ec2.amazonaws.com'], errorCode: Match.doesNotExist(), ...detail },
-  });
-  const eventRules = [
-    new Rule(scope, 'PeeringEventRule', {
-      description: 'Peering created/accepted/rejected/deleted -> Peering Autopilot starter',
-      eventPattern: cloudTrail({ eventName: PEERING_EVENTS }),
-    }),
-    new Rule(scope, 'DriftEventRule', {
-      description:
-        'Route, route-table, CIDR and security-group changes -> Peering Autopilot starter (drift repair)',
-      eventPattern: cloudTrail({ eventName: DRIFT_EVENTS.filter((e) => !e.endsWith('Tags')) }),
-    }),
-    new Rule(scope, 'TagEventRule', {
-      description: `${TAG_PREFIX}* tags added or removed -> Peering Autopilot starter`,
-      eventPattern: cloudTrail({
-        eventName: ['CreateTags', 'DeleteTags'],
-        requestParameters: { tagSet: { items: { key: Match.prefix(TAG_PREFIX) } } },
+  // Members' forwarded events arrive on this default bus with their own account and region, and
+  // match the same rules.
+  const eventRules = WATCHED_EVENT_RULES.map(
+    (r) =>
+      new Rule(scope, r.id, {
+        description: `${r.description} -> Peering Autopilot starter`,
+        eventPattern: r.pattern,
       }),
-    }),
-  ];
+  );
   for (const rule of eventRules) rule.addTarget(toStarter());
+  const memberBusPolicy = admitMembers(scope, config);
   const sweepRule = new Rule(scope, 'SweepRule', {
     description: 'Scheduled sweep: every peering of the region through the Peering Autopilot starter',
     schedule: Schedule.rate(config.sweepRate),
   });
   sweepRule.addTarget(toStarter(RuleTargetInput.fromObject({ sweep: true })));
-  return { starter, eventRules, sweepRule, deadLetterQueue };
+  return { starter, eventRules, sweepRule, deadLetterQueue, ...(memberBusPolicy ? { memberBusPolicy } : {}) };
+}
+
+/**
+ * The hub's default event bus admits PutEvents from the members (by account, or by organization
+ * id when one is given); nothing when there are no members.
+ */
+function admitMembers(scope: Construct, config: ResolvedProps): CfnEventBusPolicy | undefined {
+  if (config.members.length === 0 && !config.organizationId) return undefined;
+  const stack = Stack.of(scope);
+  const bus = `arn:${stack.partition}:events:${stack.region}:${stack.account}:event-bus/default`;
+  const statement = config.organizationId
+    ? {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: bus,
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organizationId } },
+      }
+    : {
+        Effect: 'Allow',
+        Principal: { AWS: config.members.map((m) => `arn:${stack.partition}:iam::${m}:root`) },
+        Action: 'events:PutEvents',
+        Resource: bus,
+      };
+  return new CfnEventBusPolicy(scope, 'MemberEventsPolicy', {
+    eventBusName: 'default',
+    statementId: 'PeeringAutopilotMembers',
+    statement,
+  });
 }

@@ -13,6 +13,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { HUB_ROLE_PATH } from './grants.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -59,8 +60,10 @@ export class WorkflowFunction extends NodejsFunction {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // Own role instead of AWSLambdaBasicExecutionRole (logs:* on *): write to this log group only.
+    // Under the hub role path: the member role trusts exactly the roles there (aws:PrincipalArn).
     const role: IRole = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      path: HUB_ROLE_PATH,
       description: `Peering Autopilot ${id} step`,
     });
     super(scope, id, {

@@ -65,6 +65,8 @@ REF_ARNS = {
 }
 PSEUDO = {"AWS::Partition": "aws", "AWS::AccountId": "123456789012", "AWS::Region": "us-east-1",
           "AWS::URLSuffix": "amazonaws.com", "AWS::StackName": "stack"}
+# Template parameters (the member stack's, set per StackSet deployment) as sample values.
+PARAMETER_SAMPLES = {"HubAccount": "210987654321", "HubRegion": "eu-west-1"}
 
 
 def resolve(value, resources):
@@ -76,6 +78,8 @@ def resolve(value, resources):
             ref = value["Ref"]
             if ref in PSEUDO:
                 return PSEUDO[ref]
+            if ref in PARAMETER_SAMPLES:
+                return PARAMETER_SAMPLES[ref]
             kind = resources.get(ref, {}).get("Type", "")
             if kind in ("AWS::SNS::Topic", "AWS::StepFunctions::StateMachine", "AWS::KMS::Key"):
                 return REF_ARNS[kind].format(id=ref)
@@ -261,10 +265,10 @@ def main():
     if failures:
         print("\n".join(failures))
         return 1
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else "cdk.out"
-    templates = sorted(glob.glob(os.path.join(out_dir, "*.template.json")))
+    out_dirs = sys.argv[1:] or ["cdk.out"]
+    templates = sorted(t for d in out_dirs for t in glob.glob(os.path.join(d, "*.template.json")))
     if not templates:
-        print(f"iam reference check: no templates in {out_dir} (run cdk synth first)")
+        print(f"iam reference check: no templates in {', '.join(out_dirs)} (run cdk synth first)")
         return 1
     findings, count = [], 0
     for path in templates:
@@ -272,7 +276,7 @@ def main():
         for name, document, resources in policies(template):
             lines = check_policy(name, document, resources, findings)
             count += len(lines)
-            print(f"{os.path.basename(path)} {name}")
+            print(f"{path} {name}")
             print("\n".join(lines))
     if findings:
         print(f"\niam reference check: {len(findings)} finding(s) in {count} statements:")

@@ -10,8 +10,11 @@ npx --no-install tsc --noEmit
 npm run --silent test:unit
 # Offline synth: bundles every function with esbuild and fails on any unsuppressed cdk-nag finding.
 npx --no-install cdk synth -q > /dev/null
-# Every IAM statement of both templates against AWS's Service Authorization Reference (offline).
-bash scripts/iam-reference-check.sh
+# The hub as an organization deploys it (members: AssumeRole grants, the bus policy, member env).
+npx --no-install cdk synth -q -o cdk.out.members -c peering-autopilot:members=111111111111,222222222222 \
+  PeeringAutopilot > /dev/null
+# Every IAM statement of every template against AWS's Service Authorization Reference (offline).
+bash scripts/iam-reference-check.sh cdk.out cdk.out.members
 
 PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 .venv/bin/moto_server -H 127.0.0.1 -p "$PORT" > .moto.log 2>&1 &

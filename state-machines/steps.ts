@@ -29,7 +29,8 @@ export type GrantResource =
 
 /**
  * One IAM statement. Condition values may use `<Partition>` and `<Account>`, which the construct
- * fills with the stack's own.
+ * fills with the stack's own, and `<Peers>`: the accounts whose VPCs may be on the other side
+ * (the hub and its members in the hub's roles; any account in a member's role).
  */
 export interface Grant {
   readonly actions: readonly string[];
@@ -47,6 +48,9 @@ export interface StepSettings {
   readonly probeCount: number;
   readonly probeTimeoutSeconds: number;
   readonly alarmTopicArn: string;
+  /** Member accounts the hub acts in (through `memberRole`); empty for a single account. */
+  readonly members: readonly string[];
+  readonly memberRole: string;
 }
 
 export interface StepSpec {
@@ -83,10 +87,12 @@ const table = {
       {
         actions: ['ec2:AcceptVpcPeeringConnection'],
         resource: own('vpc-peering-connection'),
-        why: 'Defence in depth for the accept policy: both VPCs must be in this account.',
+        why:
+          "Defence in depth for the accept policy: the accepter VPC is this account's (AWS requires the " +
+          "accepter's owner to accept), the requester's is this account's or a member's.",
         conditions: {
           ArnLike: {
-            'ec2:RequesterVpc': 'arn:<Partition>:ec2:*:<Account>:vpc/*',
+            'ec2:RequesterVpc': 'arn:<Partition>:ec2:*:<Peers>:vpc/*',
             'ec2:AccepterVpc': 'arn:<Partition>:ec2:*:<Account>:vpc/*',
           },
         },
@@ -183,6 +189,11 @@ const table = {
   },
 } satisfies Record<StepId, Omit<StepSpec, 'id' | 'placeholder'>>;
 
+/** What the starter reads to resolve an event to its peerings (describe only, by id). */
+export const STARTER_GRANTS: readonly Grant[] = [
+  describe('ec2:DescribeVpcPeeringConnections', 'ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups'),
+];
+
 /** Every step, in flow order, with its id and placeholder filled in. */
 export const STEPS: readonly StepSpec[] = (Object.keys(table) as StepId[]).map((id) => ({
   id,
@@ -203,5 +214,15 @@ export function sharedEnvironment(s: StepSettings): Record<string, string> {
     ...(s.rulesPerSecurityGroupQuota
       ? { RULES_PER_SECURITY_GROUP_QUOTA: String(s.rulesPerSecurityGroupQuota) }
       : {}),
+    ...memberEnvironment(s),
+  };
+}
+
+/** The member accounts and role, as every function that acts on a side reads them (starter included). */
+export function memberEnvironment(s: Pick<StepSettings, 'members' | 'memberRole'>): Record<string, string> {
+  if (s.members.length === 0) return {};
+  return {
+    PEERING_AUTOPILOT_MEMBER_ACCOUNTS: s.members.join(','),
+    PEERING_AUTOPILOT_MEMBER_ROLE: s.memberRole,
   };
 }

@@ -1,0 +1,290 @@
+/**
+ * Hub and members in the templates: the member stack forwards to the hub's bus, the hub's bus
+ * admits only the members, and the member role trusts only the hub's function roles and allows
+ * only what the hub does on a side. IAM semantics per the IAM User Guide (cross-account access:
+ * the trust policy names the hub account, `aws:PrincipalArn` narrows it to roles under one path)
+ * and EventBridge's cross-account delivery (the receiving bus's resource policy must allow it).
+ */
+import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { PeeringAutopilotMember } from '../../infra/member.js';
+import { PeeringAutopilot } from '../../infra/peering-autopilot.js';
+import { PeeringAutopilotMemberStack } from '../../infra/peering-autopilot-member-stack.js';
+
+const app = (context: Record<string, unknown> = {}) =>
+  new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+const HUB = '123456789012';
+const env = { account: HUB, region: 'us-east-1' };
+const MEMBERS = ['111111111111', '222222222222'];
+
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+};
+const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+function hub(props: ConstructorParameters<typeof PeeringAutopilot>[2] = {}) {
+  const stack = new Stack(app(), 'Hub', { env });
+  new PeeringAutopilot(stack, 'PeeringAutopilot', { members: MEMBERS, ...props });
+  return Template.fromStack(stack);
+}
+
+function member() {
+  const stack = new Stack(app(), 'Member', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const construct = new PeeringAutopilotMember(stack, 'Member', { hubAccount: HUB, hubRegion: 'us-east-1' });
+  return { stack, construct, template: Template.fromStack(stack) };
+}
+
+function memberRoleStatements(template: Template): Statement[] {
+  const roles = Object.values(
+    template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'PeeringAutopilotMember' } }),
+  );
+  const role = roles[0] as {
+    Properties: { Policies: Array<{ PolicyDocument: { Statement: Statement[] } }> };
+  };
+  return role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+}
+
+describe('the hub', () => {
+  it('admits PutEvents on its default bus from exactly the member accounts', () => {
+    const policies = Object.values(hub().findResources('AWS::Events::EventBusPolicy'));
+    expect(policies).toHaveLength(1);
+    expect(policies[0]).toMatchObject({
+      Properties: {
+        EventBusName: 'default',
+        Statement: {
+          Effect: 'Allow',
+          Action: 'events:PutEvents',
+          Principal: {
+            AWS: MEMBERS.map((m) => ({
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${m}:root`]],
+            })),
+          },
+        },
+      },
+    });
+  });
+
+  it('admits the whole organization by aws:PrincipalOrgID when an organization id is given', () => {
+    const [policy] = Object.values(
+      hub({ organizationId: 'o-a1b2c3d4e5' }).findResources('AWS::Events::EventBusPolicy'),
+    );
+    expect(policy).toMatchObject({
+      Properties: {
+        Statement: { Principal: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },
+      },
+    });
+  });
+
+  it('has no bus policy and no AssumeRole grant when it has no members', () => {
+    const template = hub({ members: [] });
+    template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    const all = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
+          .Statement,
+    );
+    expect(all.flatMap(actions)).not.toContain('sts:AssumeRole');
+  });
+
+  it("puts every function role under the hub path and lets it assume only the members' PeeringAutopilotMember role", () => {
+    const template = hub();
+    const roles = Object.values(template.findResources('AWS::IAM::Role')).filter((r) =>
+      JSON.stringify(r).includes('lambda.amazonaws.com'),
+    );
+    expect(roles.length).toBeGreaterThanOrEqual(8);
+    for (const r of roles)
+      expect((r as { Properties: { Path?: string } }).Properties.Path).toBe('/peering-autopilot/');
+    const assume = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap(
+        (p) =>
+          (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
+            .Statement,
+      )
+      .filter((s) => actions(s).includes('sts:AssumeRole'));
+    expect(assume.length).toBeGreaterThanOrEqual(8);
+    for (const s of assume) {
+      expect(actions(s)).toEqual(['sts:AssumeRole']);
+      expect(JSON.stringify(s.Resource)).toBe(
+        JSON.stringify(
+          MEMBERS.map((m) => ({
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${m}:role/PeeringAutopilotMember`]],
+          })),
+        ),
+      );
+    }
+  });
+
+  it('accepts only as the accepter (this account), from requesters in this account or a member', () => {
+    const template = hub();
+    const accept = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap(
+        (p) =>
+          (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
+            .Statement,
+      )
+      .find((s) => actions(s).includes('ec2:AcceptVpcPeeringConnection') && s.Condition);
+    const requesters = JSON.stringify(accept?.Condition?.ArnLike?.['ec2:RequesterVpc']);
+    for (const m of MEMBERS) expect(requesters).toContain(`:ec2:*:${m}:vpc/*`);
+    expect(JSON.stringify(accept?.Condition?.ArnLike?.['ec2:AccepterVpc'])).toContain(`:ec2:*:${HUB}:vpc/*`);
+  });
+
+  it('tells every function and the starter who the members are', () => {
+    const fns = Object.values(hub().findResources('AWS::Lambda::Function')).filter(
+      (f) => JSON.stringify(f).includes('ACCEPT_POLICY') || JSON.stringify(f).includes('STATE_MACHINE_ARN'),
+    );
+    expect(fns.length).toBe(8);
+    for (const f of fns) {
+      expect(f).toMatchObject({
+        Properties: {
+          Environment: {
+            Variables: {
+              PEERING_AUTOPILOT_MEMBER_ACCOUNTS: MEMBERS.join(','),
+              PEERING_AUTOPILOT_MEMBER_ROLE: 'PeeringAutopilotMember',
+            },
+          },
+        },
+      });
+    }
+  });
+
+  it('fails when a member id is malformed or is the hub itself, or the organization id or role name is bad, naming each', () => {
+    expect(() =>
+      hub({ members: ['12345', HUB], organizationId: 'org-1', memberRoleName: 'bad name' }),
+    ).toThrow(
+      /members must be 12-digit AWS account ids, got '12345'.*members must not include the hub's own account 123456789012.*organizationId must look like 'o-a1b2c3d4e5', got 'org-1'.*memberRoleName must be an IAM role name/,
+    );
+  });
+});
+
+describe('the member', () => {
+  it("forwards the hub's peering, drift and tag events to the hub's default bus, with a role and a DLQ", () => {
+    const { template } = member();
+    const rules = Object.values(template.findResources('AWS::Events::Rule')) as Array<{
+      Properties: { EventPattern: { detail: { eventName: string[] } }; Targets: unknown[] };
+      Condition: string;
+    }>;
+    expect(rules).toHaveLength(3);
+    const names = rules.flatMap((r) => r.Properties.EventPattern.detail.eventName);
+    for (const e of ['CreateVpcPeeringConnection', 'DeleteRoute', 'CreateTags']) expect(names).toContain(e);
+    for (const r of rules) {
+      expect(r.Properties.Targets).toEqual([
+        expect.objectContaining({
+          Arn: {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, `:events:us-east-1:${HUB}:event-bus/default`],
+            ],
+          },
+          RoleArn: expect.anything(),
+          DeadLetterConfig: expect.anything(),
+        }),
+      ]);
+      // Not in the hub's own account and region (its own rules hear those events).
+      expect(r.Condition).toMatch(/ForwardsEvents/);
+    }
+  });
+
+  it("trusts only the hub's function roles (hub account, role path, session name), never a wildcard principal", () => {
+    const { template } = member();
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'PeeringAutopilotMember',
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'sts:AssumeRole',
+            Principal: {
+              AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${HUB}:root`]] },
+            },
+            Condition: {
+              ArnLike: {
+                'aws:PrincipalArn': {
+                  'Fn::Join': [
+                    '',
+                    ['arn:', { Ref: 'AWS::Partition' }, `:iam::${HUB}:role/peering-autopilot/*`],
+                  ],
+                },
+              },
+              StringLike: { 'sts:RoleSessionName': 'peering-autopilot-*' },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it('allows on this side only what the hub does in its own account, each write narrowed as there', () => {
+    const statements = memberRoleStatements(member().template);
+    const byAction = (a: string) => statements.filter((s) => actions(s).includes(a));
+    // Accept only as the accepter: this account's VPC.
+    const accept = byAction('ec2:AcceptVpcPeeringConnection').find((s) => s.Condition);
+    expect(JSON.stringify(accept?.Condition?.ArnLike?.['ec2:AccepterVpc'])).toContain(
+      ':ec2:*:111111111111:vpc/*',
+    );
+    // Routes only in this account's route tables; ingress only on opted-in groups.
+    for (const s of byAction('ec2:CreateRoute'))
+      expect(JSON.stringify(s.Resource)).toContain('111111111111:route-table/*');
+    expect(byAction('ec2:AuthorizeSecurityGroupIngress')[0]?.Condition).toEqual({
+      Null: { 'aws:ResourceTag/peering-autopilot:ingress': 'false' },
+    });
+    expect(byAction('ec2:CreateTags')[0]?.Condition).toEqual({
+      'ForAllValues:StringEquals': {
+        'aws:TagKeys': ['peering-autopilot:status', 'peering-autopilot:checked-at'],
+      },
+    });
+    const sendToInstances = byAction('ssm:SendCommand').find((s) =>
+      JSON.stringify(s.Resource).includes('instance'),
+    );
+    expect(sendToInstances?.Condition).toEqual({
+      Null: { 'ssm:resourceTag/peering-autopilot:probe': 'false' },
+    });
+    // Nothing else: no wildcard action, no mutating call on Resource "*".
+    for (const s of statements) {
+      for (const a of actions(s)) {
+        expect(a).toMatch(/^(ec2|ssm):[A-Z]/);
+        if (!/^(ec2|ssm):(Describe|Get)/.test(a)) expect(s.Resource).not.toBe('*');
+      }
+    }
+  });
+
+  it("makes the role only in a member account, once (in the hub's region)", () => {
+    const { template } = member();
+    const [role] = Object.values(
+      template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'PeeringAutopilotMember' } }),
+    );
+    expect((role as { Condition: string }).Condition).toMatch(/MakesMemberRole/);
+    const conditions = template.toJSON().Conditions as Record<string, unknown>;
+    const makes = Object.entries(conditions).find(([k]) => k.includes('MakesMemberRole'))?.[1];
+    expect(JSON.stringify(makes)).toContain('"Fn::Not"');
+    expect(JSON.stringify(makes)).toContain('"AWS::Region"');
+  });
+
+  it('as a StackSet template: HubAccount and HubRegion are parameters and nothing needs the CDK bootstrap', () => {
+    const stack = new PeeringAutopilotMemberStack(app(), 'PeeringAutopilotMember');
+    const template = Template.fromStack(stack).toJSON();
+    expect(Object.keys(template.Parameters ?? {})).toEqual(
+      expect.arrayContaining(['HubAccount', 'HubRegion']),
+    );
+    expect(JSON.stringify(template)).not.toContain('BootstrapVersion');
+  });
+
+  it('fails when -c hubAccount is not an account id, naming the value', () => {
+    expect(
+      () => new PeeringAutopilotMemberStack(app({ hubAccount: '12' }), 'PeeringAutopilotMember'),
+    ).toThrow(/-c hubAccount must be a 12-digit AWS account id, got "12"/);
+  });
+
+  it('has zero unsuppressed cdk-nag AwsSolutions findings', () => {
+    const a = app({ hubAccount: HUB, hubRegion: 'us-east-1' });
+    const stack = new PeeringAutopilotMemberStack(a, 'PeeringAutopilotMember');
+    Aspects.of(a).add(new AwsSolutionsChecks());
+    const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+    expect([...errors, ...warnings].map((e) => `${e.id}: ${String(e.entry.data).slice(0, 120)}`)).toEqual([]);
+  });
+});
