@@ -115,7 +115,7 @@ const asOwner = (ec2: EC2Client) => ({
   place: { ownerId: 'owner', region: homeRegion() },
 });
 
-async function routeSummary(ec2: EC2Client, vpc: SeedVpc, destination: string): Promise<string> {
+export async function routeSummary(ec2: EC2Client, vpc: SeedVpc, destination: string): Promise<string> {
   const { ec2For, place } = asOwner(ec2);
   const [table] = await describeRouteTablesById(ec2For, place, [vpc.routeTableId]);
   const route = table?.routes.find((r) => r.destination === destination);
@@ -124,7 +124,7 @@ async function routeSummary(ec2: EC2Client, vpc: SeedVpc, destination: string): 
     : `${vpc.name} route table ${vpc.routeTableId} has no route to ${destination}`;
 }
 
-async function ingressSummary(ec2: EC2Client, groupId: string): Promise<string> {
+export async function ingressSummary(ec2: EC2Client, groupId: string): Promise<string> {
   const { ec2For, place } = asOwner(ec2);
   const [group] = await describeGroupsById(ec2For, place, [groupId]);
   return (group?.ingress ?? [])

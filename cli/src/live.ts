@@ -55,7 +55,8 @@ async function cliClients() {
   const accounts = await cliAccounts();
   const region = homeRegion();
   const places: Place[] = [accounts.hub, ...accounts.members].map((ownerId) => ({ ownerId, region }));
-  return { accounts, ec2For: ec2Clients(accounts, 'cli'), places };
+  // One role session per command (CloudTrail in the member shows each command on its own).
+  return { accounts, ec2For: ec2Clients(accounts, `cli-${Date.now().toString(36)}`), places };
 }
 
 export interface PeeringStatus {

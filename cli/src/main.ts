@@ -9,6 +9,7 @@ import { CLIENT_TIMEOUTS } from '../../functions/commons/aws-clients.js';
 import { PEERING_ID } from '../../functions/commons/schemas.js';
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { runDemo } from './demo.js';
+import { runAccountsDemo } from './demo-accounts.js';
 import { findStateMachine, runDeployed } from './deployed.js';
 import { oneLine } from './errors.js';
 import { CliError, doctor, livePlan, peeringStatus } from './live.js';
@@ -243,11 +244,18 @@ Examples:
     .description(
       "Start a local AWS (moto), build the tutorial's three VPCs, peer them and let the autopilot do the rest.",
     )
+    .option(
+      '--accounts',
+      'the same story across two accounts: Marketing in a member account, Finance in the hub',
+    )
     .option('--verbose', "show the step functions' structured logs")
-    .addHelpText('after', '\nExample:\n  npx --no-install peering-autopilot demo')
-    .action(async (opts: { verbose?: boolean }) => {
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npx --no-install peering-autopilot demo\n  npx --no-install peering-autopilot demo --accounts',
+    )
+    .action(async (opts: { verbose?: boolean; accounts?: boolean }) => {
       quietLocalHandlers(opts.verbose ?? false);
-      setExit(await runDemo(io));
+      setExit(await (opts.accounts ? runAccountsDemo(io) : runDemo(io)));
     });
   return program;
 }

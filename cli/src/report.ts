@@ -15,7 +15,11 @@ export type { WorkflowResult };
 /** No ANSI colours: output is read in CI logs and pasted into tickets. */
 export const PLAIN = { head: [], border: [] };
 
-const label = (side?: VpcSide) => (side ? `${side.name ?? side.vpcId} (${side.cidrs.join(', ')})` : '?');
+/** A side in people's terms; across accounts, with its owner (each side is configured as that owner). */
+const label = (side?: VpcSide, other?: VpcSide) =>
+  side
+    ? `${side.name ?? side.vpcId} (${side.cidrs.join(', ')}${other && other.ownerId !== side.ownerId ? `, account ${side.ownerId}` : ''})`
+    : '?';
 
 /**
  * Exit code for a finished run: 2 only when refused; 1 when the ping failed or a quota left part
@@ -32,7 +36,9 @@ export function renderResult(result: WorkflowResult): string {
   const lines: string[] = [];
   const { requester, accepter } = result;
   const verb = result.dryRun ? 'would' : 'did';
-  lines.push(`Peering ${result.peeringConnectionId}: ${label(requester)} <> ${label(accepter)}`);
+  lines.push(
+    `Peering ${result.peeringConnectionId}: ${label(requester, accepter)} <> ${label(accepter, requester)}`,
+  );
   if (result.decision === 'refused') {
     lines.push(`  REFUSED: ${result.reason}`);
     lines.push('  Nothing was accepted, routed or opened.');

@@ -11,11 +11,13 @@ process.env.PEERING_AUTOPILOT_REGIONS = 'us-east-1,us-west-2';
 import {
   DeleteRouteCommand,
   DeleteVpcPeeringConnectionCommand,
+  DescribeInstancesCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeVpcPeeringConnectionsCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
+import { EXIT } from '../../cli/src/main.js';
 import { observeClients } from '../../functions/commons/aws-clients.js';
 import { CallRecorder } from '../../local/call-recorder.js';
 import { runLocalWorkflow, runningFunction } from '../../local/local-runner.js';
@@ -28,6 +30,7 @@ import {
   requestPeering,
   SEED_VPCS,
 } from '../../local/seed.js';
+import { cli } from '../support/cli.js';
 import { changedModels, motoEndpoint, motoState, reset, useMoto } from '../support/local-aws.js';
 
 const HUB = '123456789012';
@@ -153,6 +156,44 @@ describe('one hub, one member account', () => {
     // Never as much as an attempt to act in the outsider's account.
     expect(recorder.actions.filter((a) => a.action === 'sts:AssumeRole')).toEqual([]);
     expect(recorder.writes).toEqual([]);
+  });
+
+  it('status lists the peering across the hub and its member, or in one --account, and refuses an outsider', async () => {
+    await runLocalWorkflow({ peeringConnectionId: s.peering, dryRun: false });
+    const all = await cli('status', '--json');
+    expect(all.code).toBe(EXIT.ok);
+    expect(JSON.parse(all.stdout)).toEqual([
+      expect.objectContaining({ peeringConnectionId: s.peering, account: HUB, outcome: 'configured' }),
+    ]);
+    const inMember = await cli('status', '--account', MEMBER, '--json');
+    expect(JSON.parse(inMember.stdout)).toEqual([
+      expect.objectContaining({ peeringConnectionId: s.peering, account: MEMBER, outcome: 'configured' }),
+    ]);
+    const outside = await cli('status', '--account', OUTSIDER);
+    expect(outside.code).toBe(EXIT.failed);
+    expect(outside.stderr).toMatch(
+      /--account 222222222222 is neither this account 123456789012 nor a member/,
+    );
+  });
+
+  it('plan, run --local and doctor work on the cross-account peering', async () => {
+    const plan = await cli('plan', s.peering, '--json');
+    expect(plan.code).toBe(EXIT.ok);
+    const planned = JSON.parse(plan.stdout) as {
+      decision: string;
+      routes: Array<{ ownerId: string; action: string }>;
+    };
+    expect(planned.decision).toBe('accepted');
+    expect(new Set(planned.routes.map((r) => r.ownerId))).toEqual(new Set([HUB, MEMBER]));
+
+    const run = await cli('run', s.peering, '--local', '--json');
+    expect(run.code).toBe(EXIT.ok);
+
+    const financeIp = (await hub.send(new DescribeInstancesCommand({ InstanceIds: [s.finance.instanceId] })))
+      .Reservations?.[0]?.Instances?.[0]?.PrivateIpAddress as string;
+    const doctor = await cli('doctor', s.marketing.instanceId, financeIp);
+    expect(doctor.stdout).toContain('path complete');
+    expect(doctor.code).toBe(EXIT.ok);
   });
 
   it('the sweep starts each peering once, however many (account, region) views list it', async () => {
