@@ -13,17 +13,22 @@ const SERVICE: Record<string, string> = {
   STSClient: 'sts',
 };
 
+let recorders = 0;
+
 export class CallRecorder {
+  /** Each recorder's middleware has its own name: several may watch one client. */
+  private readonly name = `callRecorder${++recorders}`;
   readonly calls: string[] = [];
   /** Each call as `service:Action`, with the function that made it (when `attribute` says). */
-  readonly actions: Array<{ readonly by?: string; readonly action: string }> = [];
+  /** `as`: whose credentials signed the call (`hub`, or a member account id), when `watch` was told. */
+  readonly actions: Array<{ readonly by?: string; readonly as?: string; readonly action: string }> = [];
 
   /** @param attribute names the function making the current call (e.g. an AsyncLocalStorage). */
   constructor(private readonly attribute: () => string | undefined = () => undefined) {}
   private readonly instrumented = new WeakSet<object>();
 
-  /** Starts recording a client's calls (idempotent per client). */
-  watch(client: object): void {
+  /** Starts recording a client's calls (idempotent per client); `as` says whose credentials it uses. */
+  watch(client: object, as?: string): void {
     if (this.instrumented.has(client)) return;
     this.instrumented.add(client);
     (client as { middlewareStack: { add: (m: unknown, o: unknown) => void } }).middlewareStack.add(
@@ -34,11 +39,12 @@ export class CallRecorder {
           const by = this.attribute();
           this.actions.push({
             ...(by ? { by } : {}),
+            ...(as ? { as } : {}),
             action: `${SERVICE[context.clientName ?? ''] ?? context.clientName}:${name}`,
           });
           return next(args);
         },
-      { step: 'initialize', name: 'callRecorder' },
+      { step: 'initialize', name: this.name },
     );
   }
 

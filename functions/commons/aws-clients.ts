@@ -52,27 +52,33 @@ export class ForeignAccountError extends Error {
 /** Credentials are renewed this long before they expire (a call never signs with dying ones). */
 const REFRESH_MS = 5 * 60_000;
 
-const clientCache = new Map<string, unknown>();
-const observers = new Set<(client: object) => void>();
-function cached<T>(key: string, make: () => T): T {
-  let value = clientCache.get(key) as T | undefined;
-  if (value === undefined) {
-    value = make();
-    clientCache.set(key, value);
-    if (typeof value === 'object' && value !== null && 'send' in value) for (const o of observers) o(value);
+/** Whose credentials a client signs with: `hub` (the function's own role) or a member account id. */
+export type ClientOwner = 'hub' | string;
+type ClientObserver = (client: object, owner: ClientOwner) => void;
+
+const clientCache = new Map<string, { value: unknown; owner: ClientOwner }>();
+const observers = new Set<ClientObserver>();
+const isClient = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && 'send' in value;
+
+function cached<T>(key: string, make: () => T, owner: ClientOwner = 'hub'): T {
+  let entry = clientCache.get(key);
+  if (entry === undefined) {
+    entry = { value: make(), owner };
+    clientCache.set(key, entry);
+    if (isClient(entry.value)) for (const o of observers) o(entry.value, owner);
   }
-  return value;
+  return entry.value as T;
 }
 
 /**
- * Hands every SDK client made so far, and each one made later, to `observer` (the local call
- * recorder counts calls this way, per function). Returns the function that stops observing.
+ * Hands every SDK client made so far, and each one made later, to `observer` with whose
+ * credentials it signs (the local call recorder counts calls this way, per function and per
+ * account). Returns the function that stops observing.
  */
-export function observeClients(observer: (client: object) => void): () => void {
+export function observeClients(observer: ClientObserver): () => void {
   observers.add(observer);
-  for (const value of clientCache.values()) {
-    if (typeof value === 'object' && value !== null && 'send' in value) observer(value);
-  }
+  for (const { value, owner } of clientCache.values()) if (isClient(value)) observer(value, owner);
   return () => observers.delete(observer);
 }
 
@@ -153,6 +159,7 @@ export function ec2Clients(accounts: Accounts, session: string): Ec2For {
     cached(
       clientKey('ec2', accounts, session, place),
       () => new EC2Client(clientOptions(accounts, session, place)),
+      ownerOf(accounts, place),
     );
 }
 
@@ -162,8 +169,12 @@ export function ssmClients(accounts: Accounts, session: string): SsmFor {
     cached(
       clientKey('ssm', accounts, session, place),
       () => new SSMClient(clientOptions(accounts, session, place)),
+      ownerOf(accounts, place),
     );
 }
+
+const ownerOf = (accounts: Accounts, place: Place): ClientOwner =>
+  place.ownerId === accounts.hub ? 'hub' : place.ownerId;
 
 /** The region the workflow runs in (where the peering is described first). */
 export function homeRegion(): string {

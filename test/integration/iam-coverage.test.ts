@@ -3,6 +3,8 @@
  * function's role in the synthesized template. A call the code makes but the role lacks would be
  * AccessDenied in a real account and invisible to every other test here (moto checks no IAM).
  */
+process.env.PEERING_AUTOPILOT_MEMBER_ACCOUNTS = '111111111111';
+
 import {
   CreateManagedPrefixListCommand,
   CreateRouteCommand,
@@ -14,39 +16,57 @@ import {
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { observeClients } from '../../functions/commons/aws-clients.js';
+import { PeeringAutopilotMember } from '../../infra/member.js';
 import { PeeringAutopilot } from '../../infra/peering-autopilot.js';
 import { CallRecorder } from '../../local/call-recorder.js';
 import { runLocalWorkflow, runningFunction } from '../../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
-import { buildSeedScenario } from '../../local/seed.js';
+import { buildAccountsScenario, buildSeedScenario } from '../../local/seed.js';
 import { motoEndpoint, reset, useMoto } from '../support/local-aws.js';
 
-const { ec2 } = useMoto();
+const { ec2, ec2In } = useMoto();
+
+type PolicyResource = {
+  Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[] }> } };
+};
+const actionsIn = (statements: Array<{ Action: string | string[] }>) =>
+  statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
 /** function id (step id or Starter) -> the actions its role grants. */
-function grantedActions(): Record<string, Set<string>> {
+function grantedActions(members: string[] = []): Record<string, Set<string>> {
   const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Coverage', {
     env: { account: '123456789012', region: 'us-east-1' },
   });
-  new PeeringAutopilot(stack, 'PeeringAutopilot');
+  new PeeringAutopilot(stack, 'PeeringAutopilot', { members });
   const granted: Record<string, Set<string>> = {};
   for (const [logicalId, policy] of Object.entries(
     Template.fromStack(stack).findResources('AWS::IAM::Policy'),
   )) {
     const fn = /PeeringAutopilot(\w+?)FunctionRole/.exec(logicalId)?.[1];
     if (!fn) continue;
-    const statements = (
-      policy as { Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[] }> } } }
-    ).Properties.PolicyDocument.Statement;
-    granted[fn] = new Set(statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
+    granted[fn] = new Set(actionsIn((policy as PolicyResource).Properties.PolicyDocument.Statement));
   }
   return granted;
+}
+
+/** The actions the member stack's PeeringAutopilotMember role grants. */
+function memberRoleActions(): Set<string> {
+  const stack = new Stack(new App(), 'Member', { env: { account: '111111111111', region: 'us-east-1' } });
+  new PeeringAutopilotMember(stack, 'Member', { hubAccount: '123456789012', hubRegion: 'us-east-1' });
+  const [role] = Object.values(
+    Template.fromStack(stack).findResources('AWS::IAM::Role', {
+      Properties: { RoleName: 'PeeringAutopilotMember' },
+    }),
+  ) as Array<{
+    Properties: { Policies: Array<{ PolicyDocument: PolicyResource['Properties']['PolicyDocument'] }> };
+  }>;
+  return new Set(role?.Properties.Policies.flatMap((p) => actionsIn(p.PolicyDocument.Statement)));
 }
 
 it('every AWS call of every function in the seed, drift, refusal, prefix-list and delete scenarios is granted to its role', async () => {
   await reset();
   const recorder = new CallRecorder(() => runningFunction.getStore());
-  observeClients((client) => recorder.watch(client));
+  observeClients((client, owner) => recorder.watch(client, owner));
   const harness = await starterHarness(motoEndpoint());
   const seed = await buildSeedScenario(ec2);
   const { marketingFinance: mf, developerFinance: df } = seed.peerings;
@@ -96,7 +116,7 @@ it('every AWS call of every function in the seed, drift, refusal, prefix-list an
   );
   await harness.deliver({ sweep: true });
 
-  const granted = grantedActions();
+  const granted = grantedActions(['111111111111']); // the members this file's functions run with
   const made = new Map<string, Set<string>>();
   for (const { by, action } of recorder.actions) {
     if (!by) continue; // the test's own setup calls
@@ -119,4 +139,54 @@ it('every AWS call of every function in the seed, drift, refusal, prefix-list an
   ]);
   expect(made.get('Verify')).toContain('ec2:GetManagedPrefixListEntries');
   expect(made.get('Apply')).toContain('ec2:RevokeSecurityGroupIngress');
+}, 120_000);
+
+it('across accounts: each call made as the member is granted to the member role, and the hub functions may assume it', async () => {
+  await reset();
+  const recorder = new CallRecorder(() => runningFunction.getStore());
+  observeClients((client, owner) => recorder.watch(client, owner));
+  const member = ec2In('us-east-1', '111111111111');
+  const s = await buildAccountsScenario(ec2, member, { hub: '123456789012', member: '111111111111' });
+  const harness = await starterHarness(motoEndpoint());
+  const where = { account: '111111111111' };
+
+  // Accept, routes and rules on both sides, verification, status tags in both views ...
+  await runLocalWorkflow({ peeringConnectionId: s.peering, dryRun: false });
+  // ... drift in the member, healed through the starter ...
+  await member.send(
+    new DeleteRouteCommand({ RouteTableId: s.marketing.routeTableId, DestinationCidrBlock: '172.31.0.0/16' }),
+  );
+  await harness.deliver(
+    cloudTrailEvent('DeleteRoute', { routeTableId: s.marketing.routeTableId }, null, new Date(), where),
+  );
+  // ... a sweep over both accounts, then the member deletes the peering: cleanup on both sides.
+  await harness.deliver({ sweep: true });
+  await member.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: s.peering }));
+  await harness.deliver(
+    cloudTrailEvent(
+      'DeleteVpcPeeringConnection',
+      { vpcPeeringConnectionId: s.peering },
+      null,
+      new Date(),
+      where,
+    ),
+  );
+
+  const hubGrants = grantedActions(['111111111111']);
+  const memberGrants = memberRoleActions();
+  const missing: string[] = [];
+  const asMember = new Set<string>();
+  for (const { by, as, action } of recorder.actions) {
+    if (!by) continue;
+    if (as === '111111111111') {
+      asMember.add(action);
+      if (!memberGrants.has(action)) missing.push(`${by} calls ${action} as the member`);
+    } else if (!hubGrants[by]?.has(action)) missing.push(`${by} calls ${action} as the hub`);
+  }
+  expect([...new Set(missing)]).toEqual([]);
+  // The member side saw accept, routes, tags and cleanup, and the hub assumed the role to do it.
+  for (const a of ['ec2:CreateRoute', 'ec2:CreateTags', 'ec2:DeleteRoute', 'ec2:DescribeVpcs']) {
+    expect(asMember).toContain(a);
+  }
+  expect(recorder.actions.some((a) => a.action === 'sts:AssumeRole')).toBe(true);
 }, 120_000);
