@@ -47,6 +47,8 @@ export async function bundles(coldRuns: number) {
       ...LAMBDA_BUNDLE,
       mainFields: [...LAMBDA_BUNDLE.mainFields],
       banner: { js: LAMBDA_BUNDLE.banner },
+      alias: { ...LAMBDA_BUNDLE.alias },
+      absWorkingDir: REPO_ROOT,
       entryPoints: [entry],
       bundle: true,
       outfile,

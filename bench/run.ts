@@ -15,9 +15,9 @@ import { performance } from 'node:perf_hooks';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { observeClients } from '../functions/commons/aws-clients.js';
 import { CallRecorder } from '../local/call-recorder.js';
-import { REPO_ROOT, runLocalWorkflow } from '../local/local-runner.js';
+import { localAccount, REPO_ROOT, runLocalWorkflow } from '../local/local-runner.js';
 import { resetMoto, startMoto, useLocalAws } from '../local/moto.js';
-import { buildSeedScenario } from '../local/seed.js';
+import { buildAccountsScenario, buildSeedScenario, LOCAL_MEMBER_ACCOUNT, memberEc2 } from '../local/seed.js';
 import { bundles } from './bundles.js';
 import { cost, statesEntered, taskMillis } from './cost.js';
 import { buildHubAndSpokes } from './hub-and-spokes.js';
@@ -37,9 +37,13 @@ process.env.AWS_ACCOUNT_ID = '123456789012'; // moto's account; the deployed fun
 process.env.ROUTES_PER_TABLE_QUOTA = '1000';
 
 const recorder = new CallRecorder();
-// Every client the functions make (EC2, SSM, and STS for member accounts) is counted.
+// The hub's member list (what the construct's `members` sets), for the cross-account section.
+process.env.PEERING_AUTOPILOT_MEMBER_ACCOUNTS = LOCAL_MEMBER_ACCOUNT;
+
+// Every client the functions make (EC2, SSM, and STS for member accounts) is counted, with whose
+// credentials it signs.
 const watchClients = () => {
-  observeClients((client) => recorder.watch(client));
+  observeClients((client, owner) => recorder.watch(client, owner));
 };
 
 async function seedCalls(ec2: EC2Client, endpoint: string) {
@@ -95,6 +99,41 @@ async function seedCalls(ec2: EC2Client, endpoint: string) {
     pass: rerun.writes === 0 && rerun.reads <= 8,
   });
   return results;
+}
+
+/** The seed's Marketing <> Finance across accounts: Marketing in a member, Finance in the hub. */
+async function crossAccountCalls(ec2: EC2Client, endpoint: string) {
+  await resetMoto(endpoint);
+  const member = await memberEc2(LOCAL_MEMBER_ACCOUNT);
+  const s = await buildAccountsScenario(ec2, member, {
+    hub: await localAccount(),
+    member: LOCAL_MEMBER_ACCOUNT,
+  });
+  watchClients();
+  const rows: Array<Array<string | number>> = [];
+  for (const label of ['Marketing (member) <> Finance (hub), first run', 'same, re-run']) {
+    recorder.reset();
+    const outcome = await runLocalWorkflow({ peeringConnectionId: s.peering, dryRun: false });
+    if (outcome.status !== 'SUCCEEDED') throw new Error(`${label}: ${outcome.error} ${outcome.cause}`);
+    const asMember = recorder.actions.filter((a) => a.as === LOCAL_MEMBER_ACCOUNT);
+    const assumed = recorder.calls.filter((c) => c === 'AssumeRole').length;
+    // In AWS each function has its own container: one AssumeRole per function acting as the member.
+    const inAws = new Set(asMember.map((a) => a.by)).size;
+    const byApi = Object.entries(recorder.byApi())
+      .map(([api, n]) => `${api} ${n}`)
+      .join(', ');
+    rows.push([label, recorder.calls.length, assumed, inAws, asMember.length, recorder.writes.length, byApi]);
+  }
+  say('## 1b. API calls per peering across accounts');
+  say();
+  say(
+    'The same peering with Marketing in a member account (111111111111): every call the handlers make, ' +
+      'STS AssumeRole into the member role included (once per function container and peering; a warm Lambda ' +
+      'reuses the credentials until five minutes before they expire, the local runner counts them per run). ' +
+      '"as member" counts the calls signed with the member role.',
+  );
+  say();
+  table(['run', 'calls', 'AssumeRole', 'as member', 'writes', 'by API'], rows);
 }
 
 async function scale(ec2: EC2Client, endpoint: string) {
@@ -224,6 +263,7 @@ async function main() {
     process.env.AWS_MAX_ATTEMPTS = '1';
     const ec2 = new EC2Client({});
     const seed = await seedCalls(ec2, moto.endpoint);
+    await crossAccountCalls(ec2, moto.endpoint);
     await scale(ec2, moto.endpoint);
     await bundles(coldRuns);
     cost(seed);

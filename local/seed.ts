@@ -15,10 +15,12 @@ import {
   CreateVpcCommand,
   CreateVpcPeeringConnectionCommand,
   DescribeImagesCommand,
-  type EC2Client,
+  EC2Client,
   RunInstancesCommand,
   type Tag,
 } from '@aws-sdk/client-ec2';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { DEFAULT_MEMBER_ROLE } from '../functions/commons/aws-clients.js';
 import { TAGS } from '../functions/network/model.js';
 
 export interface SeedVpcSpec {
@@ -185,6 +187,28 @@ export async function requestPeering(
 
 /** The member account of the local cross-account story (moto acts in it after AssumeRole). */
 export const LOCAL_MEMBER_ACCOUNT = '111111111111';
+
+/**
+ * An EC2 client acting in a member account, as a person signed in there would have: moto answers
+ * AssumeRole into any role of any account with credentials that act in that account.
+ */
+export async function memberEc2(member: string): Promise<EC2Client> {
+  const out = await new STSClient({}).send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${member}:role/${DEFAULT_MEMBER_ROLE}`,
+      RoleSessionName: 'person',
+    }),
+  );
+  const c = out.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('the local AWS gave no member credentials');
+  return new EC2Client({
+    credentials: {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+    },
+  });
+}
 
 export interface AccountsScenario {
   /** Marketing, in the member account. */

@@ -6,38 +6,17 @@
  * account is healed through the hub.
  */
 import { DeleteRouteCommand, DescribeVpcPeeringConnectionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { DEFAULT_MEMBER_ROLE } from '../../functions/commons/aws-clients.js';
 import { TAGS } from '../../functions/network/model.js';
 import { localAccount } from '../../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { startMoto, useLocalAws } from '../../local/moto.js';
-import { buildAccountsScenario, LOCAL_MEMBER_ACCOUNT } from '../../local/seed.js';
+import { buildAccountsScenario, LOCAL_MEMBER_ACCOUNT, memberEc2 } from '../../local/seed.js';
 import { ingressSummary, routeSummary } from './demo.js';
 import { renderResult, type WorkflowResult } from './report.js';
 
 interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
-}
-
-/** An EC2 client acting in the member account (what a person signed in there would have). */
-async function memberEc2(member: string): Promise<EC2Client> {
-  const out = await new STSClient({}).send(
-    new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${member}:role/${DEFAULT_MEMBER_ROLE}`,
-      RoleSessionName: 'demo-person',
-    }),
-  );
-  const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('the local AWS gave no member credentials');
-  return new EC2Client({
-    credentials: {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
-      sessionToken: c.SessionToken,
-    },
-  });
 }
 
 async function statusSeenBy(ec2: EC2Client, pcx: string): Promise<string> {
