@@ -54,20 +54,14 @@ export class PeeringAutopilotMember extends Construct {
   constructor(scope: Construct, id: string, props: PeeringAutopilotMemberProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);
+    // Unset props become template parameters (a StackSet passes them per deployment).
+    const parameter = (id: string, allowedPattern: string, description: string) =>
+      new CfnParameter(stack, id, { type: 'String', allowedPattern, description }).valueAsString;
     const hubAccount =
-      props.hubAccount ??
-      new CfnParameter(stack, 'HubAccount', {
-        type: 'String',
-        allowedPattern: '^\\d{12}$',
-        description: 'Account id of the Peering Autopilot hub',
-      }).valueAsString;
+      props.hubAccount ?? parameter('HubAccount', '^\\d{12}$', 'Account id of the Peering Autopilot hub');
     const hubRegion =
       props.hubRegion ??
-      new CfnParameter(stack, 'HubRegion', {
-        type: 'String',
-        allowedPattern: '^[a-z]{2}(-[a-z]+)+-\\d$',
-        description: 'Home region of the Peering Autopilot hub',
-      }).valueAsString;
+      parameter('HubRegion', '^[a-z]{2}(-[a-z]+)+-\\d$', 'Home region of the Peering Autopilot hub');
     const memberRoleName = props.memberRoleName ?? DEFAULT_MEMBER_ROLE;
     const inHubAccount = Fn.conditionEquals(Aws.ACCOUNT_ID, hubAccount);
     const inHubRegion = Fn.conditionEquals(Aws.REGION, hubRegion);

@@ -150,27 +150,29 @@ function clientKey(kind: string, accounts: Accounts, session: string, place: Pla
   return `${kind}|${who}|${place.region}`;
 }
 
-/**
- * The EC2 clients one run uses: `session` names what the run is for (a peering id, or `sweep`).
- * Clients are cached per (account, region, session) for the container's life.
- */
-export function ec2Clients(accounts: Accounts, session: string): Ec2For {
+/** Clients of one kind for one run, cached per (account, region, session) for the container's life. */
+function clientsOf<T>(
+  kind: string,
+  Client: new (config: ReturnType<typeof clientOptions>) => T,
+  accounts: Accounts,
+  session: string,
+): (place: Place) => T {
   return (place) =>
     cached(
-      clientKey('ec2', accounts, session, place),
-      () => new EC2Client(clientOptions(accounts, session, place)),
+      clientKey(kind, accounts, session, place),
+      () => new Client(clientOptions(accounts, session, place)),
       ownerOf(accounts, place),
     );
 }
 
+/** The EC2 clients one run uses: `session` names what the run is for (a peering id, or `sweep`). */
+export function ec2Clients(accounts: Accounts, session: string): Ec2For {
+  return clientsOf('ec2', EC2Client, accounts, session);
+}
+
 /** The SSM clients one run uses (a separate function so bundles without SSM do not carry its client). */
 export function ssmClients(accounts: Accounts, session: string): SsmFor {
-  return (place) =>
-    cached(
-      clientKey('ssm', accounts, session, place),
-      () => new SSMClient(clientOptions(accounts, session, place)),
-      ownerOf(accounts, place),
-    );
+  return clientsOf('ssm', SSMClient, accounts, session);
 }
 
 const ownerOf = (accounts: Accounts, place: Place): ClientOwner =>
