@@ -28,6 +28,8 @@ export interface ObservedParts {
   readonly stateMachine: StateMachine;
   readonly starter: IFunction;
   readonly deadLetterQueue: IQueue;
+  /** The sweep's period: its metrics are graphed per sweep. */
+  readonly sweepRate: Duration;
 }
 
 /** One of our metrics (service dimension always set), summed over the period. */
@@ -124,6 +126,16 @@ export function buildDashboard(scope: Construct, parts: ObservedParts, alarms: r
         ours(METRIC.rulesCreated, hour, {}, 'rules created'),
         ours(METRIC.malformedEvents, hour, {}, 'malformed events dropped'),
       ],
+      width: 12,
+    }),
+    new GraphWidget({
+      title: 'Sweep: peerings checked and drifted, executions started, describe calls (per sweep)',
+      left: [
+        ours(METRIC.sweepPeeringsChecked, parts.sweepRate, {}, 'peerings checked'),
+        ours(METRIC.sweepPeeringsDrifted, parts.sweepRate, {}, 'drifted'),
+        ours(METRIC.sweepExecutionsStarted, parts.sweepRate, {}, 'executions started'),
+      ],
+      right: [ours(METRIC.sweepApiCalls, parts.sweepRate, {}, 'describe calls')],
       width: 12,
     }),
     new GraphWidget({

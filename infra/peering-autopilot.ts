@@ -63,7 +63,7 @@ export class PeeringAutopilot extends Construct {
     this.sweepRule = triggers.sweepRule;
     this.deadLetterQueue = triggers.deadLetterQueue;
 
-    const observed = { alarmTopic: this.alarmTopic, ...workflow, ...triggers };
+    const observed = { alarmTopic: this.alarmTopic, sweepRate: config.sweepRate, ...workflow, ...triggers };
     this.alarms = buildAlarms(this, observed);
     this.dashboard = buildDashboard(this, observed, this.alarms);
 

@@ -64,11 +64,18 @@ export interface PeeringAutopilotProps {
    */
   readonly rulesPerSecurityGroupQuota?: number;
   /**
-   * How often the sweep sends every peering of the region through the starter (catches lost
-   * CloudTrail events, unseen pending requests and drift).
-   * @default Duration.hours(1)
+   * How often the sweep looks at every peering of the hub and its members (catches lost CloudTrail
+   * events, unseen pending requests and drift). One pass of paginated describe calls; it starts an
+   * execution only for a peering that needs one, so a short period costs little.
+   * @default Duration.minutes(15)
    */
   readonly sweepRate?: Duration;
+  /**
+   * How old a `configured` peering's last verification may get before the sweep runs the workflow
+   * for it again (a fresh ping).
+   * @default Duration.hours(24)
+   */
+  readonly reverifyAfter?: Duration;
   /**
    * Pings per probe (SSM Run Command, `ping -c`).
    * @default 3
@@ -103,6 +110,7 @@ export interface ResolvedProps {
   readonly regions: readonly string[];
   readonly logRetention?: RetentionDays;
   readonly sweepRate: Duration;
+  readonly reverifyAfter: Duration;
   readonly debounce: Duration;
   readonly probeTimeout: Duration;
   /** The step functions' settings, less the alarm topic (made by the construct). */
@@ -138,7 +146,13 @@ export function checkProps(props: PeeringAutopilotProps, stack: Stack): Resolved
       problems.push(`${name} must be a positive integer, got ${value}`);
     }
   }
-  const sweepRate = props.sweepRate ?? Duration.hours(1);
+  const sweepRate = props.sweepRate ?? Duration.minutes(15);
+  const reverifyAfter = props.reverifyAfter ?? Duration.hours(24);
+  if (reverifyAfter.toSeconds() < 300 || reverifyAfter.toSeconds() > 31 * 24 * 3600) {
+    problems.push(
+      `reverifyAfter must be between 5 minutes and 31 days, got ${reverifyAfter.toHumanString()}`,
+    );
+  }
   if (sweepRate.toSeconds() < 60)
     problems.push(`sweepRate must be at least 1 minute, got ${sweepRate.toHumanString()}`);
   // An event-started execution first waits out the debounce window, then runs: both must fit the
@@ -174,6 +188,7 @@ export function checkProps(props: PeeringAutopilotProps, stack: Stack): Resolved
     regions: props.regions && props.regions.length > 0 ? [...props.regions] : [stack.region],
     ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     sweepRate,
+    reverifyAfter,
     debounce,
     probeTimeout,
     steps: {

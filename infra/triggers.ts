@@ -86,6 +86,7 @@ export function buildTriggers(scope: Construct, config: ResolvedProps, stateMach
       ...memberEnvironment(config.steps),
       DEBOUNCE_SECONDS: String(config.debounce.toSeconds()),
       SWEEP_SECONDS: String(config.sweepRate.toSeconds()),
+      REVERIFY_SECONDS: String(config.reverifyAfter.toSeconds()),
     },
     // Lambda's own async retries exhausted (after EventBridge delivered): the event waits here too.
     deadLetterQueue,

@@ -189,9 +189,17 @@ const table = {
   },
 } satisfies Record<StepId, Omit<StepSpec, 'id' | 'placeholder'>>;
 
-/** What the starter reads to resolve an event to its peerings (describe only, by id). */
+/**
+ * What the starter reads: an event's resources by id, and, for the sweep, every peering, VPC, route
+ * table and security group of each (account, region), paginated (describe only).
+ */
 export const STARTER_GRANTS: readonly Grant[] = [
-  describe('ec2:DescribeVpcPeeringConnections', 'ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups'),
+  describe(
+    'ec2:DescribeVpcPeeringConnections',
+    'ec2:DescribeVpcs',
+    'ec2:DescribeRouteTables',
+    'ec2:DescribeSecurityGroups',
+  ),
 ];
 
 /** Every step, in flow order, with its id and placeholder filled in. */

@@ -21,6 +21,10 @@ export const METRIC = {
   executionsStarted: 'ExecutionsStarted',
   duplicatesDropped: 'DuplicatesDropped',
   malformedEvents: 'MalformedEvents',
+  sweepPeeringsChecked: 'SweepPeeringsChecked',
+  sweepPeeringsDrifted: 'SweepPeeringsDrifted',
+  sweepExecutionsStarted: 'SweepExecutionsStarted',
+  sweepApiCalls: 'SweepApiCalls',
 } as const;
 
 /** A run's outcome: the `peering-autopilot:status` tag value and the `outcome` dimension of Runs. */

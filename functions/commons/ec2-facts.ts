@@ -65,7 +65,8 @@ export function sideFromPeering(
   };
 }
 
-function sideFromVpc(vpc: Vpc, side: VpcSide): VpcSide {
+/** A side refreshed from its VPC as described (current CIDR blocks, tags, name). */
+export function sideFromVpc(vpc: Vpc, side: VpcSide): VpcSide {
   const associated = (state?: string) => state === undefined || state === 'associated';
   const cidrs = (vpc.CidrBlockAssociationSet ?? [])
     .filter((a) => associated(a.CidrBlockState?.State))

@@ -17,7 +17,9 @@ const env = parseOrThrow(
   z.object({
     STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
     DEBOUNCE_SECONDS: envInt(1, 3600, 3),
-    SWEEP_SECONDS: envInt(60, 31 * 24 * 3600, 3600),
+    SWEEP_SECONDS: envInt(60, 31 * 24 * 3600, 900),
+    /** A configured peering is pinged again by the sweep once its last check is this old. */
+    REVERIFY_SECONDS: envInt(300, 31 * 24 * 3600, 24 * 3600),
     /** The regions the sweep looks at (the construct's `regions`); default: this region. */
     PEERING_AUTOPILOT_REGIONS: z._default(
       z
@@ -59,6 +61,12 @@ export const handler = lambdaHandler(async (event, context) => {
       (regions.length > 0 ? regions : [home.region]).map((region) => ({ ownerId, region })),
     ),
     actsIn: (ownerId) => actsIn(accounts, ownerId),
+    judge: {
+      members: accounts.members,
+      policy: settings.acceptPolicy,
+      quotas: settings.quotas,
+      reverifySeconds: env.REVERIFY_SECONDS,
+    },
     sfn,
     stateMachineArn: env.STATE_MACHINE_ARN,
     windowSeconds: env.DEBOUNCE_SECONDS,
@@ -68,5 +76,11 @@ export const handler = lambdaHandler(async (event, context) => {
   });
   metrics.addMetric(METRIC.executionsStarted, MetricUnit.Count, result.started.length);
   metrics.addMetric(METRIC.duplicatesDropped, MetricUnit.Count, result.duplicates.length);
+  if (result.sweep) {
+    metrics.addMetric(METRIC.sweepPeeringsChecked, MetricUnit.Count, result.sweep.checked);
+    metrics.addMetric(METRIC.sweepPeeringsDrifted, MetricUnit.Count, result.sweep.drifted);
+    metrics.addMetric(METRIC.sweepExecutionsStarted, MetricUnit.Count, result.started.length);
+    metrics.addMetric(METRIC.sweepApiCalls, MetricUnit.Count, result.sweep.calls);
+  }
   return result;
 });

@@ -11,6 +11,7 @@ import { CLEANUP_STATUSES } from '../network/decision.js';
 import type { PeeringFacts } from '../network/diagnose.js';
 import { isOurRule, TAGS, tagValue } from '../network/model.js';
 import { type Affected, executionName, windowStart } from './events.js';
+import { type SweepDeps, type SweepReport, sweep } from './sweep.js';
 
 export interface StarterDeps {
   readonly ec2For: Ec2For;
@@ -20,6 +21,8 @@ export interface StarterDeps {
   readonly places: readonly Place[];
   /** Whether the autopilot acts in an account (hub or member); events from others are ignored. */
   readonly actsIn: (ownerId: string) => boolean;
+  /** What the sweep judges peerings by (the workflow's own settings). */
+  readonly judge: Pick<SweepDeps, 'members' | 'policy' | 'quotas' | 'reverifySeconds'>;
   readonly sfn: SFNClient;
   readonly stateMachineArn: string;
   /** Debounce window for drift events, seconds. */
@@ -34,18 +37,12 @@ export interface StarterResult {
   readonly started: string[];
   readonly duplicates: string[];
   readonly ignored?: string;
+  /** For a sweep: what the one pass looked at and found. */
+  readonly sweep?: Omit<SweepReport, 'findings'>;
 }
 
 /** Peerings worth a run: anything that is or may become active, and deleted ones (cleanup). */
 const LIVE = ['pending-acceptance', 'provisioning', 'active'];
-
-/** Recorded outcomes after which a dead peering needs no more runs. */
-const SETTLED = ['cleaned-up', 'rejected', 'expired'];
-
-/** A dead peering whose cleanup has not been recorded yet (it failed, or never ran). */
-function needsCleanup(p: PeeringFacts): boolean {
-  return CLEANUP_STATUSES.includes(p.status) && !SETTLED.includes(tagValue(p.tags, TAGS.status) ?? '');
-}
 
 /** Resolves route tables and security groups to their VPCs (and drops groups we do not manage). */
 async function resolveVpcs(affected: Affected, place: Place, deps: StarterDeps): Promise<string[]> {
@@ -76,7 +73,11 @@ interface Run {
 }
 
 /** Decides the executions a trigger needs. */
-export async function plannedRuns(affected: Affected, deps: StarterDeps): Promise<Run[]> {
+export async function plannedRuns(
+  affected: Affected,
+  deps: StarterDeps,
+  report?: SweepReport,
+): Promise<Run[]> {
   const now = deps.now();
   const eventTime = affected.time ?? now.toISOString();
   const eventPlace = {
@@ -90,7 +91,13 @@ export async function plannedRuns(affected: Affected, deps: StarterDeps): Promis
     return [];
   }
   const runs: Run[] = [];
-  for (const { place, peerings } of await peeringsToRun(affected, eventPlace, deps)) {
+  const targets = report
+    ? report.findings.map((f) => ({
+        place: f.place,
+        peerings: [{ id: f.peeringConnectionId, status: f.status }],
+      }))
+    : await peeringsToRun(affected, eventPlace, deps);
+  for (const { place, peerings } of targets) {
     for (const p of peerings) runs.push(runFor(p.id, place, p.status));
   }
   return runs;
@@ -148,10 +155,7 @@ export async function plannedRuns(affected: Affected, deps: StarterDeps): Promis
   }
 }
 
-/**
- * The peerings a trigger is about, with the place each was seen: an event's own account and region,
- * or, for the sweep, every (account, region) — a peering seen from both of its owners runs once.
- */
+/** The peerings an event is about, with the place they were seen: the event's own account and region. */
 async function peeringsToRun(
   affected: Affected,
   eventPlace: Place,
@@ -165,20 +169,12 @@ async function peeringsToRun(
   }
   const vpcIds = affected.all ? [] : await resolveVpcs(affected, eventPlace, deps);
   if (!affected.all && vpcIds.length === 0 && affected.peeringIds.length === 0) return [];
-  const places = affected.trigger === 'sweep' ? deps.places : [eventPlace];
-  const seen = new Set<string>();
-  const out: Array<{ place: Place; peerings: PeeringFacts[] }> = [];
-  for (const place of places) {
-    const peerings = (await describePeerings(deps.ec2For, place)).filter((p) => {
-      if (seen.has(p.id)) return false;
-      if (affected.peeringIds.includes(p.id)) return true;
-      if (affected.all) return LIVE.includes(p.status) || (affected.trigger === 'sweep' && needsCleanup(p));
-      return LIVE.includes(p.status) && [p.requesterVpcId, p.accepterVpcId].some((v) => vpcIds.includes(v));
-    });
-    for (const p of peerings) seen.add(p.id);
-    out.push({ place, peerings });
-  }
-  return out;
+  const peerings = (await describePeerings(deps.ec2For, eventPlace)).filter((p) => {
+    if (affected.peeringIds.includes(p.id)) return true;
+    if (affected.all) return LIVE.includes(p.status);
+    return LIVE.includes(p.status) && [p.requesterVpcId, p.accepterVpcId].some((v) => vpcIds.includes(v));
+  });
+  return [{ place: eventPlace, peerings }];
 }
 
 /** Starts the executions; ExecutionAlreadyExists means a duplicate or a debounced burst. */
@@ -187,11 +183,27 @@ export async function startRuns(affected: Affected, deps: StarterDeps): Promise<
     deps.log(`ignored: ${affected.ignored}`, { eventName: affected.eventName });
     return { started: [], duplicates: [], ignored: affected.ignored };
   }
-  const runs = await plannedRuns(affected, deps);
+  const report =
+    affected.trigger === 'sweep'
+      ? await sweep({
+          ...deps.judge,
+          ec2For: deps.ec2For,
+          places: deps.places,
+          accountId: deps.home.ownerId,
+          now: deps.now,
+        })
+      : undefined;
+  const summary = report
+    ? { sweep: { checked: report.checked, drifted: report.drifted, calls: report.calls } }
+    : {};
+  if (report) deps.log('sweep', { ...summary.sweep, findings: report.findings });
+  const runs = await plannedRuns(affected, deps, report);
   if (runs.length === 0) {
-    const why = `${affected.eventName ?? affected.trigger} touches no peering this account manages`;
+    const why = report
+      ? `sweep: ${report.checked} peering(s) checked, none needs a run`
+      : `${affected.eventName ?? affected.trigger} touches no peering this account manages`;
     deps.log(`ignored: ${why}`);
-    return { started: [], duplicates: [], ignored: why };
+    return { started: [], duplicates: [], ignored: why, ...summary };
   }
   const started: string[] = [];
   const duplicates: string[] = [];
@@ -219,5 +231,5 @@ export async function startRuns(affected: Affected, deps: StarterDeps): Promise<
     ),
   );
   deps.log('started workflow runs', { started, duplicates });
-  return { started, duplicates };
+  return { started, duplicates, ...summary };
 }

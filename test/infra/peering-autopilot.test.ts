@@ -115,9 +115,13 @@ describe('PeeringAutopilot construct', () => {
     });
   });
 
-  it('sweeps hourly by default, and at the configured rate', () => {
-    synth().template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'rate(1 hour)',
+  it('sweeps every 15 minutes by default, and at the configured rate; re-verifies after 24 h by default', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SWEEP_SECONDS: '900', REVERIFY_SECONDS: '86400' }) },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
       Targets: [Match.objectLike({ Input: '{"sweep":true}', DeadLetterConfig: Match.anyValue() })],
     });
     synth({ sweepRate: Duration.minutes(30) }).template.hasResourceProperties('AWS::Events::Rule', {
@@ -131,6 +135,7 @@ describe('PeeringAutopilot construct', () => {
       'ec2:DescribeRouteTables',
       'ec2:DescribeSecurityGroups',
       'ec2:DescribeVpcPeeringConnections',
+      'ec2:DescribeVpcs',
       'sqs:GetQueueAttributes',
       'sqs:GetQueueUrl',
       'sqs:SendMessage',
@@ -152,7 +157,7 @@ describe('PeeringAutopilot construct', () => {
         Variables: Match.objectLike({
           STATE_MACHINE_ARN: { Ref: Match.stringLikeRegexp('Workflow') },
           DEBOUNCE_SECONDS: '3',
-          SWEEP_SECONDS: '3600',
+          SWEEP_SECONDS: '900',
         }),
       },
     });

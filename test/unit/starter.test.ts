@@ -27,6 +27,12 @@ const deps = {
   home: { ownerId: '123456789012', region: 'us-east-1' },
   places: [{ ownerId: '123456789012', region: 'us-east-1' }],
   actsIn: (ownerId: string) => ownerId === '123456789012',
+  judge: {
+    members: [],
+    policy: 'same-account' as const,
+    quotas: { routesPerTable: 50, rulesPerSecurityGroup: 60 },
+    reverifySeconds: 24 * 3600,
+  },
   sfn: new SFNClient({ region: 'us-east-1' }),
   stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:wf',
   windowSeconds: 3,

@@ -1,0 +1,63 @@
+/**
+ * Everything the sweep needs from one (account, region), in a handful of paginated calls whose
+ * number grows with pages, not peerings: the peerings, the VPCs, the route tables and the security
+ * groups. Types are read one after another (never in parallel) at the largest page each API allows,
+ * so a sweep stays far inside EC2's describe bucket (100, refill 20/s); the SDK's standard retry
+ * backs off on RequestLimitExceeded.
+ */
+import {
+  paginateDescribeRouteTables,
+  paginateDescribeSecurityGroups,
+  paginateDescribeVpcPeeringConnections,
+  paginateDescribeVpcs,
+  type Vpc,
+  type VpcPeeringConnection,
+} from '@aws-sdk/client-ec2';
+import type { RouteTableFacts, SecurityGroupFacts } from '../network/model.js';
+import type { Ec2For, Place } from './aws-clients.js';
+import { routeTableFacts, securityGroupFacts } from './ec2-rule-facts.js';
+
+export interface PlaceFacts {
+  readonly place: Place;
+  readonly peerings: VpcPeeringConnection[];
+  readonly vpcs: Map<string, Vpc>;
+  readonly routeTables: RouteTableFacts[];
+  readonly securityGroups: SecurityGroupFacts[];
+  /** API calls (pages) this took. */
+  readonly calls: number;
+}
+
+/** Largest page per API (EC2 API reference, MaxResults): fewer calls for the same items. */
+export const PAGE_SIZES = { peerings: 1000, vpcs: 1000, routeTables: 100, securityGroups: 1000 } as const;
+
+export async function describePlace(ec2For: Ec2For, place: Place): Promise<PlaceFacts> {
+  const client = ec2For(place);
+  let calls = 0;
+  const peerings: VpcPeeringConnection[] = [];
+  for await (const page of paginateDescribeVpcPeeringConnections(
+    { client, pageSize: PAGE_SIZES.peerings },
+    {},
+  )) {
+    calls += 1;
+    peerings.push(...(page.VpcPeeringConnections ?? []));
+  }
+  const vpcs = new Map<string, Vpc>();
+  for await (const page of paginateDescribeVpcs({ client, pageSize: PAGE_SIZES.vpcs }, {})) {
+    calls += 1;
+    for (const vpc of page.Vpcs ?? []) if (vpc.VpcId) vpcs.set(vpc.VpcId, vpc);
+  }
+  const routeTables: RouteTableFacts[] = [];
+  for await (const page of paginateDescribeRouteTables({ client, pageSize: PAGE_SIZES.routeTables }, {})) {
+    calls += 1;
+    routeTables.push(...(page.RouteTables ?? []).map(routeTableFacts));
+  }
+  const securityGroups: SecurityGroupFacts[] = [];
+  for await (const page of paginateDescribeSecurityGroups(
+    { client, pageSize: PAGE_SIZES.securityGroups },
+    {},
+  )) {
+    calls += 1;
+    securityGroups.push(...(page.SecurityGroups ?? []).map(securityGroupFacts));
+  }
+  return { place, peerings, vpcs, routeTables, securityGroups, calls };
+}
