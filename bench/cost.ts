@@ -7,7 +7,7 @@ import { goals, say } from './output.js';
 
 // Public prices (us-east-1, Nov 2026): https://aws.amazon.com/step-functions/pricing/ ,
 // https://aws.amazon.com/lambda/pricing/ (arm64).
-const PRICE = { transition: 0.025 / 1000, gbSecond: 0.0000133334, request: 0.2 / 1_000_000 };
+export const PRICE = { transition: 0.025 / 1000, gbSecond: 0.0000133334, request: 0.2 / 1_000_000 };
 const MEMORY_GB = 256 / 1024;
 
 /** States entered by one execution (each is a billed transition). */

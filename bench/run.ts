@@ -12,19 +12,23 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeVpcPeeringConnectionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { observeClients } from '../functions/commons/aws-clients.js';
+import { TAGS } from '../functions/network/model.js';
 import { CallRecorder } from '../local/call-recorder.js';
 import { localAccount, REPO_ROOT, runLocalWorkflow, runningFunction } from '../local/local-runner.js';
+import { cloudTrailEvent, starterHarness } from '../local/local-starter.js';
 import { resetMoto, startMoto, useLocalAws } from '../local/moto.js';
 import { buildAccountsScenario, buildSeedScenario, LOCAL_MEMBER_ACCOUNT, memberEc2 } from '../local/seed.js';
 import { bundles } from './bundles.js';
 import { cost, statesEntered, taskMillis } from './cost.js';
 import { buildHubAndSpokes } from './hub-and-spokes.js';
 import { goals, md, say, table } from './output.js';
+import { sweepAtScale } from './sweep.js';
 
 const smoke = process.argv.includes('--smoke');
 const sizes = smoke ? [2] : [10, 50, 125];
+const sweepSizes = smoke ? [10] : [100, 500, 1000];
 const coldRuns = smoke ? 3 : 11;
 const outFile = smoke ? join(REPO_ROOT, '.bench', 'BENCHMARKS.smoke.md') : join(REPO_ROOT, 'BENCHMARKS.md');
 
@@ -136,6 +140,41 @@ async function crossAccountCalls(ec2: EC2Client, endpoint: string) {
   );
   say();
   table(['run', 'calls', 'AssumeRole', 'AssumeRole in AWS', 'as member', 'writes', 'by API'], rows);
+}
+
+/** CreateVpcPeeringConnection event delivered to the starter -> status `configured` (debounce included). */
+async function eventToConfigured(ec2: EC2Client, endpoint: string) {
+  const times: number[] = [];
+  for (let i = 0; i < (smoke ? 1 : 5); i++) {
+    await resetMoto(endpoint);
+    const seed = await buildSeedScenario(ec2);
+    const harness = await starterHarness(endpoint);
+    const pcx = seed.peerings.marketingFinance;
+    const started = performance.now();
+    const { runs } = await harness.deliver(
+      cloudTrailEvent(
+        'CreateVpcPeeringConnection',
+        { vpcId: seed.marketing.vpcId, peerVpcId: seed.finance.vpcId },
+        { vpcPeeringConnection: { vpcPeeringConnectionId: pcx } },
+      ),
+    );
+    const out = await ec2.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }));
+    const status = out.VpcPeeringConnections?.[0]?.Tags?.find((t) => t.Key === TAGS.status)?.Value;
+    if (runs.length !== 1 || status !== 'configured')
+      throw new Error(`event run ended ${status ?? 'without status'}`);
+    times.push(performance.now() - started);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] as number;
+  say('## 2b. Event to configured');
+  say();
+  say(
+    `The seed's CreateVpcPeeringConnection CloudTrail event delivered to the real starter, until the peering's status ` +
+      `tag says \`configured\` (accept, routes, rule, verification, report), locally on moto, the 3 s debounce window ` +
+      `included: median of ${times.length} = **${(median / 1000).toFixed(2)} s** (${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s). ` +
+      'In AWS add CloudTrail delivery to EventBridge (typically minutes) and real API latency.',
+  );
+  say();
 }
 
 async function scale(ec2: EC2Client, endpoint: string) {
@@ -267,8 +306,10 @@ async function main() {
     const seed = await seedCalls(ec2, moto.endpoint);
     await crossAccountCalls(ec2, moto.endpoint);
     await scale(ec2, moto.endpoint);
+    await eventToConfigured(ec2, moto.endpoint);
     await bundles(coldRuns);
     cost(seed);
+    await sweepAtScale(ec2, moto.endpoint, sweepSizes);
   } finally {
     await moto.stop();
   }

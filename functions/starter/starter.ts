@@ -194,7 +194,9 @@ export async function startRuns(affected: Affected, deps: StarterDeps): Promise<
         })
       : undefined;
   const summary = report
-    ? { sweep: { checked: report.checked, drifted: report.drifted, calls: report.calls } }
+    ? {
+        sweep: { checked: report.checked, drifted: report.drifted, calls: report.calls, items: report.items },
+      }
     : {};
   if (report) deps.log('sweep', { ...summary.sweep, findings: report.findings });
   const runs = await plannedRuns(affected, deps, report);

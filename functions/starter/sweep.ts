@@ -41,6 +41,13 @@ export interface SweepReport {
   readonly drifted: number;
   /** Describe calls (pages) the pass made. */
   readonly calls: number;
+  /** What the pages held, all places together (what AWS pages by). */
+  readonly items: {
+    readonly peerings: number;
+    readonly vpcs: number;
+    readonly routeTables: number;
+    readonly securityGroups: number;
+  };
 }
 
 export async function sweep(deps: SweepDeps): Promise<SweepReport> {
@@ -107,5 +114,17 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
       });
     }
   }
-  return { findings, checked: seen.size, drifted, calls: views.reduce((n, v) => n + v.calls, 0) };
+  const sum = (f: (v: PlaceFacts) => number) => views.reduce((n, v) => n + f(v), 0);
+  return {
+    findings,
+    checked: seen.size,
+    drifted,
+    calls: sum((v) => v.calls),
+    items: {
+      peerings: sum((v) => v.peerings.length),
+      vpcs: sum((v) => v.vpcs.size),
+      routeTables: sum((v) => v.routeTables.length),
+      securityGroups: sum((v) => v.securityGroups.length),
+    },
+  };
 }
