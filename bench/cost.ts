@@ -67,13 +67,19 @@ export function cost(seed: Array<{ label: string; transitions: number; taskMs: n
   say(
     `- re-run: ${rerun.transitions} x $0.000025 + ${gbs(rerun.taskMs).toFixed(4)} GB-s x $0.0000133334 + 4 requests x $0.0000002 = **$${rerunCost.toFixed(6)}**`,
   );
+  // The sweep starts runs only where needed: a daily re-verification per peering (a run that pings,
+  // priced here as a full first run, an upper bound) and the drift that really happens.
   const peerings = 20;
-  const sweeps = peerings * 24 * 30;
-  const monthly = sweeps * rerunCost + peerings * 4 * happyCost;
+  const reverifies = 30;
+  const driftRuns = 4;
+  const sweepInvocation = 2880 * (4 * 0.2 * MEMORY_GB * PRICE.gbSecond + PRICE.request);
+  const monthly = peerings * (reverifies + driftRuns) * happyCost + sweepInvocation;
   say(
-    `- a typical month, ${peerings} managed peerings: hourly sweep = ${sweeps.toLocaleString('en-US')} re-runs x $${rerunCost.toFixed(6)} ` +
-      `+ ~4 drift/configuration runs per peering x $${happyCost.toFixed(6)} = **$${monthly.toFixed(2)} per month** ` +
-      '(plus CloudWatch alarms at $0.10 each and log storage).',
+    `- a typical month, ${peerings} managed peerings: ${reverifies} daily re-verification runs + ~${driftRuns} drift runs ` +
+      `per peering x $${happyCost.toFixed(6)} + 2,880 sweeps (every 15 minutes, 4 describe calls, ~0.8 s each) = ` +
+      `**$${monthly.toFixed(2)} per month** (plus CloudWatch alarms at $0.10 each, custom metrics at $0.30 each and log ` +
+      'storage). The hourly sweep this replaced started one run per peering per hour: ' +
+      `${(peerings * 24 * 30).toLocaleString('en-US')} re-runs x $${rerunCost.toFixed(6)} = $${(peerings * 24 * 30 * rerunCost).toFixed(2)}.`,
   );
   say();
   goals.push({

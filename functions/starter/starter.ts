@@ -8,8 +8,7 @@ import pLimit from 'p-limit';
 import { type Ec2For, isAwsError, type Place } from '../commons/aws-clients.js';
 import { describeGroupsById, describePeerings, describeRouteTablesById } from '../commons/ec2-facts.js';
 import { CLEANUP_STATUSES } from '../network/decision.js';
-import type { PeeringFacts } from '../network/diagnose.js';
-import { isOurRule, TAGS, tagValue } from '../network/model.js';
+import { isOurRule, TAGS } from '../network/model.js';
 import { type Affected, executionName, windowStart } from './events.js';
 import { type SweepDeps, type SweepReport, sweep } from './sweep.js';
 
