@@ -56,7 +56,7 @@ export async function runDemo(io: Io): Promise<number> {
       io.out(renderResult(outcome.output as unknown as WorkflowResult));
     }
 
-    io.out('\nRe-run for Marketing <> Finance (an at-least-once duplicate, or the hourly sweep):');
+    io.out('\nRe-run for Marketing <> Finance (an at-least-once duplicate, or a re-verification):');
     const again = await runLocalWorkflow({
       peeringConnectionId: seed.peerings.marketingFinance,
       dryRun: false,
