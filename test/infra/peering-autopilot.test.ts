@@ -437,6 +437,15 @@ describe('PeeringAutopilot construct', () => {
     expect(() => synth({ routesPerTableQuota: 0 })).toThrow(
       'routesPerTableQuota must be a positive integer, got 0',
     );
+    expect(() => synth({ reverifyAfter: Duration.minutes(1) })).toThrow(
+      'reverifyAfter must be between 5 minutes and 31 days, got 1 minute',
+    );
+  });
+
+  it('passes a configured re-verification period to the starter', () => {
+    synth({ reverifyAfter: Duration.hours(6) }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ REVERIFY_SECONDS: '21600' }) },
+    });
   });
 
   it('fails when a probe timeout would outlast the Verify task timeout in the workflow', () => {
