@@ -39,6 +39,32 @@ export interface SidePlanInput<T> {
   readonly items: readonly T[];
 }
 
+/**
+ * Why a table gets none of this peering's routes, or undefined when it gets them. The table's own
+ * `peering-autopilot:routes` tag (`skip`, `include`), then the VPC's: `tagged-only` routes only
+ * tables tagged `include` (the main table like any other). A value not understood fails safe: the
+ * table (or every table of the VPC) is left untouched and reported `invalid-tag`.
+ */
+function tableSkip(self: VpcSide, table: RouteTableFacts): { detail: string; invalid: boolean } | undefined {
+  const tableTag = tagValue(table.tags, TAGS.routes);
+  if (tableTag !== undefined && !['skip', 'include'].includes(tableTag)) {
+    const detail = `tag ${TAGS.routes}=${JSON.stringify(table.tags[TAGS.routes])} is not "skip" or "include": table left untouched`;
+    return { detail, invalid: true };
+  }
+  if (tableTag === 'skip') return { detail: `tagged ${TAGS.routes}=skip`, invalid: false };
+  const mode = tagValue(self.tags, TAGS.routes);
+  if (mode === undefined) return undefined;
+  if (mode !== 'tagged-only') {
+    const detail = `VPC ${self.vpcId} has ${TAGS.routes}=${JSON.stringify(self.tags[TAGS.routes])}, which is not "tagged-only": its tables are left untouched`;
+    return { detail, invalid: true };
+  }
+  if (tableTag === 'include') return undefined;
+  return {
+    detail: `VPC ${self.name ?? self.vpcId} is ${TAGS.routes}=tagged-only and this table is not tagged ${TAGS.routes}=include`,
+    invalid: false,
+  };
+}
+
 /** One route per peer CIDR in every in-use table of each side; never touches a foreign route. */
 export function planRoutes(
   peeringConnectionId: string,
@@ -56,18 +82,16 @@ export function planRoutes(
         region: self.region,
         applied: false,
       };
-      const routesTag = tagValue(table.tags, TAGS.routes);
-      // `include` matters only in tagged-only mode (wave 2); anything unknown fails safe: skipped.
-      const invalidTag =
-        routesTag !== undefined && !['skip', 'include'].includes(routesTag)
-          ? `tag ${TAGS.routes}=${JSON.stringify(table.tags[TAGS.routes])} is not "skip" or "include": table left untouched`
-          : undefined;
-      const skip = routesTag === 'skip' || invalidTag !== undefined;
+      const skip = tableSkip(self, table);
       const tableChanges: RouteChange[] = destinations.map((destinationCidr) => {
         if (skip) {
-          return invalidTag
-            ? { ...base, destinationCidr, action: 'skipped', detail: invalidTag, invalidTag }
-            : { ...base, destinationCidr, action: 'skipped', detail: `tagged ${TAGS.routes}=skip` };
+          return {
+            ...base,
+            destinationCidr,
+            action: 'skipped',
+            detail: skip.detail,
+            ...(skip.invalid ? { invalidTag: skip.detail } : {}),
+          };
         }
         const existing = table.routes.find((r) => r.destination === destinationCidr);
         if (!existing) return { ...base, destinationCidr, action: 'created' };

@@ -2,10 +2,13 @@
  * Refusals, conflicts, growth and cross-region, against moto with the real ASL and handlers.
  */
 import {
+  AssociateRouteTableCommand,
   AssociateVpcCidrBlockCommand,
   AttachInternetGatewayCommand,
   CreateInternetGatewayCommand,
   CreateRouteCommand,
+  CreateRouteTableCommand,
+  CreateSubnetCommand,
   CreateVpcPeeringConnectionCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
@@ -170,6 +173,48 @@ describe('configuration cases', () => {
       'icmp 10.10.0.0/16',
       'icmp 10.11.0.0/16',
     ]);
+  });
+
+  it('in a VPC tagged routes=tagged-only, routes only the tables tagged include (dry run shows it first)', async () => {
+    const marketing = await buildVpc(ec2, {
+      ...MARKETING,
+      vpcTags: { 'peering-autopilot:routes': 'tagged-only' },
+    });
+    const finance = await buildVpc(ec2, FINANCE);
+    const included = (
+      await ec2.send(
+        new CreateRouteTableCommand({
+          VpcId: marketing.vpcId,
+          TagSpecifications: [
+            { ResourceType: 'route-table', Tags: [{ Key: 'peering-autopilot:routes', Value: 'include' }] },
+          ],
+        }),
+      )
+    ).RouteTable?.RouteTableId as string;
+    const subnet = await ec2.send(
+      new CreateSubnetCommand({ VpcId: marketing.vpcId, CidrBlock: '10.10.9.0/24' }),
+    );
+    await ec2.send(
+      new AssociateRouteTableCommand({ RouteTableId: included, SubnetId: subnet.Subnet?.SubnetId }),
+    );
+    const pcx = await requestPeering(ec2, marketing, finance);
+
+    const planned = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: true });
+    const lines = (
+      planned.output as { routes: Array<{ routeTableId: string; vpcId: string; action: string }> }
+    ).routes;
+    expect(lines.filter((l) => l.vpcId === marketing.vpcId).map((l) => [l.routeTableId, l.action])).toEqual(
+      expect.arrayContaining([
+        [marketing.routeTableId, 'skipped'],
+        [included, 'created'],
+      ]),
+    );
+    const out = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
+
+    expect(out.status).toBe('SUCCEEDED');
+    const toPeer = (await routesIn(ec2, marketing.vpcId)).filter((r) => r.target === pcx);
+    expect(toPeer.map((r) => r.table)).toEqual([included]);
+    expect((await routesIn(ec2, finance.vpcId)).filter((r) => r.target === pcx)).not.toEqual([]);
   });
 
   it('configures a same-account cross-region peering, each side in its own region', async () => {

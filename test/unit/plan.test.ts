@@ -48,6 +48,59 @@ describe('route planning', () => {
     });
   });
 
+  it('routes only tables tagged include in a VPC tagged routes=tagged-only, the main table like any other', () => {
+    const taggedOnly = { ...marketing, tags: { 'peering-autopilot:routes': ' Tagged-Only ' } };
+    const tables = [
+      table({ routeTableId: 'rtb-m-main', vpcId: 'vpc-marketing', main: true, subnetIds: [] }),
+      table({
+        routeTableId: 'rtb-m-app',
+        vpcId: 'vpc-marketing',
+        tags: { 'peering-autopilot:routes': 'include' },
+      }),
+      table({ routeTableId: 'rtb-m-db', vpcId: 'vpc-marketing' }),
+      table({ routeTableId: 'rtb-f', vpcId: 'vpc-finance' }),
+    ];
+    const changes = planRoutes(PCX, [
+      { self: taggedOnly, peer: finance, items: tables },
+      { self: finance, peer: taggedOnly, items: tables },
+    ]);
+    expect(changes.map((c) => [c.routeTableId, c.action])).toEqual([
+      ['rtb-m-main', 'skipped'],
+      ['rtb-m-app', 'created'],
+      ['rtb-m-db', 'skipped'],
+      ['rtb-f', 'created'],
+    ]);
+    expect(changes[0]?.detail).toBe(
+      'VPC Marketing is peering-autopilot:routes=tagged-only and this table is not tagged peering-autopilot:routes=include',
+    );
+    // A deliberate choice, not a problem: the plan is still clean once the included tables are routed.
+    expect(changes[0]?.invalidTag).toBeUndefined();
+  });
+
+  it('fails safe on a VPC routes value it does not understand: every table of that VPC untouched, invalid-tag', () => {
+    const odd = { ...marketing, tags: { 'peering-autopilot:routes': 'some' } };
+    const tables = [
+      table({
+        routeTableId: 'rtb-m',
+        vpcId: 'vpc-marketing',
+        tags: { 'peering-autopilot:routes': 'include' },
+      }),
+      table({ routeTableId: 'rtb-f', vpcId: 'vpc-finance' }),
+    ];
+    const changes = planRoutes(PCX, [
+      { self: odd, peer: finance, items: tables },
+      { self: finance, peer: odd, items: tables },
+    ]);
+    expect(changes[0]).toMatchObject({
+      routeTableId: 'rtb-m',
+      action: 'skipped',
+      invalidTag:
+        'VPC vpc-marketing has peering-autopilot:routes="some", which is not "tagged-only": its tables are left untouched',
+    });
+    expect(changes[1]).toMatchObject({ routeTableId: 'rtb-f', action: 'created' });
+    expect(isClean(changes, [])).toBe(false);
+  });
+
   it('skips tables tagged peering-autopilot:routes=skip', () => {
     const t = table({
       routeTableId: 'rtb-f',
