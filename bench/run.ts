@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DescribeVpcPeeringConnectionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeVpcPeeringConnectionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { observeClients } from '../functions/commons/aws-clients.js';
 import { TAGS } from '../functions/network/model.js';
 import { CallRecorder } from '../local/call-recorder.js';
@@ -87,10 +87,34 @@ async function seedCalls(ec2: EC2Client, endpoint: string) {
     results.push(r);
     rows.push([label, r.total, r.reads, r.writes, byApi]);
   }
+  // Options cost calls only where they are set: DNS resolution on Finance, on a fresh seed.
+  await resetMoto(endpoint);
+  const dnsSeed = await buildSeedScenario(ec2);
+  await ec2.send(
+    new CreateTagsCommand({ Resources: [dnsSeed.finance.vpcId], Tags: [{ Key: TAGS.dns, Value: 'true' }] }),
+  );
+  recorder.reset();
+  const dnsRun = await runLocalWorkflow({
+    peeringConnectionId: dnsSeed.peerings.marketingFinance,
+    dryRun: false,
+  });
+  if (dnsRun.status !== 'SUCCEEDED') throw new Error(`DNS run: ${dnsRun.error} ${dnsRun.cause}`);
+  rows.push([
+    'Marketing <> Finance, first run, Finance tagged peering-autopilot:dns=true',
+    recorder.calls.length,
+    recorder.reads.length,
+    recorder.writes.length,
+    Object.entries(recorder.byApi())
+      .map(([api, n]) => `${api} ${n}`)
+      .join(', '),
+  ]);
   say('## 1. API calls per peering, seed scenario');
   say();
   say(
-    'Counted at the SDK (every EC2 and SSM call the handlers make, one GetCommandInvocation poll included).',
+    'Counted at the SDK (every EC2 and SSM call the handlers make, one GetCommandInvocation poll included). ' +
+      'With no option tag the seed peering takes the first rows; the last row shows what DNS resolution adds (two ' +
+      'DescribeVpcAttribute reads for the side that asks, one ModifyVpcPeeringConnectionOptions). ' +
+      '`peering-autopilot:routes=tagged-only` adds no call: it is read from the same describe calls.',
   );
   say();
   table(['run', 'calls', 'reads', 'writes', 'by API'], rows);

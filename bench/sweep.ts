@@ -69,6 +69,7 @@ export async function sweepAtScale(ec2: EC2Client, endpoint: string, sizes: read
           policy: 'same-account',
           quotas: { routesPerTable: 50, rulesPerSecurityGroup: 60 },
           reverifySeconds: 24 * 3600,
+          dnsResolution: 'tagged' as const,
         },
         sfn: harness.sfn,
         stateMachineArn: harness.stateMachineArn,

@@ -24,6 +24,7 @@ export class PeeringAutopilotStack extends Stack {
       .map((m) => m.trim())
       .filter(Boolean);
     const organizationId = ctx('organizationId');
+    const dnsResolution = ctx('dnsResolution');
     const memberRoleName = ctx('memberRoleName');
     const email = ctx('alarmEmail');
     const sweep = ctx('sweepRate');
@@ -33,6 +34,7 @@ export class PeeringAutopilotStack extends Stack {
       ...(regions && regions.length > 0 ? { regions } : {}),
       ...(members && members.length > 0 ? { members } : {}),
       ...(organizationId ? { organizationId } : {}),
+      ...(dnsResolution ? { dnsResolution: dnsResolution as 'tagged' | 'always' | 'never' } : {}),
       ...(memberRoleName ? { memberRoleName } : {}),
       ...(sweep ? { sweepRate: parseRate(sweep) } : {}),
     });

@@ -19,6 +19,13 @@ export interface PeeringAutopilotProps {
    */
   readonly acceptPolicy?: AcceptPolicy;
   /**
+   * DNS resolution across peerings (`AllowDnsResolutionFromRemoteVpc` on a VPC's side) for VPCs
+   * without a `peering-autopilot:dns` tag: `tagged` (only VPCs tagged `true`), `always` (every VPC
+   * not tagged `false`), `never` (tags ignored). The autopilot only ever turns it on.
+   * @default 'tagged'
+   */
+  readonly dnsResolution?: 'tagged' | 'always' | 'never';
+  /**
    * Member accounts (12-digit ids) whose peerings this hub configures too, through the role
    * `memberRoleName` that the PeeringAutopilotMember stack creates in each. The hub's default
    * event bus accepts their forwarded events.
@@ -124,6 +131,10 @@ export function checkProps(props: PeeringAutopilotProps, stack: Stack): Resolved
   if (!['same-account', 'tagged-only'].includes(acceptPolicy)) {
     problems.push(`acceptPolicy must be 'same-account' or 'tagged-only', got '${acceptPolicy}'`);
   }
+  const dnsResolution = props.dnsResolution ?? 'tagged';
+  if (!['tagged', 'always', 'never'].includes(dnsResolution)) {
+    problems.push(`dnsResolution must be 'tagged', 'always' or 'never', got '${dnsResolution}'`);
+  }
   const members = [...new Set(props.members ?? [])];
   for (const m of members) {
     if (!/^\d{12}$/.test(m)) problems.push(`members must be 12-digit AWS account ids, got '${m}'`);
@@ -193,6 +204,7 @@ export function checkProps(props: PeeringAutopilotProps, stack: Stack): Resolved
     probeTimeout,
     steps: {
       acceptPolicy,
+      dnsResolution,
       ...(props.routesPerTableQuota ? { routesPerTableQuota: props.routesPerTableQuota } : {}),
       ...(props.rulesPerSecurityGroupQuota
         ? { rulesPerSecurityGroupQuota: props.rulesPerSecurityGroupQuota }

@@ -17,7 +17,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { TAG_PREFIX } from '../functions/network/model.js';
 import { DRIFT_EVENTS, PEERING_EVENTS } from '../functions/starter/events.js';
-import { memberEnvironment, STARTER_GRANTS } from '../state-machines/steps.js';
+import { STARTER_GRANTS, sharedEnvironment } from '../state-machines/steps.js';
 import { memberRoleStatements, statementsFor } from './grants.js';
 import type { ResolvedProps } from './props.js';
 import { WorkflowFunction } from './workflow-function.js';
@@ -83,7 +83,8 @@ export function buildTriggers(scope: Construct, config: ResolvedProps, stateMach
     environment: {
       STATE_MACHINE_ARN: stateMachine.stateMachineArn,
       PEERING_AUTOPILOT_REGIONS: config.regions.join(','),
-      ...memberEnvironment(config.steps),
+      // The sweep judges peerings by the workflow's own settings (policy, quotas, DNS, members).
+      ...sharedEnvironment(config.steps),
       DEBOUNCE_SECONDS: String(config.debounce.toSeconds()),
       SWEEP_SECONDS: String(config.sweepRate.toSeconds()),
       REVERIFY_SECONDS: String(config.reverifyAfter.toSeconds()),

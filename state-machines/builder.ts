@@ -96,6 +96,7 @@ export const RESULT_FIELDS = {
   accepter: '$.inspection.accepter',
   routes: '$.changes.routes',
   securityGroupRules: '$.changes.securityGroupRules',
+  options: '$.changes.options',
   verification: '$.verification',
 } as const;
 export type ResultField = keyof typeof RESULT_FIELDS;

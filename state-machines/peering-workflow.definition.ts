@@ -224,12 +224,13 @@ const states: States = {
   Refused: resultState('Refusals change nothing: empty routes and rules, with the reason.', 'Report', {
     routes: [],
     securityGroupRules: [],
+    options: [],
     verification: skippedVerification('peering refused'),
   }),
   RefusedWithRemovals: resultState(
     'Refused, but our rules left groups that opted out (policy never blocks removals of our own objects).',
     'Report',
-    { routes: [], verification: skippedVerification('peering refused') },
+    { routes: [], options: [], verification: skippedVerification('peering refused') },
   ),
   Cleanup: task('Cleanup', {
     comment:
@@ -242,7 +243,7 @@ const states: States = {
   CleanedUp: resultState(
     'A deleted (or rejected, expired) peering ends refused, with what the cleanup removed.',
     'Report',
-    { routes: [], securityGroupRules: [], verification: skippedVerification('peering deleted') },
+    { routes: [], securityGroupRules: [], options: [], verification: skippedVerification('peering deleted') },
     { 'cleanup.$': '$.cleanup' },
   ),
   Report: task('Report', {

@@ -43,6 +43,8 @@ export interface Grant {
 /** The construct's settings a step's environment is made of. */
 export interface StepSettings {
   readonly acceptPolicy: string;
+  /** DNS resolution for untagged VPCs: `tagged`, `always` or `never`. */
+  readonly dnsResolution: string;
   readonly routesPerTableQuota?: number;
   readonly rulesPerSecurityGroupQuota?: number;
   readonly probeCount: number;
@@ -110,7 +112,7 @@ const table = {
   },
   Plan: {
     entry: 'functions/plan/handler.ts',
-    grants: [describe('ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups')],
+    grants: [describe('ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcAttribute')],
     taskTimeoutSeconds: 60,
   },
   Apply: {
@@ -128,6 +130,11 @@ const table = {
         actions: ['ec2:RevokeSecurityGroupIngress'],
         resource: own('security-group'),
         why: 'Opt-out: our own rules leave groups whose tag was removed, so no tag condition here.',
+      },
+      {
+        actions: ['ec2:ModifyVpcPeeringConnectionOptions'],
+        resource: own('vpc-peering-connection'),
+        why: "DNS resolution on this account's side of its peerings (peering-autopilot:dns); it never turns it off.",
       },
     ],
     taskTimeoutSeconds: 120,
@@ -215,9 +222,10 @@ export function step(id: StepId): StepSpec {
 }
 
 /** The environment every step reads (functions/commons/settings.ts). */
-export function sharedEnvironment(s: StepSettings): Record<string, string> {
+export function sharedEnvironment(s: Omit<StepSettings, 'alarmTopicArn'>): Record<string, string> {
   return {
     ACCEPT_POLICY: s.acceptPolicy,
+    DNS_RESOLUTION: s.dnsResolution,
     ...(s.routesPerTableQuota ? { ROUTES_PER_TABLE_QUOTA: String(s.routesPerTableQuota) } : {}),
     ...(s.rulesPerSecurityGroupQuota
       ? { RULES_PER_SECURITY_GROUP_QUOTA: String(s.rulesPerSecurityGroupQuota) }

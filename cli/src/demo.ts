@@ -3,9 +3,15 @@
  * department VPCs in moto, requests the two peerings as a person would (tutorial steps 13-15),
  * then lets the real workflow do steps 16-35 for each, and shows the end state.
  */
-import { DeleteRouteCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateTagsCommand,
+  DeleteRouteCommand,
+  EC2Client,
+  ModifyVpcAttributeCommand,
+} from '@aws-sdk/client-ec2';
 import { homeRegion } from '../../functions/commons/aws-clients.js';
 import { describeGroupsById, describeRouteTablesById } from '../../functions/commons/ec2-facts.js';
+import { TAGS } from '../../functions/network/model.js';
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { startMoto, useLocalAws } from '../../local/moto.js';
@@ -35,6 +41,14 @@ export async function runDemo(io: Io): Promise<number> {
     io.out(
       `  FinanceServerSecurityGroup ${seed.finance.securityGroupId} is tagged peering-autopilot:ingress=icmp`,
     );
+    // Finance also asks for DNS resolution: Marketing and Developer resolve its hostnames privately.
+    await ec2.send(
+      new CreateTagsCommand({ Resources: [seed.finance.vpcId], Tags: [{ Key: TAGS.dns, Value: 'true' }] }),
+    );
+    await ec2.send(
+      new ModifyVpcAttributeCommand({ VpcId: seed.finance.vpcId, EnableDnsHostnames: { Value: true } }),
+    );
+    io.out(`  Finance VPC ${seed.finance.vpcId} is tagged ${TAGS.dns}=true (DNS resolution from its peers)`);
     io.out(
       `\nStep 9: MarketingServer cannot reach FinanceServer: ${await routeSummary(ec2, seed.marketing, '172.31.0.0/16')}`,
     );

@@ -130,7 +130,7 @@ export async function livePlan(pcx: string) {
   const changes: Changes | undefined =
     inspection.decision === 'refused'
       ? undefined
-      : await plan(inspection, { ec2For, quotas: settings.quotas });
+      : await plan(inspection, { ec2For, quotas: settings.quotas, dnsResolution: settings.dnsResolution });
   return { inspection, changes };
 }
 

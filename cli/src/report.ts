@@ -90,6 +90,13 @@ export function renderResult(result: WorkflowResult): string {
   lines.push(
     indent(result.securityGroupRules.length > 0 ? rules.toString() : '(no security group opted in)'),
   );
+  for (const o of result.options ?? []) {
+    const what =
+      o.action === 'enabled' && !o.applied ? 'to enable' : o.action === 'enabled' ? 'enabled' : o.action;
+    lines.push(
+      `  DNS resolution from the peer on the ${o.side} side (${nameOf(o.vpcId)}): ${what}${o.detail ? ` — ${printable(o.detail)}` : ''}`,
+    );
+  }
   const v = result.verification;
   lines.push(`  Verification (tutorial step 35, ping): ${v.status}${v.reason ? ` — ${v.reason}` : ''}`);
   for (const p of v.probes as Probe[]) lines.push(`    ${probeText(p)}`);

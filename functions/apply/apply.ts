@@ -18,6 +18,7 @@ import type { Changes, Inspection, NetworkFacts } from '../commons/schemas.js';
 import type { RouteChange, RuleChange } from '../network/model.js';
 import { countWrites, isClean } from '../network/plan.js';
 import { confirmAgainstPeering } from './confirm.js';
+import { setOptions } from './options.js';
 
 /** Concurrent EC2 writes per run: below the mutating bucket's refill, so a run never throttles itself. */
 export const WRITE_CONCURRENCY = 4;
@@ -136,7 +137,8 @@ export async function run(
   const writes = [...plan.routes, ...plan.securityGroupRules].filter(
     (c) => c.action === 'created' || c.action === 'removed',
   );
-  if (writes.length > 0) await confirmAgainstPeering(inspection, plan, ec2For);
+  const enabling = plan.options.filter((o) => o.action === 'enabled');
+  if (writes.length + enabling.length > 0) await confirmAgainstPeering(inspection, plan, ec2For);
   const limit = pLimit(WRITE_CONCURRENCY);
   const routeJobs = plan.routes.map((c) =>
     c.action === 'created' ? limit(() => createRoute(ec2For, pcx, c)) : Promise.resolve(c),
@@ -152,12 +154,14 @@ export async function run(
     ...byGroup('created').map((rules) => limit(() => authorize(ec2For, rules))),
     ...byGroup('removed').map((rules) => limit(() => revoke(ec2For, rules))),
   ];
-  const [routeResults, ruleResults] = await Promise.all([
+  const [routeResults, ruleResults, optionResults] = await Promise.all([
     Promise.allSettled(routeJobs),
     Promise.allSettled(ruleJobs),
+    Promise.allSettled([setOptions(ec2For, pcx, plan.options)]),
   ]);
 
-  const failures = [...routeResults, ...ruleResults].filter((r) => r.status === 'rejected');
+  const failures = [...routeResults, ...ruleResults, ...optionResults].filter((r) => r.status === 'rejected');
+  const options = optionResults[0]?.status === 'fulfilled' ? optionResults[0].value : plan.options;
   const routes = routeResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const applied = new Map(
     ruleResults.flatMap((r) => (r.status === 'fulfilled' ? r.value : [])).map((r) => [ruleKey(r), r]),
@@ -168,6 +172,7 @@ export async function run(
     const written = [
       ...routes.filter((r) => r.applied).map((r) => `route ${r.routeTableId} ${r.destinationCidr}`),
       ...securityGroupRules.filter((r) => r.applied).map((r) => `rule ${r.groupId} ${r.protocol} ${r.cidr}`),
+      ...options.filter((o) => o.applied).map((o) => `DNS resolution on the ${o.side} side`),
     ];
     first.message += `; written before the failure: ${written.length > 0 ? written.join(', ') : 'nothing'}`;
     throw first;
@@ -175,8 +180,9 @@ export async function run(
   return {
     routes,
     securityGroupRules,
-    writes: countWrites(routes, securityGroupRules),
-    clean: isClean(routes, securityGroupRules),
+    options,
+    writes: countWrites(routes, securityGroupRules) + options.filter((o) => o.action === 'enabled').length,
+    clean: isClean(routes, securityGroupRules) && options.every((o) => o.action === 'exists'),
     facts: patchFacts(plan.facts, inspection.peeringConnectionId, routes, securityGroupRules),
   };
 }

@@ -24,7 +24,9 @@ export async function confirmAgainstPeering(
   const region = inspection.accepter.region;
   const peering = await describePeering(ec2For, inspection.accepter, pcx);
   const status = peering.Status?.Code ?? 'unknown';
-  const adding = [...plan.routes, ...plan.securityGroupRules].some((c) => c.action === 'created');
+  const adding =
+    [...plan.routes, ...plan.securityGroupRules].some((c) => c.action === 'created') ||
+    plan.options.some((o) => o.action === 'enabled');
   if (adding && status !== 'active') {
     throw new PeeringNotActiveError(`peering ${pcx} is ${status}, no longer active: nothing was written`);
   }
@@ -57,6 +59,13 @@ export async function confirmAgainstPeering(
       throw bad(`route table ${r.routeTableId} in VPC ${r.vpcId} (account ${r.ownerId}, ${r.region})`);
     if (!allowed.includes(r.destinationCidr) || ANYWHERE.includes(r.destinationCidr)) {
       throw bad(`route destination ${r.destinationCidr} in ${r.routeTableId}`);
+    }
+  }
+  // Options only on the peering's own sides, each as that side's owner in its region.
+  for (const o of plan.options.filter((l) => l.action === 'enabled')) {
+    const side = o.side === 'requester' ? sides[0] : sides[1];
+    if (side?.vpcId !== o.vpcId || side.ownerId !== o.ownerId || side.region !== o.region) {
+      throw bad(`the ${o.side} side VPC ${o.vpcId} (account ${o.ownerId}, ${o.region})`);
     }
   }
   for (const r of plan.securityGroupRules) {

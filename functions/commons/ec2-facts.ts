@@ -4,6 +4,7 @@
  * reads however many route tables or groups it touches.
  */
 import {
+  DescribeVpcAttributeCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   type Instance,
@@ -62,6 +63,9 @@ export function sideFromPeering(
     cidrs,
     ipv6Cidrs: (info.Ipv6CidrBlockSet ?? []).map((c) => c.Ipv6CidrBlock).filter((c): c is string => !!c),
     tags: {},
+    ...(info.PeeringOptions?.AllowDnsResolutionFromRemoteVpc !== undefined
+      ? { dnsResolution: info.PeeringOptions.AllowDnsResolutionFromRemoteVpc }
+      : {}),
   };
 }
 
@@ -205,4 +209,20 @@ export async function describeInstances(
     }
   }
   return out;
+}
+
+/** A side with its VPC's DNS support and hostnames attributes (two DescribeVpcAttribute calls). */
+export async function withDnsAttributes(ec2For: Ec2For, side: VpcSide): Promise<VpcSide> {
+  const ec2 = ec2For(side);
+  const [support, hostnames] = await Promise.all([
+    ec2.send(new DescribeVpcAttributeCommand({ VpcId: side.vpcId, Attribute: 'enableDnsSupport' })),
+    ec2.send(new DescribeVpcAttributeCommand({ VpcId: side.vpcId, Attribute: 'enableDnsHostnames' })),
+  ]);
+  return {
+    ...side,
+    dnsAttributes: {
+      support: support.EnableDnsSupport?.Value ?? false,
+      hostnames: hostnames.EnableDnsHostnames?.Value ?? false,
+    },
+  };
 }

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import {
+  OptionChangeSchema,
   RouteChangeSchema,
   RouteTableFactsSchema,
   RuleChangeSchema,
@@ -78,6 +79,7 @@ export type NetworkFacts = z.output<typeof NetworkFactsSchema>;
 export const ChangesSchema = z.object({
   routes: z.array(RouteChangeSchema),
   securityGroupRules: z.array(RuleChangeSchema),
+  options: z._default(z.array(OptionChangeSchema), []),
   writes: z.int().check(z.nonnegative()),
   clean: z.boolean(),
   facts: NetworkFactsSchema,
@@ -106,6 +108,7 @@ export const WorkflowResultSchema = z.object({
   accepter: z.optional(VpcSideSchema),
   routes: z.array(RouteChangeSchema),
   securityGroupRules: z.array(RuleChangeSchema),
+  options: z.optional(z.array(OptionChangeSchema)),
   verification: z.object({
     status: z.enum(VERIFICATION_STATUSES),
     reason: z.optional(z.string()),

@@ -4,6 +4,7 @@
 
 import * as z from 'zod/mini';
 import type { AcceptPolicy } from '../network/decision.js';
+import type { DnsResolutionMode } from '../network/model.js';
 import { DEFAULT_QUOTAS, type Quotas } from '../network/plan.js';
 import { DEFAULT_MEMBER_ROLE } from './aws-clients.js';
 import { parseOrThrow } from './validation.js';
@@ -14,6 +15,8 @@ const SettingsSchema = z.object({
   ROUTES_PER_TABLE_QUOTA: envInt(1, 1000, DEFAULT_QUOTAS.routesPerTable),
   RULES_PER_SECURITY_GROUP_QUOTA: envInt(1, 1000, DEFAULT_QUOTAS.rulesPerSecurityGroup),
   FRESH_SECONDS: envInt(0, 7 * 24 * 3600, 55 * 60),
+  /** DNS resolution across peerings for untagged VPCs: `tagged` (tag decides), `always`, `never`. */
+  DNS_RESOLUTION: z._default(z.enum(['tagged', 'always', 'never']), 'tagged'),
   /** Comma-separated member account ids (set by the construct; by hand for local runs). */
   PEERING_AUTOPILOT_MEMBER_ACCOUNTS: z._default(
     z
@@ -37,6 +40,7 @@ export interface Settings {
   readonly quotas: Quotas;
   /** A `configured` status younger than this skips re-verification on a no-change run. */
   readonly freshSeconds: number;
+  readonly dnsResolution: DnsResolutionMode;
   /** Accounts besides this one whose peerings the autopilot configures, through `memberRole`. */
   readonly members: readonly string[];
   readonly memberRole: string;
@@ -63,6 +67,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       rulesPerSecurityGroup: s.RULES_PER_SECURITY_GROUP_QUOTA,
     },
     freshSeconds: s.FRESH_SECONDS,
+    dnsResolution: s.DNS_RESOLUTION,
     members: commaList(s.PEERING_AUTOPILOT_MEMBER_ACCOUNTS),
     memberRole: s.PEERING_AUTOPILOT_MEMBER_ROLE,
   };

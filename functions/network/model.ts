@@ -12,6 +12,7 @@ export const TAGS = {
   probe: 'peering-autopilot:probe',
   status: 'peering-autopilot:status',
   checkedAt: 'peering-autopilot:checked-at',
+  dns: 'peering-autopilot:dns',
 } as const;
 
 export type Tags = Readonly<Record<string, string>>;
@@ -42,6 +43,10 @@ export const VpcSideSchema = z.object({
   tags,
   /** Human name from the `Name` tag, for messages in the tutorial's terms. */
   name: z.optional(z.string()),
+  /** This side's AllowDnsResolutionFromRemoteVpc on the peering, as AWS describes it. */
+  dnsResolution: z.optional(z.boolean()),
+  /** The VPC's enableDnsSupport / enableDnsHostnames (read only when DNS resolution is wanted). */
+  dnsAttributes: z.optional(z.object({ support: z.boolean(), hostnames: z.boolean() })),
 });
 export type VpcSide = z.output<typeof VpcSideSchema>;
 
@@ -191,3 +196,22 @@ export function tagsToRecord(tags: ReadonlyArray<{ Key?: string; Value?: string 
   for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
   return out;
 }
+
+export const OPTION_ACTIONS = ['enabled', 'exists', 'invalid-tag'] as const;
+
+/** One line of the workflow result's `options`: DNS resolution on one side of the peering. */
+export const OptionChangeSchema = z.object({
+  side: z.enum(['requester', 'accepter']),
+  vpcId: z.string(),
+  ownerId: z.string(),
+  region: z.string(),
+  allowDnsResolutionFromRemoteVpc: z.boolean(),
+  action: z.enum(OPTION_ACTIONS),
+  applied: z.boolean(),
+  /** A warning (the VPC lacks DNS support or hostnames), or the tag error for `invalid-tag`. */
+  detail: z.optional(z.string()),
+});
+export type OptionChange = z.output<typeof OptionChangeSchema>;
+
+/** Untagged VPCs: `tagged` (only `peering-autopilot:dns=true`), `always`, or `never` (tags ignored). */
+export type DnsResolutionMode = 'tagged' | 'always' | 'never';

@@ -5,6 +5,8 @@
  */
 import { CLEANUP_STATUSES, type DecisionOutput, TERMINAL_STATUSES } from './decision.js';
 import {
+  type DnsResolutionMode,
+  type OptionChange,
   type RouteChange,
   type RouteTableFacts,
   type RuleChange,
@@ -15,11 +17,14 @@ import {
   tagValue,
   type VpcSide,
 } from './model.js';
+import { planOptions } from './options.js';
 import { countWrites, DEFAULT_QUOTAS, isClean, planRoutes, planRules, type Quotas } from './plan.js';
 
 export interface PlannedChanges {
   readonly routes: RouteChange[];
   readonly securityGroupRules: RuleChange[];
+  /** Peering options (DNS resolution) per side. */
+  readonly options: OptionChange[];
   /** Routes and rules to create or remove: what Apply would write. */
   readonly writes: number;
   readonly clean: boolean;
@@ -40,6 +45,7 @@ export function planChanges(
     readonly securityGroups: readonly SecurityGroupFacts[];
   },
   quotas: Quotas = DEFAULT_QUOTAS,
+  dnsResolution: DnsResolutionMode = 'tagged',
 ): PlannedChanges {
   const pairs = [
     { self: requester, peer: accepter },
@@ -58,11 +64,13 @@ export function planChanges(
   );
   const securityGroupRules = peering.refused ? rules.filter((r) => r.action === 'removed') : rules;
   const planned = peering.refused ? [] : routes;
+  const options = peering.refused ? [] : planOptions(requester, accepter, dnsResolution);
   return {
     routes: planned,
     securityGroupRules,
-    writes: countWrites(planned, securityGroupRules),
-    clean: isClean(planned, securityGroupRules),
+    options,
+    writes: countWrites(planned, securityGroupRules) + options.filter((o) => o.action === 'enabled').length,
+    clean: isClean(planned, securityGroupRules) && options.every((o) => o.action === 'exists'),
   };
 }
 
@@ -97,6 +105,7 @@ export interface SweepInput {
   /** A `configured` peering is verified again (ping) once its last check is this old. */
   readonly reverifySeconds: number;
   readonly quotas?: Quotas;
+  readonly dnsResolution?: DnsResolutionMode;
 }
 
 export type SweepVerdict =
@@ -153,6 +162,7 @@ export function sweepVerdict(input: SweepInput): SweepVerdict {
       input.accepter,
       input.facts,
       input.quotas,
+      input.dnsResolution,
     );
     if (plan.writes > 0) return run('drift', `${plan.writes} route(s)/rule(s) to write or remove`);
   }

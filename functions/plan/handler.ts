@@ -14,7 +14,11 @@ const settings = readSettings();
 export const handler = lambdaHandler(async (event, context) => {
   const inspection = parseOrThrow(InspectionSchema, event, 'plan request');
   const ec2For = ec2Clients(accountsOf(context.invokedFunctionArn, settings), inspection.peeringConnectionId);
-  const changes = await run(inspection, { ec2For, quotas: settings.quotas });
+  const changes = await run(inspection, {
+    ec2For,
+    quotas: settings.quotas,
+    dnsResolution: settings.dnsResolution,
+  });
   logger.info('planned changes', {
     peeringConnectionId: inspection.peeringConnectionId,
     writes: changes.writes,

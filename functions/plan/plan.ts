@@ -1,31 +1,43 @@
 /**
  * Plan: describe route tables and opted-in groups of both VPCs (one filtered call per account and
  * region each), then let the pure planner decide every change, quota headroom included, before
- * anything is written.
+ * anything is written. A side that is about to get DNS resolution also has its VPC's DNS attributes
+ * read, so the plan can warn when they are off.
  */
 import type { Ec2For } from '../commons/aws-clients.js';
-import { describeGroups, describeRouteTables } from '../commons/ec2-facts.js';
+import { describeGroups, describeRouteTables, withDnsAttributes } from '../commons/ec2-facts.js';
 import type { Changes, Inspection } from '../commons/schemas.js';
+import type { DnsResolutionMode } from '../network/model.js';
 import { planChanges } from '../network/peering-plan.js';
 import type { Quotas } from '../network/plan.js';
 
+export interface PlanDeps {
+  readonly ec2For: Ec2For;
+  readonly quotas: Quotas;
+  readonly dnsResolution: DnsResolutionMode;
+}
+
 export async function run(
   inspection: Inspection,
-  { ec2For, quotas }: { ec2For: Ec2For; quotas: Quotas },
+  { ec2For, quotas, dnsResolution }: PlanDeps,
 ): Promise<Changes> {
-  const { requester, accepter, peeringConnectionId } = inspection;
+  const { peeringConnectionId } = inspection;
+  let { requester, accepter } = inspection;
   const sides = [requester, accepter];
   const [routeTables, securityGroups] = await Promise.all([
     describeRouteTables(ec2For, sides),
     describeGroups(ec2For, sides),
   ]);
   const refused = inspection.decision === 'refused';
-  const planned = planChanges(
-    { peeringConnectionId, refused },
-    requester,
-    accepter,
-    { routeTables, securityGroups },
-    quotas,
-  );
-  return { ...planned, facts: { routeTables, securityGroups } };
+  const facts = { routeTables, securityGroups };
+  const plan = () =>
+    planChanges({ peeringConnectionId, refused }, requester, accepter, facts, quotas, dnsResolution);
+  let planned = plan();
+  const enabling = new Set(planned.options.filter((o) => o.action === 'enabled').map((o) => o.side));
+  if (enabling.size > 0) {
+    if (enabling.has('requester')) requester = await withDnsAttributes(ec2For, requester);
+    if (enabling.has('accepter')) accepter = await withDnsAttributes(ec2For, accepter);
+    planned = plan();
+  }
+  return { ...planned, facts };
 }

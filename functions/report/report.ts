@@ -35,7 +35,11 @@ export function outcomeOf(req: ReportRequest): Outcome {
   const lines = [...r.routes, ...r.securityGroupRules];
   if (lines.some((c) => c.action === 'quota-exceeded')) return 'partial';
   if (r.routes.some((c) => c.action === 'conflict')) return 'conflict';
-  if (r.routes.some((c) => c.invalidTag) || r.securityGroupRules.some((c) => c.action === 'invalid-tag')) {
+  if (
+    r.routes.some((c) => c.invalidTag) ||
+    r.securityGroupRules.some((c) => c.action === 'invalid-tag') ||
+    (r.options ?? []).some((o) => o.action === 'invalid-tag')
+  ) {
     return 'invalid-tag';
   }
   return 'configured';

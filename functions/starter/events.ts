@@ -14,6 +14,7 @@ export const PEERING_EVENTS = [
   'AcceptVpcPeeringConnection',
   'DeleteVpcPeeringConnection',
   'RejectVpcPeeringConnection',
+  'ModifyVpcPeeringConnectionOptions',
 ];
 export const DRIFT_EVENTS = [
   'DeleteRoute',
@@ -133,7 +134,8 @@ function fromCloudTrail(event: StarterEvent): Affected {
     case 'CreateVpcPeeringConnection':
     case 'AcceptVpcPeeringConnection':
     case 'DeleteVpcPeeringConnection':
-    case 'RejectVpcPeeringConnection': {
+    case 'RejectVpcPeeringConnection':
+    case 'ModifyVpcPeeringConnectionOptions': {
       const fromResponse = str(
         (res.vpcPeeringConnection as Record<string, unknown> | undefined)?.vpcPeeringConnectionId,
       );

@@ -66,6 +66,7 @@ export const handler = lambdaHandler(async (event, context) => {
       policy: settings.acceptPolicy,
       quotas: settings.quotas,
       reverifySeconds: env.REVERIFY_SECONDS,
+      dnsResolution: settings.dnsResolution,
     },
     sfn,
     stateMachineArn: env.STATE_MACHINE_ARN,

@@ -21,7 +21,7 @@ export interface StarterDeps {
   /** Whether the autopilot acts in an account (hub or member); events from others are ignored. */
   readonly actsIn: (ownerId: string) => boolean;
   /** What the sweep judges peerings by (the workflow's own settings). */
-  readonly judge: Pick<SweepDeps, 'members' | 'policy' | 'quotas' | 'reverifySeconds'>;
+  readonly judge: Pick<SweepDeps, 'members' | 'policy' | 'quotas' | 'reverifySeconds' | 'dnsResolution'>;
   readonly sfn: SFNClient;
   readonly stateMachineArn: string;
   /** Debounce window for drift events, seconds. */

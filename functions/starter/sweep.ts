@@ -8,7 +8,7 @@ import type { Ec2For, Place } from '../commons/aws-clients.js';
 import { sideFromPeering, sideFromVpc } from '../commons/ec2-facts.js';
 import { describePlace, type PlaceFacts } from '../commons/ec2-place.js';
 import { type AcceptPolicy, decide, TERMINAL_STATUSES } from '../network/decision.js';
-import { tagsToRecord } from '../network/model.js';
+import { type DnsResolutionMode, tagsToRecord } from '../network/model.js';
 import { type SweepReason, sweepVerdict } from '../network/peering-plan.js';
 import type { Quotas } from '../network/plan.js';
 
@@ -21,6 +21,7 @@ export interface SweepDeps {
   readonly policy: AcceptPolicy;
   readonly quotas: Quotas;
   readonly reverifySeconds: number;
+  readonly dnsResolution: DnsResolutionMode;
   readonly now: () => Date;
 }
 
@@ -102,6 +103,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
         now,
         reverifySeconds: deps.reverifySeconds,
         quotas: deps.quotas,
+        dnsResolution: deps.dnsResolution,
       });
       if (!verdict.run) continue;
       if (verdict.reason === 'drift') drifted += 1;

@@ -68,6 +68,7 @@ describe('PeeringAutopilot construct', () => {
           'AcceptVpcPeeringConnection',
           'DeleteVpcPeeringConnection',
           'RejectVpcPeeringConnection',
+          'ModifyVpcPeeringConnectionOptions',
         ],
       },
     ],
@@ -166,7 +167,7 @@ describe('PeeringAutopilot construct', () => {
   it.each([
     ['Inspect', ['ec2:DescribeVpcPeeringConnections', 'ec2:DescribeVpcs']],
     ['Activation', ['ec2:AcceptVpcPeeringConnection', 'ec2:DescribeVpcPeeringConnections']],
-    ['Plan', ['ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups']],
+    ['Plan', ['ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcAttribute']],
     [
       'Apply',
       [
@@ -175,6 +176,7 @@ describe('PeeringAutopilot construct', () => {
         'ec2:DescribeRouteTables',
         'ec2:DescribeVpcPeeringConnections',
         'ec2:DescribeVpcs',
+        'ec2:ModifyVpcPeeringConnectionOptions',
         'ec2:RevokeSecurityGroupIngress',
       ],
     ],

@@ -21,6 +21,7 @@ it('demo tells the tutorial story end to end on its own local AWS', async () => 
     /FinanceServerSecurityGroup allows: icmp from 10\.10\.0\.0\/16 .*icmp from 10\.20\.0\.0\/16/,
   );
   expect(text).toContain('SUCCEEDED: 0 changes');
+  expect(text).toContain('DNS resolution from the peer on the accepter side (Finance): enabled');
   expect(text).toMatch(/ping MarketingServer -> FinanceServer [\d.]+: inconclusive/);
   expect(text).toContain(
     'static path diagnosis MarketingServer -> FinanceServer (from described state, not a measurement): path complete',

@@ -33,6 +33,7 @@ async function findings() {
     policy: 'same-account',
     quotas: { routesPerTable: 50, rulesPerSecurityGroup: 60 },
     reverifySeconds: 24 * 3600,
+    dnsResolution: 'tagged' as const,
     now: () => new Date(),
   });
 }

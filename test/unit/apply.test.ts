@@ -53,6 +53,7 @@ const rule = (cidr: string, protocol: RuleChange['protocol'] = 'icmp'): RuleChan
 const plan = (routes: RouteChange[], rules: RuleChange[] = []): Changes => ({
   routes,
   securityGroupRules: rules,
+  options: [],
   writes: routes.length + rules.length,
   clean: false,
   facts: { routeTables: [], securityGroups: [] },

@@ -32,6 +32,7 @@ const deps = {
     policy: 'same-account' as const,
     quotas: { routesPerTable: 50, rulesPerSecurityGroup: 60 },
     reverifySeconds: 24 * 3600,
+    dnsResolution: 'tagged' as const,
   },
   sfn: new SFNClient({ region: 'us-east-1' }),
   stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:wf',

@@ -103,6 +103,12 @@ describe('sweep verdict', () => {
     expect(sweepVerdict(input({ facts: optedOut }))).toMatchObject({ run: true, reason: 'drift' });
   });
 
+  it('starts a run for DNS drift: a side tagged dns=true whose option was turned off', () => {
+    const accepter = { ...finance, tags: { 'peering-autopilot:dns': 'true' }, dnsResolution: false };
+    expect(sweepVerdict(input({ accepter }))).toMatchObject({ run: true, reason: 'drift' });
+    expect(sweepVerdict(input({ accepter: { ...accepter, dnsResolution: true } }))).toEqual({ run: false });
+  });
+
   it('re-verifies a configured peering once its last check is older than the period', () => {
     const tags = { 'peering-autopilot:status': 'configured', 'peering-autopilot:checked-at': hoursAgo(25) };
     expect(sweepVerdict(input({ tags }))).toMatchObject({

@@ -19,6 +19,7 @@ const route = {
 const plan = (writes = 1) => ({
   routes: writes ? [route] : [{ ...route, action: 'exists' }],
   securityGroupRules: [],
+  options: [],
   writes,
   clean: writes === 0,
   facts: { routeTables: [], securityGroups: [] },
@@ -485,6 +486,7 @@ describe('peering workflow paths', () => {
     const removals = {
       routes: [],
       securityGroupRules: [removed],
+      options: [],
       writes: 1,
       clean: false,
       facts: plan().facts,
