@@ -70,6 +70,13 @@ it('every AWS call of every function in the seed, drift, refusal, prefix-list an
   const harness = await starterHarness(motoEndpoint());
   const seed = await buildSeedScenario(ec2);
   const { marketingFinance: mf, developerFinance: df } = seed.peerings;
+  // Finance asks for DNS resolution: Plan reads its DNS attributes, Apply sets the option.
+  await ec2.send(
+    new CreateTagsCommand({
+      Resources: [seed.finance.vpcId],
+      Tags: [{ Key: 'peering-autopilot:dns', Value: 'true' }],
+    }),
+  );
 
   // First runs (accept, routes, rules, ping, status), a re-run and a dry run.
   for (const pcx of [mf, df, mf]) await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
@@ -139,6 +146,8 @@ it('every AWS call of every function in the seed, drift, refusal, prefix-list an
   ]);
   expect(made.get('Verify')).toContain('ec2:GetManagedPrefixListEntries');
   expect(made.get('Apply')).toContain('ec2:RevokeSecurityGroupIngress');
+  expect(made.get('Apply')).toContain('ec2:ModifyVpcPeeringConnectionOptions');
+  expect(made.get('Plan')).toContain('ec2:DescribeVpcAttribute');
 }, 120_000);
 
 it('across accounts: each call made as the member is granted to the member role, and the hub functions may assume it', async () => {
