@@ -45,7 +45,10 @@ PARLIAMENT_FALSE_POSITIVES = [
 
 
 def false_positive(finding):
-    actions = {d.get("action") for d in finding.detail} if isinstance(finding.detail, list) else set()
+    detail = finding.detail if isinstance(finding.detail, list) else []
+    actions = {d.get("action") for d in detail if isinstance(d, dict)}
+    if any(not isinstance(d, dict) for d in detail):
+        return False  # a finding of another shape is never waved through
     return any(issue == finding.issue and (action is None or actions == {action})
                for issue, action, _ in PARLIAMENT_FALSE_POSITIVES)
 

@@ -112,7 +112,14 @@ const table = {
   },
   Plan: {
     entry: 'functions/plan/handler.ts',
-    grants: [describe('ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcAttribute')],
+    grants: [
+      describe('ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups'),
+      {
+        actions: ['ec2:DescribeVpcAttribute'],
+        resource: own('vpc'),
+        why: 'DNS support and hostnames of a VPC about to get DNS resolution (the SAR scopes this read to vpc).',
+      },
+    ],
     taskTimeoutSeconds: 60,
   },
   Apply: {
