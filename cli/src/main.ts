@@ -207,6 +207,7 @@ Examples:
         accepter: inspection.accepter,
         routes: changes?.routes ?? [],
         securityGroupRules: changes?.securityGroupRules ?? [],
+        options: changes?.options ?? [],
         verification: { status: 'skipped', reason: 'plan only', probes: [], diagnosis: [] },
       };
       io.out(opts.json ? JSON.stringify(result, null, 2) : renderResult(result));
