@@ -9,6 +9,7 @@ import {
   CreateNetworkAclCommand,
   CreateNetworkAclEntryCommand,
   CreateRouteCommand,
+  CreateTagsCommand,
   DescribeNetworkAclsCommand,
   ReplaceNetworkAclAssociationCommand,
   RevokeSecurityGroupIngressCommand,
@@ -79,6 +80,19 @@ describe('peering-autopilot plan', () => {
         .sort(),
     ).toEqual(['10.10.0.0/16', '10.10.0.0/16', '172.31.0.0/16', '172.31.0.0/16']);
     expect(plan.securityGroupRules.map((r) => r.cidr)).toEqual(['10.10.0.0/16']);
+  });
+
+  it('shows the options it would set: DNS resolution on a VPC tagged peering-autopilot:dns=true', async () => {
+    await ec2.send(
+      new CreateTagsCommand({
+        Resources: [seed.finance.vpcId],
+        Tags: [{ Key: 'peering-autopilot:dns', Value: 'true' }],
+      }),
+    );
+    const run = await cli('plan', seed.peerings.marketingFinance);
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stdout).toMatch(/DNS resolution from the peer on the accepter side \(Finance\): to enable/);
+    expect(run.stdout).toContain('Dry run: nothing was changed.');
   });
 
   it('exits 1 with one clear line for an unknown peering', async () => {
