@@ -76,6 +76,9 @@ export function buildTriggers(scope: Construct, config: ResolvedProps, stateMach
   });
   const starter = new WorkflowFunction(scope, 'StarterFunction', {
     entry: 'functions/starter/handler.ts',
+    // A sweep reads every (account, region) one after another: ~7 s for 1,000 peerings in one place
+    // (BENCHMARKS.md), so five minutes leaves room for dozens of member accounts and regions.
+    timeout: Duration.minutes(5),
     statements: [
       ...statementsFor(STARTER_GRANTS, Stack.of(scope), config.regions),
       ...memberRoleStatements(Stack.of(scope), config.members, config.memberRoleName),

@@ -444,6 +444,13 @@ describe('PeeringAutopilot construct', () => {
     );
   });
 
+  it('gives the starter five minutes, room for a sweep over many accounts and regions', () => {
+    synth().template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 300,
+      Environment: { Variables: Match.objectLike({ SWEEP_SECONDS: '900' }) },
+    });
+  });
+
   it('passes a configured re-verification period to the starter', () => {
     synth({ reverifyAfter: Duration.hours(6) }).template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ REVERIFY_SECONDS: '21600' }) },
