@@ -114,7 +114,9 @@ async function seedCalls(ec2: EC2Client, endpoint: string) {
     'Counted at the SDK (every EC2 and SSM call the handlers make, one GetCommandInvocation poll included). ' +
       'With no option tag the seed peering takes the first rows; the last row shows what DNS resolution adds (two ' +
       'DescribeVpcAttribute reads for the side that asks, one ModifyVpcPeeringConnectionOptions). ' +
-      '`peering-autopilot:routes=tagged-only` adds no call: it is read from the same describe calls.',
+      '`peering-autopilot:routes=tagged-only` adds no call: it is read from the same describe calls; ' +
+      '`peering-autopilot:exclude-cidrs` adds none either, except when it removes: one DescribeRouteTables and one ' +
+      'DeleteRoute per removed route, one RevokeSecurityGroupIngress per group.',
   );
   say();
   table(['run', 'calls', 'reads', 'writes', 'by API'], rows);

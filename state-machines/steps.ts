@@ -128,6 +128,11 @@ const table = {
       describe('ec2:DescribeRouteTables', 'ec2:DescribeVpcPeeringConnections', 'ec2:DescribeVpcs'),
       { actions: ['ec2:CreateRoute'], resource: own('route-table') },
       {
+        actions: ['ec2:DeleteRoute'],
+        resource: own('route-table'),
+        why: 'Only our route to a block the peer keeps out (exclude-cidrs), read again right before.',
+      },
+      {
         actions: ['ec2:AuthorizeSecurityGroupIngress'],
         resource: own('security-group'),
         why: 'Only groups that opted in by tag can ever be opened.',

@@ -7,6 +7,7 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateRouteCommand,
+  DeleteRouteCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import pLimit from 'p-limit';
@@ -102,6 +103,28 @@ async function authorize(ec2For: Ec2For, rules: RuleChange[]): Promise<RuleChang
   return out;
 }
 
+/**
+ * Removes our route to a block the peer keeps out. DeleteRoute deletes whatever route has that
+ * destination, so the table is read again first: a route a person pointed elsewhere meanwhile stays.
+ */
+async function deleteRoute(ec2For: Ec2For, pcx: string, change: RouteChange): Promise<RouteChange> {
+  const [table] = await describeRouteTablesById(ec2For, change, [change.routeTableId]);
+  const route = table?.routes.find((r) => r.destination === change.destinationCidr);
+  if (route?.peeringConnectionId !== pcx)
+    return { ...change, detail: 'no longer routed through this peering: left alone' };
+  try {
+    await ec2For(change).send(
+      new DeleteRouteCommand({
+        RouteTableId: change.routeTableId,
+        ...routeDestination(change.destinationCidr),
+      }),
+    );
+  } catch (error) {
+    if (!isAwsError(error, 'InvalidRoute.NotFound')) throw error;
+  }
+  return { ...change, applied: true };
+}
+
 /** Revokes our own rules a group no longer asks for (opt-out); a rule already gone is fine. */
 async function revoke(ec2For: Ec2For, rules: RuleChange[]): Promise<RuleChange[]> {
   const first = rules[0];
@@ -141,7 +164,11 @@ export async function run(
   if (writes.length + enabling.length > 0) await confirmAgainstPeering(inspection, plan, ec2For);
   const limit = pLimit(WRITE_CONCURRENCY);
   const routeJobs = plan.routes.map((c) =>
-    c.action === 'created' ? limit(() => createRoute(ec2For, pcx, c)) : Promise.resolve(c),
+    c.action === 'created'
+      ? limit(() => createRoute(ec2For, pcx, c))
+      : c.action === 'removed'
+        ? limit(() => deleteRoute(ec2For, pcx, c))
+        : Promise.resolve(c),
   );
   const byGroup = (action: RuleChange['action']) => {
     const groups = new Map<string, RuleChange[]>();

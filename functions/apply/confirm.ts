@@ -38,7 +38,9 @@ export async function confirmAgainstPeering(
   // (a CIDR associated since, which moto never adds there) is checked against DescribeVpcs.
   const known = new Set(sides.flatMap((s) => [...s.cidrs, ...s.ipv6Cidrs]));
   const asked = [
-    ...plan.routes.filter((c) => c.action === 'created').map((c) => c.destinationCidr),
+    ...plan.routes
+      .filter((c) => c.action === 'created' || c.action === 'removed')
+      .map((c) => c.destinationCidr),
     ...plan.securityGroupRules.filter((c) => c.action === 'created').map((c) => c.cidr),
   ];
   if (asked.some((cidr) => !known.has(cidr))) sides = await describeSides(ec2For, sides);
@@ -53,6 +55,14 @@ export async function confirmAgainstPeering(
     new InputValidationError(
       `apply request rejected, nothing was written: ${what} is not part of peering ${pcx}`,
     );
+  for (const r of plan.routes.filter((c) => c.action === 'removed')) {
+    // Only a route to one of the peer's own blocks (one we write) can be removed.
+    const blocks = peerCidrs(r);
+    if (!blocks)
+      throw bad(`route table ${r.routeTableId} in VPC ${r.vpcId} (account ${r.ownerId}, ${r.region})`);
+    if (!blocks.includes(r.destinationCidr))
+      throw bad(`route destination ${r.destinationCidr} in ${r.routeTableId}`);
+  }
   for (const r of plan.routes.filter((c) => c.action === 'created')) {
     const allowed = peerCidrs(r);
     if (!allowed)

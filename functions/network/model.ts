@@ -13,6 +13,7 @@ export const TAGS = {
   status: 'peering-autopilot:status',
   checkedAt: 'peering-autopilot:checked-at',
   dns: 'peering-autopilot:dns',
+  excludeCidrs: 'peering-autopilot:exclude-cidrs',
 } as const;
 
 export type Tags = Readonly<Record<string, string>>;

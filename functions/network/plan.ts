@@ -14,6 +14,7 @@ import {
   tagValue,
   type VpcSide,
 } from './model.js';
+import { exclusions, tableSkip } from './selection.js';
 
 /** Default EC2 quotas (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html). */
 export const DEFAULT_QUOTAS = { routesPerTable: 50, rulesPerSecurityGroup: 60 } as const;
@@ -22,10 +23,15 @@ export interface Quotas {
   readonly rulesPerSecurityGroup: number;
 }
 
-/** The CIDRs a side must reach on its peer: all IPv4 blocks, and IPv6 only when both have it. */
+/**
+ * The CIDRs a side must reach on its peer: all IPv4 blocks, and IPv6 only when both have it, less
+ * the blocks the peer keeps out of its peerings (`peering-autopilot:exclude-cidrs`).
+ */
 export function peerDestinations(self: VpcSide, peer: VpcSide): string[] {
   const ipv6 = self.ipv6Cidrs.length > 0 && peer.ipv6Cidrs.length > 0 ? peer.ipv6Cidrs : [];
-  return [...peer.cidrs, ...ipv6];
+  const kept = exclusions(peer);
+  const out = 'blocks' in kept ? kept.blocks : [];
+  return [...peer.cidrs, ...ipv6].filter((c) => !out.includes(c));
 }
 
 /** Route tables that carry traffic: the main table and every subnet-associated one. */
@@ -39,32 +45,6 @@ export interface SidePlanInput<T> {
   readonly items: readonly T[];
 }
 
-/**
- * Why a table gets none of this peering's routes, or undefined when it gets them. The table's own
- * `peering-autopilot:routes` tag (`skip`, `include`), then the VPC's: `tagged-only` routes only
- * tables tagged `include` (the main table like any other). A value not understood fails safe: the
- * table (or every table of the VPC) is left untouched and reported `invalid-tag`.
- */
-function tableSkip(self: VpcSide, table: RouteTableFacts): { detail: string; invalid: boolean } | undefined {
-  const tableTag = tagValue(table.tags, TAGS.routes);
-  if (tableTag !== undefined && !['skip', 'include'].includes(tableTag)) {
-    const detail = `tag ${TAGS.routes}=${JSON.stringify(table.tags[TAGS.routes])} is not "skip" or "include": table left untouched`;
-    return { detail, invalid: true };
-  }
-  if (tableTag === 'skip') return { detail: `tagged ${TAGS.routes}=skip`, invalid: false };
-  const mode = tagValue(self.tags, TAGS.routes);
-  if (mode === undefined) return undefined;
-  if (mode !== 'tagged-only') {
-    const detail = `VPC ${self.vpcId} has ${TAGS.routes}=${JSON.stringify(self.tags[TAGS.routes])}, which is not "tagged-only": its tables are left untouched`;
-    return { detail, invalid: true };
-  }
-  if (tableTag === 'include') return undefined;
-  return {
-    detail: `VPC ${self.name ?? self.vpcId} is ${TAGS.routes}=tagged-only and this table is not tagged ${TAGS.routes}=include`,
-    invalid: false,
-  };
-}
-
 /** One route per peer CIDR in every in-use table of each side; never touches a foreign route. */
 export function planRoutes(
   peeringConnectionId: string,
@@ -74,6 +54,7 @@ export function planRoutes(
   const changes: RouteChange[] = [];
   for (const { self, peer, items } of sides) {
     const destinations = peerDestinations(self, peer);
+    const kept = exclusions(peer);
     for (const table of items.filter((t) => t.vpcId === self.vpcId && isInUse(t))) {
       const base = {
         routeTableId: table.routeTableId,
@@ -82,7 +63,8 @@ export function planRoutes(
         region: self.region,
         applied: false,
       };
-      const skip = tableSkip(self, table);
+      const skip =
+        tableSkip(self, table) ?? ('invalid' in kept ? { detail: kept.invalid, invalid: true } : undefined);
       const tableChanges: RouteChange[] = destinations.map((destinationCidr) => {
         if (skip) {
           return {
@@ -106,6 +88,19 @@ export function planRoutes(
         };
       });
       changes.push(...withRouteQuota(table, tableChanges, quotas));
+      // Our routes to a block the peer now keeps out go (only routes through this peering, to
+      // exactly that block: the ones this autopilot writes).
+      if (!skip && 'blocks' in kept) {
+        for (const r of table.routes) {
+          if (r.peeringConnectionId !== peeringConnectionId || !kept.blocks.includes(r.destination)) continue;
+          changes.push({
+            ...base,
+            destinationCidr: r.destination,
+            action: 'removed',
+            detail: `${peer.name ?? peer.vpcId} keeps ${r.destination} out (${TAGS.excludeCidrs})`,
+          });
+        }
+      }
     }
   }
   return changes;
@@ -163,8 +158,10 @@ export function planRules(
         continue;
       }
       const parsed = parseIngressTag(tag);
-      if (!parsed.ok) {
-        for (const cidr of sources) {
+      const kept = exclusions(peer);
+      const unreadable = !parsed.ok ? parsed.error : 'invalid' in kept ? kept.invalid : undefined;
+      if (unreadable !== undefined) {
+        for (const cidr of [...peer.cidrs, ...(self.ipv6Cidrs.length > 0 ? peer.ipv6Cidrs : [])]) {
           changes.push({
             ...base,
             cidr,
@@ -172,11 +169,12 @@ export function planRules(
             fromPort: -1,
             toPort: -1,
             action: 'invalid-tag',
-            detail: parsed.error,
+            detail: unreadable,
           });
         }
         continue;
       }
+      if (!parsed.ok) continue;
       const groupChanges: RuleChange[] = [];
       for (const cidr of sources) {
         const v6 = cidrFamily(cidr) === 'ipv6';
@@ -283,7 +281,7 @@ export function isClean(routes: readonly RouteChange[], rules: readonly RuleChan
 /** Summary count the workflow's Choice uses to skip the apply step on a no-op re-run. */
 export function countWrites(routes: readonly RouteChange[], rules: readonly RuleChange[]): number {
   return (
-    routes.filter((r) => r.action === 'created').length +
+    routes.filter((r) => r.action === 'created' || r.action === 'removed').length +
     rules.filter((r) => r.action === 'created' || r.action === 'removed').length
   );
 }

@@ -173,6 +173,7 @@ describe('PeeringAutopilot construct', () => {
       [
         'ec2:AuthorizeSecurityGroupIngress',
         'ec2:CreateRoute',
+        'ec2:DeleteRoute',
         'ec2:DescribeRouteTables',
         'ec2:DescribeVpcPeeringConnections',
         'ec2:DescribeVpcs',

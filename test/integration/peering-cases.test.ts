@@ -9,6 +9,7 @@ import {
   CreateRouteCommand,
   CreateRouteTableCommand,
   CreateSubnetCommand,
+  CreateTagsCommand,
   CreateVpcPeeringConnectionCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
@@ -173,6 +174,46 @@ describe('configuration cases', () => {
       'icmp 10.10.0.0/16',
       'icmp 10.11.0.0/16',
     ]);
+  });
+
+  it('exclude-cidrs: a block a VPC keeps out loses our route and rule on the peer side; a bad value changes nothing', async () => {
+    const marketing = await buildVpc(ec2, MARKETING);
+    await ec2.send(new AssociateVpcCidrBlockCommand({ VpcId: marketing.vpcId, CidrBlock: '10.11.0.0/16' }));
+    const finance = await buildVpc(ec2, FINANCE);
+    const pcx = await requestPeering(ec2, marketing, finance);
+    await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
+    const financeTable = async () =>
+      (await routesIn(ec2, finance.vpcId))
+        .filter((r) => r.table === finance.routeTableId && r.target === pcx)
+        .map((r) => r.dest)
+        .sort();
+    expect(await financeTable()).toEqual(['10.10.0.0/16', '10.11.0.0/16']);
+
+    // A value that is not one of Marketing's blocks: invalid-tag, nothing changes.
+    const tag = (value: string) =>
+      ec2.send(
+        new CreateTagsCommand({
+          Resources: [marketing.vpcId],
+          Tags: [{ Key: 'peering-autopilot:exclude-cidrs', Value: value }],
+        }),
+      );
+    await tag('10.99.0.0/16');
+    const refused = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
+    expect(
+      (refused.output as { routes: Array<{ vpcId: string; action: string }> }).routes
+        .filter((r) => r.vpcId === finance.vpcId)
+        .map((r) => r.action),
+    ).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
+    expect(await financeTable()).toEqual(['10.10.0.0/16', '10.11.0.0/16']);
+
+    await tag('10.11.0.0/16');
+    const out = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
+
+    expect(out.status).toBe('SUCCEEDED');
+    expect(await financeTable()).toEqual(['10.10.0.0/16']);
+    expect(await ingressOf(ec2, finance.securityGroupId)).toEqual(['icmp 10.10.0.0/16']);
+    // Marketing still routes to Finance: only the peer side of the excluded block changes.
+    expect((await routesIn(ec2, marketing.vpcId)).filter((r) => r.target === pcx)).not.toEqual([]);
   });
 
   it('in a VPC tagged routes=tagged-only, routes only the tables tagged include (dry run shows it first)', async () => {

@@ -4,6 +4,7 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateRouteCommand,
+  DeleteRouteCommand,
   DescribeRouteTablesCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
@@ -177,6 +178,52 @@ describe('apply', () => {
     });
     const out = await applyChanges(inspection, plan([route('rtb-1')]), ec2For);
     expect(out.routes[0]).toMatchObject({ action: 'conflict', detail: 'already routed to igw-9' });
+  });
+
+  it('removes our route to a block the peer keeps out, after reading the table again', async () => {
+    ec2Mock.on(DescribeRouteTablesCommand).resolves({
+      RouteTables: [
+        {
+          RouteTableId: 'rtb-1',
+          Routes: [{ DestinationCidrBlock: '10.11.0.0/16', VpcPeeringConnectionId: PCX }],
+        },
+      ],
+    });
+    const out = await applyChanges(
+      inspection,
+      plan([{ ...route('rtb-1', '10.11.0.0/16'), action: 'removed' }]),
+      ec2For,
+    );
+    expect(ec2Mock.commandCalls(DeleteRouteCommand)[0]?.args[0].input).toEqual({
+      RouteTableId: 'rtb-1',
+      DestinationCidrBlock: '10.11.0.0/16',
+    });
+    expect(out.routes[0]).toMatchObject({ action: 'removed', applied: true });
+  });
+
+  it('leaves a route alone that a person pointed elsewhere since the plan (DeleteRoute would delete theirs)', async () => {
+    ec2Mock.on(DescribeRouteTablesCommand).resolves({
+      RouteTables: [
+        { RouteTableId: 'rtb-1', Routes: [{ DestinationCidrBlock: '10.11.0.0/16', GatewayId: 'tgw-1' }] },
+      ],
+    });
+    const out = await applyChanges(
+      inspection,
+      plan([{ ...route('rtb-1', '10.11.0.0/16'), action: 'removed' }]),
+      ec2For,
+    );
+    expect(ec2Mock.commandCalls(DeleteRouteCommand)).toHaveLength(0);
+    expect(out.routes[0]).toMatchObject({
+      applied: false,
+      detail: 'no longer routed through this peering: left alone',
+    });
+  });
+
+  it("refuses to remove a route to a CIDR that is not one of the peer's blocks, writing nothing", async () => {
+    await expect(
+      applyChanges(inspection, plan([{ ...route('rtb-1', '0.0.0.0/0'), action: 'removed' }]), ec2For),
+    ).rejects.toMatchObject({ name: 'InputValidationError' });
+    expect(ec2Mock.commandCalls(DeleteRouteCommand)).toHaveLength(0);
   });
 
   it('falls back to one rule per call when some rules already exist', async () => {

@@ -101,6 +101,73 @@ describe('route planning', () => {
     expect(isClean(changes, [])).toBe(false);
   });
 
+  it('a VPC tagged exclude-cidrs keeps that block out: no route or rule toward it, and ours to it are removed', () => {
+    const m = {
+      ...marketing,
+      cidrs: ['10.10.0.0/16', '10.11.0.0/16'],
+      tags: { 'peering-autopilot:exclude-cidrs': ' 10.11.0.0/16 ' },
+    };
+    const tables = [
+      table({
+        routeTableId: 'rtb-f',
+        vpcId: 'vpc-finance',
+        routes: [{ destination: '10.11.0.0/16', peeringConnectionId: PCX, target: PCX, propagated: false }],
+      }),
+    ];
+    const groups = [
+      group({
+        groupId: 'sg-f',
+        vpcId: 'vpc-finance',
+        tags: { 'peering-autopilot:ingress': 'icmp' },
+        ingress: [
+          {
+            protocol: 'icmp',
+            fromPort: -1,
+            toPort: -1,
+            cidr: '10.11.0.0/16',
+            description: `peering-autopilot ${PCX}`,
+          },
+        ],
+      }),
+    ];
+    const routes = planRoutes(PCX, [{ self: finance, peer: m, items: tables }]);
+    expect(routes.map((r) => [r.destinationCidr, r.action])).toEqual([
+      ['10.10.0.0/16', 'created'],
+      ['10.11.0.0/16', 'removed'],
+    ]);
+    const rules = planRules(PCX, [{ self: finance, peer: m, items: groups }]);
+    expect(rules.map((r) => [r.cidr, r.action])).toEqual([
+      ['10.10.0.0/16', 'created'],
+      ['10.11.0.0/16', 'removed'],
+    ]);
+  });
+
+  it('fails safe on an exclude-cidrs value that is not a block of the VPC: invalid-tag, nothing written or removed toward it', () => {
+    const m = { ...marketing, tags: { 'peering-autopilot:exclude-cidrs': '10.99.0.0/16' } };
+    const tables = [
+      table({
+        routeTableId: 'rtb-f',
+        vpcId: 'vpc-finance',
+        routes: [{ destination: '10.10.0.0/16', peeringConnectionId: PCX, target: PCX, propagated: false }],
+      }),
+    ];
+    const routes = planRoutes(PCX, [{ self: finance, peer: m, items: tables }]);
+    expect(routes).toEqual([
+      expect.objectContaining({
+        destinationCidr: '10.10.0.0/16',
+        action: 'skipped',
+        invalidTag:
+          'VPC Marketing has peering-autopilot:exclude-cidrs="10.99.0.0/16": 10.99.0.0/16 is not one of its blocks (10.10.0.0/16); nothing toward it is changed',
+      }),
+    ]);
+    const groups = [
+      group({ groupId: 'sg-f', vpcId: 'vpc-finance', tags: { 'peering-autopilot:ingress': 'icmp' } }),
+    ];
+    expect(planRules(PCX, [{ self: finance, peer: m, items: groups }]).map((r) => r.action)).toEqual([
+      'invalid-tag',
+    ]);
+  });
+
   it('skips tables tagged peering-autopilot:routes=skip', () => {
     const t = table({
       routeTableId: 'rtb-f',
