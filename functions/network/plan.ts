@@ -11,7 +11,6 @@ import {
   ruleDescription,
   type SecurityGroupFacts,
   TAGS,
-  tagValue,
   type VpcSide,
 } from './model.js';
 import { exclusions, tableSkip } from './selection.js';
