@@ -452,6 +452,18 @@ describe('PeeringAutopilot construct', () => {
     });
   });
 
+  it('passes the DNS resolution default to every function and the starter, and names a bad value', () => {
+    const fns = Object.values(
+      synth({ dnsResolution: 'always' }).template.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: Match.objectLike({ DNS_RESOLUTION: 'always' }) } },
+      }),
+    );
+    expect(fns).toHaveLength(8);
+    expect(() => synth({ dnsResolution: 'sometimes' as never })).toThrow(
+      "dnsResolution must be 'tagged', 'always' or 'never', got 'sometimes'",
+    );
+  });
+
   it('passes a configured re-verification period to the starter', () => {
     synth({ reverifyAfter: Duration.hours(6) }).template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ REVERIFY_SECONDS: '21600' }) },
