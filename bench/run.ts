@@ -51,6 +51,12 @@ const watchClients = () => {
   observeClients((client, owner) => recorder.watch(client, owner));
 };
 
+/** The recorded calls by API, as the tables show them. */
+const callsByApi = () =>
+  Object.entries(recorder.byApi())
+    .map(([api, n]) => `${api} ${n}`)
+    .join(', ');
+
 async function seedCalls(ec2: EC2Client, endpoint: string) {
   await resetMoto(endpoint);
   const seed = await buildSeedScenario(ec2);
@@ -73,9 +79,7 @@ async function seedCalls(ec2: EC2Client, endpoint: string) {
     recorder.reset();
     const outcome = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
     if (outcome.status !== 'SUCCEEDED') throw new Error(`${label}: ${outcome.error} ${outcome.cause}`);
-    const byApi = Object.entries(recorder.byApi())
-      .map(([api, n]) => `${api} ${n}`)
-      .join(', ');
+    const byApi = callsByApi();
     const r = {
       label,
       reads: recorder.reads.length,
@@ -104,9 +108,7 @@ async function seedCalls(ec2: EC2Client, endpoint: string) {
     recorder.calls.length,
     recorder.reads.length,
     recorder.writes.length,
-    Object.entries(recorder.byApi())
-      .map(([api, n]) => `${api} ${n}`)
-      .join(', '),
+    callsByApi(),
   ]);
   say('## 1. API calls per peering, seed scenario');
   say();
@@ -150,9 +152,7 @@ async function crossAccountCalls(ec2: EC2Client, endpoint: string) {
     const assumed = recorder.calls.filter((c) => c === 'AssumeRole').length;
     // In AWS each function has its own container: one AssumeRole per function acting as the member.
     const inAws = new Set(asMember.map((a) => a.by)).size;
-    const byApi = Object.entries(recorder.byApi())
-      .map(([api, n]) => `${api} ${n}`)
-      .join(', ');
+    const byApi = callsByApi();
     rows.push([label, recorder.calls.length, assumed, inAws, asMember.length, recorder.writes.length, byApi]);
   }
   say('## 1b. API calls per peering across accounts');

@@ -247,7 +247,7 @@ export function sharedEnvironment(s: Omit<StepSettings, 'alarmTopicArn'>): Recor
 }
 
 /** The member accounts and role, as every function that acts on a side reads them (starter included). */
-export function memberEnvironment(s: Pick<StepSettings, 'members' | 'memberRole'>): Record<string, string> {
+function memberEnvironment(s: Pick<StepSettings, 'members' | 'memberRole'>): Record<string, string> {
   if (s.members.length === 0) return {};
   return {
     PEERING_AUTOPILOT_MEMBER_ACCOUNTS: s.members.join(','),

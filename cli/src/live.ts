@@ -3,13 +3,7 @@
  * `plan` and `doctor`. They reuse the functions' own logic, so what they say is what the
  * workflow would do.
  */
-import {
-  type Accounts,
-  actsIn,
-  ec2Clients,
-  homeRegion,
-  type Place,
-} from '../../functions/commons/aws-clients.js';
+import { type Accounts, ec2Clients, homeRegion, type Place } from '../../functions/commons/aws-clients.js';
 import {
   describeGroups,
   describeInstances,
@@ -23,6 +17,7 @@ import {
 import type { Changes } from '../../functions/commons/schemas.js';
 import { readSettings } from '../../functions/commons/settings.js';
 import { run as inspect } from '../../functions/inspect/inspect.js';
+import { actsIn } from '../../functions/network/decision.js';
 import {
   type Diagnosis,
   diagnosePath,

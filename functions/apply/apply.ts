@@ -26,6 +26,12 @@ export const WRITE_CONCURRENCY = 4;
 
 const PEERING_GONE = ['InvalidVpcPeeringConnectionID.NotFound', 'InvalidVpcPeeringConnectionId.NotFound'];
 
+/** The route a table has now for a line's destination, read again from AWS. */
+async function currentRoute(ec2For: Ec2For, change: RouteChange) {
+  const [table] = await describeRouteTablesById(ec2For, change, [change.routeTableId]);
+  return table?.routes.find((r) => r.destination === change.destinationCidr);
+}
+
 async function createRoute(ec2For: Ec2For, pcx: string, change: RouteChange): Promise<RouteChange> {
   const ec2 = ec2For(change);
   try {
@@ -40,8 +46,7 @@ async function createRoute(ec2For: Ec2For, pcx: string, change: RouteChange): Pr
   } catch (error) {
     if (isAwsError(error, 'RouteAlreadyExists')) {
       // Someone (a concurrent run, a person) wrote this destination since the plan: re-read it.
-      const [table] = await describeRouteTablesById(ec2For, change, [change.routeTableId]);
-      const route = table?.routes.find((r) => r.destination === change.destinationCidr);
+      const route = await currentRoute(ec2For, change);
       if (route?.peeringConnectionId === pcx) return { ...change, action: 'exists' };
       return {
         ...change,
@@ -108,8 +113,7 @@ async function authorize(ec2For: Ec2For, rules: RuleChange[]): Promise<RuleChang
  * destination, so the table is read again first: a route a person pointed elsewhere meanwhile stays.
  */
 async function deleteRoute(ec2For: Ec2For, pcx: string, change: RouteChange): Promise<RouteChange> {
-  const [table] = await describeRouteTablesById(ec2For, change, [change.routeTableId]);
-  const route = table?.routes.find((r) => r.destination === change.destinationCidr);
+  const route = await currentRoute(ec2For, change);
   if (route?.peeringConnectionId !== pcx)
     return { ...change, detail: 'no longer routed through this peering: left alone' };
   try {

@@ -5,7 +5,7 @@
  * they share one. Options exist only on an active peering: AWS answers OperationNotPermitted before.
  */
 import { ModifyVpcPeeringConnectionOptionsCommand } from '@aws-sdk/client-ec2';
-import { type Ec2For, isAwsError } from '../commons/aws-clients.js';
+import { type Ec2For, isAwsError, placeKey } from '../commons/aws-clients.js';
 import { PeeringNotActiveError } from '../commons/errors.js';
 import type { OptionChange } from '../network/model.js';
 
@@ -16,7 +16,7 @@ export async function setOptions(
 ): Promise<OptionChange[]> {
   const byPlace = new Map<string, OptionChange[]>();
   for (const line of lines.filter((l) => l.action === 'enabled')) {
-    const key = `${line.ownerId}|${line.region}`;
+    const key = placeKey(line);
     byPlace.set(key, [...(byPlace.get(key) ?? []), line]);
   }
   const done = new Set<OptionChange>();

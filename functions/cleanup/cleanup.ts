@@ -38,7 +38,6 @@ export interface CleanupDeps {
 export async function run(inspection: Inspection, { ec2For, actsIn }: CleanupDeps): Promise<Cleanup> {
   const pcx = inspection.peeringConnectionId;
   // Re-check against AWS, not the payload: a live peering's routes are never removed.
-  const region = inspection.accepter.region;
   const where = [inspection.accepter, inspection.requester].find((s) => actsIn(s.ownerId));
   if (!where) return { routesRemoved: [], rulesRemoved: [] };
   const peering = await describePeering(ec2For, where, pcx);
@@ -49,8 +48,8 @@ export async function run(inspection: Inspection, { ec2For, actsIn }: CleanupDep
     );
   }
   const both = [
-    sideFromPeering(peering.RequesterVpcInfo, 'requester', region),
-    sideFromPeering(peering.AccepterVpcInfo, 'accepter', region),
+    sideFromPeering(peering.RequesterVpcInfo, 'requester', where.region),
+    sideFromPeering(peering.AccepterVpcInfo, 'accepter', where.region),
   ];
   const sides = both.filter((s) => actsIn(s.ownerId));
   const sideOf = new Map(sides.map((s) => [s.vpcId, { ownerId: s.ownerId, region: s.region }]));

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { accountsOf, actsIn, ec2Clients } from '../commons/aws-clients.js';
+import { accountsOf, ec2Clients } from '../commons/aws-clients.js';
 import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
@@ -7,6 +7,7 @@ import { metrics } from '../commons/powertools/metrics.js';
 import { InspectionSchema } from '../commons/schemas.js';
 import { readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
+import { actsIn } from '../network/decision.js';
 import { run } from './cleanup.js';
 
 const settings = readSettings();

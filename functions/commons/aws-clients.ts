@@ -10,6 +10,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { actsIn } from '../network/decision.js';
 
 /**
  * Connection and request timeouts for every client: a hung endpoint becomes a one-line error in
@@ -124,11 +125,6 @@ export function sessionName(label: string): string {
 
 const stsClient = () => cached('sts', () => new STSClient({ region: homeRegion(), ...CLIENT_TIMEOUTS }));
 
-/** True when the autopilot acts in this account: the hub's own, or a member's. */
-export function actsIn(accounts: Pick<Accounts, 'hub' | 'members'>, ownerId: string): boolean {
-  return ownerId === accounts.hub || accounts.members.includes(ownerId);
-}
-
 function credentialsFor(accounts: Accounts, ownerId: string, session: string) {
   if (ownerId === accounts.hub) return undefined;
   if (!actsIn(accounts, ownerId)) {
@@ -146,8 +142,13 @@ function clientOptions(accounts: Accounts, session: string, place: Place) {
 }
 
 function clientKey(kind: string, accounts: Accounts, session: string, place: Place): string {
-  const who = place.ownerId === accounts.hub ? 'hub' : `${place.ownerId}|${sessionName(session)}`;
-  return `${kind}|${who}|${place.region}`;
+  const owner = ownerOf(accounts, place);
+  return `${kind}|${owner === 'hub' ? owner : `${owner}|${sessionName(session)}`}|${place.region}`;
+}
+
+/** One key per (account, region): places that share it share a client and a describe call. */
+export function placeKey(place: Place): string {
+  return `${place.ownerId}|${place.region}`;
 }
 
 /** Clients of one kind for one run, cached per (account, region, session) for the container's life. */

@@ -3,7 +3,7 @@
  * longer exist. Shared by ec2-facts.ts and ec2-rule-facts.ts.
  */
 import type { VpcSide } from '../network/model.js';
-import { isAwsError, type Place } from './aws-clients.js';
+import { isAwsError, type Place, placeKey } from './aws-clients.js';
 
 /**
  * Groups VPC ids by place (owner account and region): one describe call per place instead of one
@@ -14,7 +14,7 @@ export function vpcIdsByPlace(
 ): Array<[Place, string[]]> {
   const byPlace = new Map<string, [Place, string[]]>();
   for (const s of sides) {
-    const key = `${s.ownerId}|${s.region}`;
+    const key = placeKey(s);
     const entry = byPlace.get(key) ?? [{ ownerId: s.ownerId, region: s.region }, []];
     if (!entry[1].includes(s.vpcId)) entry[1].push(s.vpcId);
     byPlace.set(key, entry);

@@ -33,31 +33,34 @@ export const PAGE_SIZES = { peerings: 1000, vpcs: 1000, routeTables: 100, securi
 export async function describePlace(ec2For: Ec2For, place: Place): Promise<PlaceFacts> {
   const client = ec2For(place);
   let calls = 0;
-  const peerings: VpcPeeringConnection[] = [];
-  for await (const page of paginateDescribeVpcPeeringConnections(
-    { client, pageSize: PAGE_SIZES.peerings },
-    {},
-  )) {
-    calls += 1;
-    peerings.push(...(page.VpcPeeringConnections ?? []));
-  }
-  const vpcs = new Map<string, Vpc>();
-  for await (const page of paginateDescribeVpcs({ client, pageSize: PAGE_SIZES.vpcs }, {})) {
-    calls += 1;
-    for (const vpc of page.Vpcs ?? []) if (vpc.VpcId) vpcs.set(vpc.VpcId, vpc);
-  }
-  const routeTables: RouteTableFacts[] = [];
-  for await (const page of paginateDescribeRouteTables({ client, pageSize: PAGE_SIZES.routeTables }, {})) {
-    calls += 1;
-    routeTables.push(...(page.RouteTables ?? []).map(routeTableFacts));
-  }
-  const securityGroups: SecurityGroupFacts[] = [];
-  for await (const page of paginateDescribeSecurityGroups(
-    { client, pageSize: PAGE_SIZES.securityGroups },
-    {},
-  )) {
-    calls += 1;
-    securityGroups.push(...(page.SecurityGroups ?? []).map(securityGroupFacts));
-  }
-  return { place, peerings, vpcs, routeTables, securityGroups, calls };
+  /** Every item of every page, one page after the other, counting the calls. */
+  const all = async <P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> => {
+    const out: T[] = [];
+    for await (const page of pages) {
+      calls += 1;
+      out.push(...(items(page) ?? []));
+    }
+    return out;
+  };
+  const peerings = await all(
+    paginateDescribeVpcPeeringConnections({ client, pageSize: PAGE_SIZES.peerings }, {}),
+    (p) => p.VpcPeeringConnections,
+  );
+  const vpcs = await all(paginateDescribeVpcs({ client, pageSize: PAGE_SIZES.vpcs }, {}), (p) => p.Vpcs);
+  const tables = await all(
+    paginateDescribeRouteTables({ client, pageSize: PAGE_SIZES.routeTables }, {}),
+    (p) => p.RouteTables,
+  );
+  const groups = await all(
+    paginateDescribeSecurityGroups({ client, pageSize: PAGE_SIZES.securityGroups }, {}),
+    (p) => p.SecurityGroups,
+  );
+  return {
+    place,
+    peerings,
+    vpcs: new Map(vpcs.flatMap((v): Array<[string, Vpc]> => (v.VpcId ? [[v.VpcId, v]] : []))),
+    routeTables: tables.map(routeTableFacts),
+    securityGroups: groups.map(securityGroupFacts),
+    calls,
+  };
 }

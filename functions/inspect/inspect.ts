@@ -7,7 +7,13 @@ import type { Ec2For } from '../commons/aws-clients.js';
 import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
 import { InputValidationError } from '../commons/errors.js';
 import type { Inspection, WorkflowInput } from '../commons/schemas.js';
-import { type AcceptPolicy, CLEANUP_STATUSES, decide, TERMINAL_STATUSES } from '../network/decision.js';
+import {
+  type AcceptPolicy,
+  actsIn,
+  CLEANUP_STATUSES,
+  decide,
+  TERMINAL_STATUSES,
+} from '../network/decision.js';
 import { TAGS, tagsToRecord, type VpcSide } from '../network/model.js';
 
 export interface InspectDeps {
@@ -35,7 +41,7 @@ export function isFresh(tags: Readonly<Record<string, string>>, now: Date, fresh
 /** Inspect: validate, describe the peering and both VPCs, decide. */
 export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Inspection> {
   const { accountId, members } = deps;
-  const known = (account: string) => account === accountId || members.includes(account);
+  const known = (account: string) => actsIn({ hub: accountId, members }, account);
   if (input.account !== undefined && !known(input.account)) {
     throw new InputValidationError(
       `account "${input.account}" is neither this account ${accountId} nor a member (${members.join(', ') || 'none configured'})`,

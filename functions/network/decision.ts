@@ -35,6 +35,14 @@ export interface DecisionOutput {
   readonly invalidTag?: string;
 }
 
+/** True when the autopilot acts in this account: the hub's own, or a member's. */
+export function actsIn(
+  accounts: { readonly hub: string; readonly members: readonly string[] },
+  ownerId: string,
+): boolean {
+  return ownerId === accounts.hub || accounts.members.includes(ownerId);
+}
+
 /** Statuses from which a peering never becomes usable. */
 export const TERMINAL_STATUSES = ['failed', 'rejected', 'expired', 'deleted', 'deleting'] as const;
 
@@ -57,7 +65,7 @@ export function decide(input: DecisionInput): DecisionOutput {
     ['requester', requester],
     ['accepter', accepter],
   ] as const) {
-    if (side.ownerId !== accountId && !members.includes(side.ownerId)) {
+    if (!actsIn({ hub: accountId, members }, side.ownerId)) {
       const known = members.length > 0 ? ` or a member (${members.join(', ')})` : '';
       return refuse(
         `cross-account peering: ${role} VPC ${side.vpcId} is owned by ${side.ownerId}, not this account ${accountId}${known}; never auto-accepted`,

@@ -1,12 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { accountsOf, actsIn, CLIENT_TIMEOUTS, ec2Clients, homeRegion } from '../commons/aws-clients.js';
+import { accountsOf, CLIENT_TIMEOUTS, ec2Clients, homeRegion } from '../commons/aws-clients.js';
 import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
 import { readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
+import { actsIn } from '../network/decision.js';
 import { healsOf, ReportRequestSchema, run } from './report.js';
 
 const settings = readSettings();

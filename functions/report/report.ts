@@ -6,7 +6,7 @@
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod/mini';
-import type { Ec2For, Place } from '../commons/aws-clients.js';
+import { type Ec2For, type Place, placeKey } from '../commons/aws-clients.js';
 import type { Outcome } from '../commons/catalog.js';
 import { PEERING_ID, WorkflowResultSchema } from '../commons/schemas.js';
 import { TAGS } from '../network/model.js';
@@ -104,9 +104,7 @@ export function tagPlaces(req: ReportRequest, deps: Pick<ReportDeps, 'home' | 'a
   const sides = [req.result?.requester, req.result?.accepter].filter((s) => s !== undefined);
   if (sides.length === 0) return [deps.home];
   if (sides.some((s) => !deps.actsIn(s.ownerId))) return [];
-  const places = new Map(
-    sides.map((s) => [`${s.ownerId}|${s.region}`, { ownerId: s.ownerId, region: s.region }]),
-  );
+  const places = new Map(sides.map((s) => [placeKey(s), { ownerId: s.ownerId, region: s.region }]));
   return [...places.values()];
 }
 

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
-import { accountsOf, actsIn, CLIENT_TIMEOUTS, ec2Clients, homeRegion } from '../commons/aws-clients.js';
+import { accountsOf, CLIENT_TIMEOUTS, ec2Clients, homeRegion } from '../commons/aws-clients.js';
 import { METRIC } from '../commons/catalog.js';
 import { InputValidationError } from '../commons/errors.js';
 import { lambdaHandler } from '../commons/handler.js';
@@ -10,6 +10,7 @@ import { metrics } from '../commons/powertools/metrics.js';
 import { commaList, readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
 import { envInt } from '../commons/zod.js';
+import { actsIn } from '../network/decision.js';
 import { normaliseEvent } from './events.js';
 import { startRuns } from './starter.js';
 
@@ -37,6 +38,8 @@ const env = parseOrThrow(
   'starter settings (environment)',
 );
 const settings = readSettings();
+/** The regions the sweep looks at, in the hub and every member; empty: the home region. */
+const regions = commaList(env.PEERING_AUTOPILOT_REGIONS);
 const sfn = new SFNClient({ ...CLIENT_TIMEOUTS });
 
 export const handler = lambdaHandler(async (event, context) => {
@@ -53,7 +56,6 @@ export const handler = lambdaHandler(async (event, context) => {
   }
   const accounts = accountsOf(context.invokedFunctionArn, settings);
   const home = { ownerId: accounts.hub, region: homeRegion() };
-  const regions = commaList(env.PEERING_AUTOPILOT_REGIONS);
   const result = await startRuns(affected, {
     ec2For: ec2Clients(accounts, 'starter'),
     home,

@@ -7,7 +7,6 @@ import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import pLimit from 'p-limit';
 import { type Ec2For, isAwsError, type Place } from '../commons/aws-clients.js';
 import { describeGroupsById, describePeerings, describeRouteTablesById } from '../commons/ec2-facts.js';
-import { CLEANUP_STATUSES } from '../network/decision.js';
 import { isOurRule, TAGS } from '../network/model.js';
 import { type Affected, executionName, windowStart } from './events.js';
 import { type SweepDeps, type SweepReport, sweep } from './sweep.js';
@@ -112,8 +111,8 @@ export async function plannedRuns(
   }
 
   function runForName(pcx: string, status?: string): Run {
-    if (affected.trigger === 'sweep' && status !== undefined && CLEANUP_STATUSES.includes(status)) {
-      // A cleanup that failed is retried by every sweep (a new name per window) until it is recorded.
+    if (affected.trigger === 'sweep') {
+      // One name per peering and sweep window: a cleanup that failed is retried by the next sweep.
       const window = windowStart(now.toISOString(), deps.sweepSeconds);
       return {
         peeringConnectionId: pcx,
@@ -130,14 +129,6 @@ export async function plannedRuns(
           dryRun: false,
           trigger: { kind: 'delete', ...(affected.eventName ? { event: affected.eventName } : {}) },
         },
-      };
-    }
-    if (affected.trigger === 'sweep') {
-      const window = windowStart(now.toISOString(), deps.sweepSeconds);
-      return {
-        peeringConnectionId: pcx,
-        name: executionName(pcx, 'sweep', window),
-        input: { peeringConnectionId: pcx, dryRun: false, trigger: { kind: 'sweep' } },
       };
     }
     const window = windowStart(eventTime, deps.windowSeconds);

@@ -4,10 +4,10 @@
  * execution (drift, a pending request, a status other than `configured`, leftovers of a dead
  * peering, a verification older than the re-verification period); a healthy estate costs none.
  */
-import type { Ec2For, Place } from '../commons/aws-clients.js';
+import { type Ec2For, type Place, placeKey } from '../commons/aws-clients.js';
 import { sideFromPeering, sideFromVpc } from '../commons/ec2-facts.js';
 import { describePlace, type PlaceFacts } from '../commons/ec2-place.js';
-import { type AcceptPolicy, decide, TERMINAL_STATUSES } from '../network/decision.js';
+import { type AcceptPolicy, actsIn, decide, TERMINAL_STATUSES } from '../network/decision.js';
 import { type DnsResolutionMode, tagsToRecord } from '../network/model.js';
 import { type SweepReason, sweepVerdict } from '../network/peering-plan.js';
 import type { Quotas } from '../network/plan.js';
@@ -60,10 +60,8 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     securityGroups: views.flatMap((v) => v.securityGroups),
   };
   const vpcOf = (side: Place & { vpcId: string }) =>
-    views
-      .find((v) => v.place.ownerId === side.ownerId && v.place.region === side.region)
-      ?.vpcs.get(side.vpcId);
-  const known = (account: string) => account === deps.accountId || deps.members.includes(account);
+    views.find((v) => placeKey(v.place) === placeKey(side))?.vpcs.get(side.vpcId);
+  const known = (account: string) => actsIn({ hub: deps.accountId, members: deps.members }, account);
 
   const seen = new Set<string>();
   const findings: SweepFinding[] = [];
