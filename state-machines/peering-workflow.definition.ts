@@ -203,7 +203,12 @@ const states: States = {
     Default: 'Result',
   },
   MarkRepair: { Type: 'Pass', Result: true, ResultPath: '$.repaired', Next: 'Plan' },
-  Result: resultState('The workflow result contract (ARCHITECTURE.md).', 'Report'),
+  Result: resultState(
+    'The workflow result contract (ARCHITECTURE.md), with the record of what our routes reach.',
+    'Report',
+    {},
+    { 'routed.$': '$.changes.routed' },
+  ),
   Unchanged: {
     Type: 'Pass',
     Comment: 'Nothing to change and verified recently (status tags): no ping, no tag write.',

@@ -11,6 +11,7 @@
  */
 
 import { TAGS } from '../functions/network/model.js';
+import { ROUTED_TAG_KEYS } from '../functions/network/routed.js';
 
 export type StepId = 'Inspect' | 'Activation' | 'Plan' | 'Apply' | 'Verify' | 'Cleanup' | 'Report';
 
@@ -74,7 +75,7 @@ const describe = (...actions: string[]): Grant => ({ actions, resource: '*' });
 const own = (type: string): GrantResource => ({ service: 'ec2', type });
 
 /** Tags only this product writes on a peering (the Report step may write nothing else). */
-export const STATUS_TAG_KEYS = [TAGS.status, TAGS.checkedAt] as const;
+export const STATUS_TAG_KEYS = [TAGS.status, TAGS.checkedAt, ...ROUTED_TAG_KEYS] as const;
 
 const table = {
   Inspect: {

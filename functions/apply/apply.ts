@@ -18,6 +18,7 @@ import { PeeringNotActiveError } from '../commons/errors.js';
 import type { Changes, Inspection, NetworkFacts } from '../commons/schemas.js';
 import type { RouteChange, RuleChange } from '../network/model.js';
 import { countWrites, isClean } from '../network/plan.js';
+import { routedNow } from '../network/routed.js';
 import { confirmAgainstPeering } from './confirm.js';
 import { setOptions } from './options.js';
 
@@ -208,13 +209,15 @@ export async function run(
     first.message += `; written before the failure: ${written.length > 0 ? written.join(', ') : 'nothing'}`;
     throw first;
   }
+  const facts = patchFacts(plan.facts, pcx, routes, securityGroupRules);
   return {
     routes,
     securityGroupRules,
     options,
+    routed: routedNow(pcx, [inspection.requester, inspection.accepter], facts.routeTables, inspection.routed),
     writes: countWrites(routes, securityGroupRules) + options.filter((o) => o.action === 'enabled').length,
     clean: isClean(routes, securityGroupRules) && options.every((o) => o.action === 'exists'),
-    facts: patchFacts(plan.facts, inspection.peeringConnectionId, routes, securityGroupRules),
+    facts,
   };
 }
 
@@ -225,12 +228,20 @@ export function patchFacts(
   routes: RouteChange[],
   rules: RuleChange[],
 ): NetworkFacts {
+  const gone = (t: { routeTableId: string }, destination: string) =>
+    routes.some(
+      (r) =>
+        r.action === 'removed' &&
+        r.applied &&
+        r.routeTableId === t.routeTableId &&
+        r.destinationCidr === destination,
+    );
   const routeTables = facts.routeTables.map((t) => ({
     ...t,
     routes: [
-      ...t.routes,
+      ...t.routes.filter((r) => !gone(t, r.destination)),
       ...routes
-        .filter((r) => r.applied && r.routeTableId === t.routeTableId)
+        .filter((r) => r.action === 'created' && r.applied && r.routeTableId === t.routeTableId)
         .map((r) => ({
           destination: r.destinationCidr,
           target: pcx,

@@ -5,7 +5,8 @@ import type { Ec2For } from '../commons/aws-clients.js';
 import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
 import { InputValidationError, PeeringNotActiveError } from '../commons/errors.js';
 import type { Changes, Inspection } from '../commons/schemas.js';
-import { ruleDescription } from '../network/model.js';
+import { ruleDescription, tagsToRecord } from '../network/model.js';
+import { readRouted } from '../network/routed.js';
 
 const ANYWHERE = ['0.0.0.0/0', '::/0'];
 
@@ -13,7 +14,8 @@ const ANYWHERE = ['0.0.0.0/0', '::/0'];
  * Right before writing: the peering is still `active` (one deleted between Plan and Apply gets no
  * new routes or rules), and every line is one this peering can ask for — routes and new rules only
  * to the peer's own CIDRs as AWS describes them now, only in the peering's two VPCs, removals only
- * of rules that carry this peering's description. A crafted payload cannot open 0.0.0.0/0.
+ * of rules that carry this peering's description and of routes to the peer's blocks or to blocks
+ * the peering's record names. A crafted payload cannot open 0.0.0.0/0.
  */
 export async function confirmAgainstPeering(
   inspection: Inspection,
@@ -55,12 +57,14 @@ export async function confirmAgainstPeering(
     new InputValidationError(
       `apply request rejected, nothing was written: ${what} is not part of peering ${pcx}`,
     );
+  // Only a route to one of the peer's own blocks (one we write), or to a block the peering's own
+  // record (its tags, as AWS has them now) says we routed, can be removed.
+  const recorded = readRouted(tagsToRecord(peering.Tags));
   for (const r of plan.routes.filter((c) => c.action === 'removed')) {
-    // Only a route to one of the peer's own blocks (one we write) can be removed.
     const blocks = peerCidrs(r);
     if (!blocks)
       throw bad(`route table ${r.routeTableId} in VPC ${r.vpcId} (account ${r.ownerId}, ${r.region})`);
-    if (!blocks.includes(r.destinationCidr))
+    if (!blocks.includes(r.destinationCidr) && !recorded.includes(r.destinationCidr))
       throw bad(`route destination ${r.destinationCidr} in ${r.routeTableId}`);
   }
   for (const r of plan.routes.filter((c) => c.action === 'created')) {

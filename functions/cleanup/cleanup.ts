@@ -2,7 +2,8 @@
  * Cleanup after a peering is deleted (or rejected, or expired): remove the routes that target it
  * from both VPCs' tables and the security-group rules whose description names it. Nothing else is
  * touched — a person's route or rule in the same table or group stays, a table tagged
- * `peering-autopilot:routes=skip` stays as it is, and only routes to the peer's own CIDRs go.
+ * `peering-autopilot:routes=skip` stays as it is, and only routes to the peer's own CIDRs (or to
+ * blocks the peering's `peering-autopilot:routed` record names) go.
  * (moto never marks such routes blackhole, and AWS does so only eventually, so we match on the
  * peering id, not on route state.)
  *
@@ -22,7 +23,15 @@ import { ipPermissions, routeDestination } from '../commons/ec2-writes.js';
 import { CleanupIncompleteError, InputValidationError } from '../commons/errors.js';
 import type { Inspection } from '../commons/schemas.js';
 import { CLEANUP_STATUSES } from '../network/decision.js';
-import { type RouteChange, type RuleChange, ruleDescription, TAGS, tagValue } from '../network/model.js';
+import {
+  type RouteChange,
+  type RuleChange,
+  ruleDescription,
+  TAGS,
+  tagsToRecord,
+  tagValue,
+} from '../network/model.js';
+import { readRouted } from '../network/routed.js';
 
 export interface Cleanup {
   readonly routesRemoved: RouteChange[];
@@ -53,8 +62,13 @@ export async function run(inspection: Inspection, { ec2For, actsIn }: CleanupDep
   ];
   const sides = both.filter((s) => actsIn(s.ownerId));
   const sideOf = new Map(sides.map((s) => [s.vpcId, { ownerId: s.ownerId, region: s.region }]));
-  const peerCidrs = (vpcId: string) =>
-    both.filter((s) => s.vpcId !== vpcId).flatMap((s) => [...s.cidrs, ...s.ipv6Cidrs]);
+  // The peer's blocks as the peering lists them, and the blocks its record says we routed (a block
+  // disassociated before the peering went away is in the record only).
+  const recorded = readRouted(tagsToRecord(peering.Tags));
+  const peerCidrs = (vpcId: string) => [
+    ...both.filter((s) => s.vpcId !== vpcId).flatMap((s) => [...s.cidrs, ...s.ipv6Cidrs]),
+    ...recorded,
+  ];
   const [tables, groups] = await Promise.all([
     describeRouteTables(ec2For, sides),
     describeGroups(ec2For, sides),

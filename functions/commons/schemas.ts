@@ -66,6 +66,8 @@ export const InspectionSchema = z.object({
   removalsOnly: z.boolean(),
   requester: VpcSideSchema,
   accepter: VpcSideSchema,
+  /** The peering's record of the blocks we routed through it (routed.ts), as its tags say. */
+  routed: z._default(z.array(z.string()), []),
 });
 export type Inspection = z.output<typeof InspectionSchema>;
 
@@ -80,6 +82,8 @@ export const ChangesSchema = z.object({
   routes: z.array(RouteChangeSchema),
   securityGroupRules: z.array(RuleChangeSchema),
   options: z._default(z.array(OptionChangeSchema), []),
+  /** The record after this step: the blocks our routes through the peering reach (routed.ts). */
+  routed: z._default(z.array(z.string()), []),
   writes: z.int().check(z.nonnegative()),
   clean: z.boolean(),
   facts: NetworkFactsSchema,
@@ -120,6 +124,8 @@ export const WorkflowResultSchema = z.object({
   cleanup: z.optional(
     z.object({ routesRemoved: z.array(RouteChangeSchema), rulesRemoved: z.array(RuleChangeSchema) }),
   ),
+  /** The blocks our routes through the peering reach after the run: Report records them on the peering. */
+  routed: z.optional(z.array(z.string())),
   /** Nothing changed on a recently verified peering: no ping, nothing recorded. */
   unchanged: z.optional(z.boolean()),
 });

@@ -15,6 +15,7 @@ import {
   TERMINAL_STATUSES,
 } from '../network/decision.js';
 import { TAGS, tagsToRecord, type VpcSide } from '../network/model.js';
+import { readRouted } from '../network/routed.js';
 
 export interface InspectDeps {
   readonly ec2For: Ec2For;
@@ -72,6 +73,7 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
     cleanup: CLEANUP_STATUSES.includes(status),
     trigger: input.trigger?.kind ?? 'manual',
     fresh: !input.dryRun && isFresh(tagsToRecord(peering.Tags), deps.now(), deps.freshSeconds),
+    routed: readRouted(tagsToRecord(peering.Tags)),
     reason: verdict.reason ?? '',
     invalidTag: verdict.invalidTag ?? '',
     removalsOnly: verdict.decision === 'refused' && describable && status === 'active',

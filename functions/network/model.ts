@@ -14,6 +14,8 @@ export const TAGS = {
   checkedAt: 'peering-autopilot:checked-at',
   dns: 'peering-autopilot:dns',
   excludeCidrs: 'peering-autopilot:exclude-cidrs',
+  /** On the peering: the blocks this autopilot routed through it (see routed.ts). */
+  routed: 'peering-autopilot:routed',
 } as const;
 
 export type Tags = Readonly<Record<string, string>>;

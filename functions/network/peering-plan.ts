@@ -19,6 +19,7 @@ import {
 } from './model.js';
 import { planOptions } from './options.js';
 import { countWrites, DEFAULT_QUOTAS, isClean, planRoutes, planRules, type Quotas } from './plan.js';
+import { readRouted } from './routed.js';
 
 export interface PlannedChanges {
   readonly routes: RouteChange[];
@@ -37,7 +38,12 @@ export interface PlannedChanges {
  * still loses them.
  */
 export function planChanges(
-  peering: { readonly peeringConnectionId: string; readonly refused: boolean },
+  peering: {
+    readonly peeringConnectionId: string;
+    readonly refused: boolean;
+    /** The peering's record of blocks we routed (routed.ts): our routes to former blocks go. */
+    readonly routed?: readonly string[];
+  },
   requester: VpcSide,
   accepter: VpcSide,
   facts: {
@@ -56,6 +62,7 @@ export function planChanges(
     id,
     pairs.map((p) => ({ ...p, items: facts.routeTables })),
     quotas,
+    peering.routed,
   );
   const rules = planRules(
     id,
@@ -157,7 +164,7 @@ export function sweepVerdict(input: SweepInput): SweepVerdict {
   }
   if (input.described) {
     const plan = planChanges(
-      { peeringConnectionId: input.peeringConnectionId, refused },
+      { peeringConnectionId: input.peeringConnectionId, refused, routed: readRouted(input.tags) },
       input.requester,
       input.accepter,
       input.facts,

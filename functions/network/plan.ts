@@ -44,11 +44,16 @@ export interface SidePlanInput<T> {
   readonly items: readonly T[];
 }
 
-/** One route per peer CIDR in every in-use table of each side; never touches a foreign route. */
+/**
+ * One route per peer CIDR in every in-use table of each side; never touches a foreign route. Our
+ * routes to a block the peer keeps out, or to a block that is no longer the peer's but is in the
+ * peering's record (`routed`, see routed.ts), are removed.
+ */
 export function planRoutes(
   peeringConnectionId: string,
   sides: ReadonlyArray<SidePlanInput<RouteTableFacts>>,
   quotas: Quotas = DEFAULT_QUOTAS,
+  routed: readonly string[] = [],
 ): RouteChange[] {
   const changes: RouteChange[] = [];
   for (const { self, peer, items } of sides) {
@@ -90,14 +95,16 @@ export function planRoutes(
       // Our routes to a block the peer now keeps out go (only routes through this peering, to
       // exactly that block: the ones this autopilot writes).
       if (!skip && 'blocks' in kept) {
+        const current = [...self.cidrs, ...self.ipv6Cidrs, ...peer.cidrs, ...peer.ipv6Cidrs];
         for (const r of table.routes) {
-          if (r.peeringConnectionId !== peeringConnectionId || !kept.blocks.includes(r.destination)) continue;
-          changes.push({
-            ...base,
-            destinationCidr: r.destination,
-            action: 'removed',
-            detail: `${peer.name ?? peer.vpcId} keeps ${r.destination} out (${TAGS.excludeCidrs})`,
-          });
+          if (r.peeringConnectionId !== peeringConnectionId) continue;
+          // A block the peer keeps out (still its own), or a recorded block that is no one's now.
+          const detail = kept.blocks.includes(r.destination)
+            ? `${peer.name ?? peer.vpcId} keeps ${r.destination} out (${TAGS.excludeCidrs})`
+            : routed.includes(r.destination) && !current.includes(r.destination)
+              ? `${r.destination} is no longer a block of ${peer.name ?? peer.vpcId}: our route to it goes (${TAGS.routed})`
+              : undefined;
+          if (detail) changes.push({ ...base, destinationCidr: r.destination, action: 'removed', detail });
         }
       }
     }

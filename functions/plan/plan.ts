@@ -10,6 +10,7 @@ import type { Changes, Inspection } from '../commons/schemas.js';
 import type { DnsResolutionMode } from '../network/model.js';
 import { planChanges } from '../network/peering-plan.js';
 import type { Quotas } from '../network/plan.js';
+import { routedNow } from '../network/routed.js';
 
 export interface PlanDeps {
   readonly ec2For: Ec2For;
@@ -31,7 +32,14 @@ export async function run(
   const refused = inspection.decision === 'refused';
   const facts = { routeTables, securityGroups };
   const plan = () =>
-    planChanges({ peeringConnectionId, refused }, requester, accepter, facts, quotas, dnsResolution);
+    planChanges(
+      { peeringConnectionId, refused, routed: inspection.routed },
+      requester,
+      accepter,
+      facts,
+      quotas,
+      dnsResolution,
+    );
   let planned = plan();
   const enabling = new Set(planned.options.filter((o) => o.action === 'enabled').map((o) => o.side));
   if (enabling.size > 0) {
@@ -39,5 +47,6 @@ export async function run(
     if (enabling.has('accepter')) accepter = await withDnsAttributes(ec2For, accepter);
     planned = plan();
   }
-  return { ...planned, facts };
+  const routed = routedNow(peeringConnectionId, sides, routeTables, inspection.routed);
+  return { ...planned, routed, facts };
 }

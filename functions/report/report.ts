@@ -1,6 +1,7 @@
 /**
  * Report: the last step of every run, successful or not. Writes the peering's status tags
- * (`peering-autopilot:status`, `peering-autopilot:checked-at`) in each owner's own view, names the outcome for the
+ * (`peering-autopilot:status`, `peering-autopilot:checked-at`, and after a configuring run the
+ * record `peering-autopilot:routed`) in each owner's own view, names the outcome for the
  * metrics, and tells a person (SNS) when the ping verification failed. A dry run writes nothing.
  */
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
@@ -10,6 +11,7 @@ import { type Ec2For, type Place, placeKey } from '../commons/aws-clients.js';
 import type { Outcome } from '../commons/catalog.js';
 import { PEERING_ID, WorkflowResultSchema } from '../commons/schemas.js';
 import { TAGS } from '../network/model.js';
+import { routedTags } from '../network/routed.js';
 import { printable } from '../network/text.js';
 
 export const ReportRequestSchema = z.object({
@@ -125,9 +127,12 @@ export async function run(
     return { outcome, tagged, notified };
   }
   const places = tagPlaces(req, deps);
+  // The record of what our routes reach rides on the same call (a configured run's result only).
+  const record = req.result?.routed && req.result.decision !== 'refused' ? routedTags(req.result.routed) : [];
   const tags = [
     { Key: TAGS.status, Value: outcome },
     { Key: TAGS.checkedAt, Value: deps.now().toISOString() },
+    ...record,
   ];
   for (const place of places) {
     try {

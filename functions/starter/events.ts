@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { InputValidationError } from '../commons/errors.js';
 import { describeIssues } from '../commons/validation.js';
 import { TAG_PREFIX, TAGS } from '../network/model.js';
+import { ROUTED_TAG_KEYS } from '../network/routed.js';
 
 export const PEERING_EVENTS = [
   'CreateVpcPeeringConnection',
@@ -24,6 +25,7 @@ export const DRIFT_EVENTS = [
   'ReplaceRouteTableAssociation',
   'DisassociateRouteTable',
   'AssociateVpcCidrBlock',
+  'DisassociateVpcCidrBlock',
   'RevokeSecurityGroupIngress',
   'ModifySecurityGroupRules',
   'CreateTags',
@@ -32,7 +34,7 @@ export const DRIFT_EVENTS = [
 export const WATCHED_EVENTS = [...PEERING_EVENTS, ...DRIFT_EVENTS];
 
 /** Tags the workflow itself writes: events about them must not start runs (no feedback loop). */
-const OWN_STATUS_TAGS: readonly string[] = [TAGS.status, TAGS.checkedAt];
+const OWN_STATUS_TAGS: readonly string[] = [TAGS.status, TAGS.checkedAt, ...ROUTED_TAG_KEYS];
 
 const CloudTrailEventSchema = z.object({
   source: z.literal('aws.ec2'),
@@ -80,15 +82,16 @@ export interface Affected {
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
 /**
- * A request parameter as CloudTrail records it: `routeTableId` for the older EC2 APIs, or wrapped
- * as `<Action>Request.RouteTableId` for the newer ones. Both shapes are accepted.
+ * A request parameter (or response element) as CloudTrail records it: `routeTableId` for the older
+ * EC2 APIs, or wrapped as `<Action>Request.RouteTableId` (`<Action>Response.vpcId`) for the newer
+ * ones. Both shapes are accepted.
  */
-function param(req: Record<string, unknown>, key: string): string | undefined {
+function param(req: Record<string, unknown>, key: string, wrapper = 'Request'): string | undefined {
   const direct = str(req[key]);
   if (direct) return direct;
   const capital = key.charAt(0).toUpperCase() + key.slice(1);
   for (const [k, v] of Object.entries(req)) {
-    if (k.endsWith('Request') && typeof v === 'object' && v !== null) {
+    if (k.endsWith(wrapper) && typeof v === 'object' && v !== null) {
       const inner = v as Record<string, unknown>;
       const found = str(inner[capital]) ?? str(inner[key]);
       if (found) return found;
@@ -160,6 +163,12 @@ function fromCloudTrail(event: StarterEvent): Affected {
     case 'CreateRouteTable':
     case 'AssociateVpcCidrBlock':
       return { ...base, vpcIds: [need('requestParameters.vpcId', param(req, 'vpcId'), /^vpc-[0-9a-f]+$/)] };
+    case 'DisassociateVpcCidrBlock': {
+      // The request names only the association; the response names the VPC. Without it, every
+      // peering of the region is checked (the removed block is no longer described anywhere).
+      const vpcId = param(res, 'vpcId', 'Response');
+      return vpcId && /^vpc-[0-9a-f]+$/.test(vpcId) ? { ...base, vpcIds: [vpcId] } : { ...base, all: true };
+    }
     case 'DisassociateRouteTable':
       // The event names only the association, which no longer exists: re-check every peering.
       return { ...base, all: true };

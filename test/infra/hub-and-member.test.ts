@@ -234,7 +234,12 @@ describe('the member', () => {
     });
     expect(byAction('ec2:CreateTags')[0]?.Condition).toEqual({
       'ForAllValues:StringEquals': {
-        'aws:TagKeys': ['peering-autopilot:status', 'peering-autopilot:checked-at'],
+        'aws:TagKeys': [
+          'peering-autopilot:status',
+          'peering-autopilot:checked-at',
+          'peering-autopilot:routed',
+          ...[2, 3, 4, 5, 6, 7, 8].map((n) => `peering-autopilot:routed-${n}`),
+        ],
       },
     });
     const sendToInstances = byAction('ssm:SendCommand').find((s) =>

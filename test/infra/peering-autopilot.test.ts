@@ -83,6 +83,7 @@ describe('PeeringAutopilot construct', () => {
           'ReplaceRouteTableAssociation',
           'DisassociateRouteTable',
           'AssociateVpcCidrBlock',
+          'DisassociateVpcCidrBlock',
           'RevokeSecurityGroupIngress',
           'ModifySecurityGroupRules',
         ],
@@ -236,7 +237,7 @@ describe('PeeringAutopilot construct', () => {
     });
   });
 
-  it('lets the report step write only the two status tags', () => {
+  it('lets the report step write only the status tags and the routed record', () => {
     synth().template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -244,7 +245,12 @@ describe('PeeringAutopilot construct', () => {
             Action: 'ec2:CreateTags',
             Condition: {
               'ForAllValues:StringEquals': {
-                'aws:TagKeys': ['peering-autopilot:status', 'peering-autopilot:checked-at'],
+                'aws:TagKeys': [
+                  'peering-autopilot:status',
+                  'peering-autopilot:checked-at',
+                  'peering-autopilot:routed',
+                  ...[2, 3, 4, 5, 6, 7, 8].map((n) => `peering-autopilot:routed-${n}`),
+                ],
               },
             },
           }),

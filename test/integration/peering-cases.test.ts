@@ -11,37 +11,15 @@ import {
   CreateSubnetCommand,
   CreateTagsCommand,
   CreateVpcPeeringConnectionCommand,
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
   DescribeVpcPeeringConnectionsCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { buildVpc, requestPeering, SEED_VPCS, type SeedVpc, type SeedVpcSpec } from '../../local/seed.js';
-import { reset, useMoto } from '../support/local-aws.js';
+import { ingressOf, reset, routesIn, useMoto } from '../support/local-aws.js';
 
 const { ec2, ec2In } = useMoto();
 const [MARKETING, , FINANCE] = SEED_VPCS as [SeedVpcSpec, SeedVpcSpec, SeedVpcSpec];
-
-async function routesIn(client: EC2Client, vpcId: string) {
-  const out = await client.send(
-    new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }),
-  );
-  return (out.RouteTables ?? []).flatMap((t) =>
-    (t.Routes ?? []).map((r) => ({
-      table: t.RouteTableId,
-      dest: r.DestinationCidrBlock,
-      target: r.VpcPeeringConnectionId ?? r.GatewayId,
-    })),
-  );
-}
-
-async function ingressOf(client: EC2Client, groupId: string) {
-  const out = await client.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
-  return (out.SecurityGroups?.[0]?.IpPermissions ?? []).flatMap((p) =>
-    (p.IpRanges ?? []).map((r) => `${p.IpProtocol} ${r.CidrIp}`),
-  );
-}
 
 async function statusOf(client: EC2Client, pcx: string) {
   const out = await client.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }));

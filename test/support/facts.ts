@@ -33,6 +33,7 @@ export function inspectionOf(peeringConnectionId: string, over: Partial<Inspecti
     cleanup: false,
     fresh: false,
     trigger: 'manual',
+    routed: [],
     reason: '',
     invalidTag: '',
     removalsOnly: false,

@@ -1,8 +1,8 @@
 /**
  * Local-integration support: the moto endpoint the test command started (MOTO_ENDPOINT), SDK
- * clients pointed at it, a state reset, a byte-level state snapshot, and an API call recorder.
+ * clients pointed at it, a state reset, a byte-level state snapshot, and readers for routes and rules.
  */
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeRouteTablesCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { resetMoto, useLocalAws } from '../../local/moto.js';
 
 export function motoEndpoint(): string {
@@ -69,4 +69,26 @@ export function changedModels(before: string, after: string): string[] {
     }
   }
   return changed;
+}
+
+/** Every CIDR route of a VPC's tables: table, destination, target. */
+export async function routesIn(client: EC2Client, vpcId: string) {
+  const out = await client.send(
+    new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }),
+  );
+  return (out.RouteTables ?? []).flatMap((t) =>
+    (t.Routes ?? []).map((r) => ({
+      table: t.RouteTableId,
+      dest: r.DestinationCidrBlock,
+      target: r.VpcPeeringConnectionId ?? r.GatewayId,
+    })),
+  );
+}
+
+/** A group's CIDR ingress as `protocol cidr` lines. */
+export async function ingressOf(client: EC2Client, groupId: string) {
+  const out = await client.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+  return (out.SecurityGroups?.[0]?.IpPermissions ?? []).flatMap((p) =>
+    (p.IpRanges ?? []).map((r) => `${p.IpProtocol} ${r.CidrIp}`),
+  );
 }

@@ -55,6 +55,7 @@ const plan = (routes: RouteChange[], rules: RuleChange[] = []): Changes => ({
   routes,
   securityGroupRules: rules,
   options: [],
+  routed: [],
   writes: routes.length + rules.length,
   clean: false,
   facts: { routeTables: [], securityGroups: [] },
@@ -222,6 +223,40 @@ describe('apply', () => {
   it("refuses to remove a route to a CIDR that is not one of the peer's blocks, writing nothing", async () => {
     await expect(
       applyChanges(inspection, plan([{ ...route('rtb-1', '0.0.0.0/0'), action: 'removed' }]), ec2For),
+    ).rejects.toMatchObject({ name: 'InputValidationError' });
+    expect(ec2Mock.commandCalls(DeleteRouteCommand)).toHaveLength(0);
+  });
+
+  it('removes our route to a block the peer disassociated when the peering’s own record (its tags, read again) names it', async () => {
+    const described = peering();
+    const recorded = {
+      VpcPeeringConnections: [
+        {
+          ...described.VpcPeeringConnections[0],
+          Tags: [{ Key: 'peering-autopilot:routed', Value: '10.12.0.0/16' }],
+        },
+      ],
+    };
+    ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves(recorded);
+    ec2Mock.on(DescribeRouteTablesCommand).resolves({
+      RouteTables: [
+        {
+          RouteTableId: 'rtb-1',
+          Routes: [{ DestinationCidrBlock: '10.12.0.0/16', VpcPeeringConnectionId: PCX }],
+        },
+      ],
+    });
+    const out = await applyChanges(
+      inspection,
+      plan([{ ...route('rtb-1', '10.12.0.0/16'), action: 'removed' }]),
+      ec2For,
+    );
+    expect(out.routes[0]).toMatchObject({ action: 'removed', applied: true });
+    // Without the record the same line is refused: the block is no one's, so the route may be a person's.
+    ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves(described);
+    ec2Mock.resetHistory();
+    await expect(
+      applyChanges(inspection, plan([{ ...route('rtb-1', '10.12.0.0/16'), action: 'removed' }]), ec2For),
     ).rejects.toMatchObject({ name: 'InputValidationError' });
     expect(ec2Mock.commandCalls(DeleteRouteCommand)).toHaveLength(0);
   });

@@ -55,6 +55,23 @@ describe('starter event normaliser', () => {
     ['CreateRouteTable', { vpcId: 'vpc-0123456789abcdef0' }, null, { vpcIds: ['vpc-0123456789abcdef0'] }],
     ['DisassociateRouteTable', { associationId: 'rtbassoc-1' }, null, { all: true }],
     [
+      'DisassociateVpcCidrBlock',
+      { associationId: 'vpc-cidr-assoc-1' },
+      {
+        vpcId: 'vpc-0123456789abcdef0',
+        cidrBlockAssociation: { associationId: 'vpc-cidr-assoc-1', cidrBlock: '10.11.0.0/16' },
+      },
+      { vpcIds: ['vpc-0123456789abcdef0'] },
+    ],
+    [
+      'DisassociateVpcCidrBlock',
+      { associationId: 'vpc-cidr-assoc-1' },
+      { DisassociateVpcCidrBlockResponse: { vpcId: 'vpc-0123456789abcdef0' } },
+      { vpcIds: ['vpc-0123456789abcdef0'] },
+    ],
+    // No VPC in the response: every peering of the region is checked, never none.
+    ['DisassociateVpcCidrBlock', { associationId: 'vpc-cidr-assoc-1' }, null, { all: true }],
+    [
       'AssociateVpcCidrBlock',
       { vpcId: 'vpc-0123456789abcdef0', cidrBlock: '10.11.0.0/16' },
       null,
@@ -100,7 +117,14 @@ describe('starter event normaliser', () => {
     const own = normaliseEvent(
       cloudTrailEvent('CreateTags', {
         resourcesSet: { items: [{ resourceId: 'pcx-0123456789abcdef0' }] },
-        tagSet: { items: [{ key: 'peering-autopilot:status' }, { key: 'peering-autopilot:checked-at' }] },
+        tagSet: {
+          items: [
+            { key: 'peering-autopilot:status' },
+            { key: 'peering-autopilot:checked-at' },
+            { key: 'peering-autopilot:routed' },
+            { key: 'peering-autopilot:routed-2' },
+          ],
+        },
       }),
     );
     expect(own.ignored).toContain('no peering-autopilot: configuration tag');

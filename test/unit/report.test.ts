@@ -79,6 +79,24 @@ describe('report', () => {
     });
   });
 
+  it('records the blocks our routes reach on the peering in the same call, and no record for a refusal', async () => {
+    await report({ result: result({ routed: ['172.31.0.0/16', '10.10.0.0/16'] }) }, deps);
+    expect(ec2Mock.commandCalls(CreateTagsCommand)[0]?.args[0].input.Tags).toEqual([
+      { Key: 'peering-autopilot:status', Value: 'configured' },
+      { Key: 'peering-autopilot:checked-at', Value: '2026-11-26T10:00:00.000Z' },
+      { Key: 'peering-autopilot:routed', Value: '10.10.0.0/16 172.31.0.0/16' },
+    ]);
+    ec2Mock.resetHistory();
+    await report(
+      { result: result({ decision: 'refused', reason: 'protected', routed: ['172.31.0.0/16'] }) },
+      deps,
+    );
+    expect(ec2Mock.commandCalls(CreateTagsCommand)[0]?.args[0].input.Tags?.map((t) => t.Key)).toEqual([
+      'peering-autopilot:status',
+      'peering-autopilot:checked-at',
+    ]);
+  });
+
   it('publishes a message for a person when verification failed: peering, probe, figures, diagnosis, execution', async () => {
     const message =
       'Peering Autopilot: verification FAILED for pcx-0123456789abcdef0\n- MarketingServer -> FinanceServer 172.31.5.10: failed — 0/3 replies, 100% loss\n- MarketingServer -> FinanceServer: MISSING: Finance network ACL acl-1 denies the reply';

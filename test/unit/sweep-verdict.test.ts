@@ -87,6 +87,23 @@ describe('sweep verdict', () => {
     });
   });
 
+  it('starts a run for drift: our route to a block the peer disassociated (named by the record) is still there', () => {
+    const facts = configured();
+    const [m] = facts.routeTables;
+    const old = { destination: '172.16.0.0/16', peeringConnectionId: PCX, target: PCX, propagated: false };
+    const withOld = {
+      ...facts,
+      routeTables: [
+        { ...(m as NonNullable<typeof m>), routes: [...(m?.routes ?? []), old] },
+        ...facts.routeTables.slice(1),
+      ],
+    };
+    const tags = { ...input().tags, 'peering-autopilot:routed': '10.10.0.0/16 172.16.0.0/16 172.31.0.0/16' };
+    expect(sweepVerdict(input({ facts: withOld, tags }))).toMatchObject({ run: true, reason: 'drift' });
+    // Not in the record: it may be a person's route, so it is no reason to run.
+    expect(sweepVerdict(input({ facts: withOld }))).toEqual({ run: false });
+  });
+
   it('starts a run for drift: a rule revoked, or a rule left on a group that opted out', () => {
     const revoked = {
       ...configured(),

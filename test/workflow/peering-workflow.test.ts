@@ -20,6 +20,7 @@ const plan = (writes = 1) => ({
   routes: writes ? [route] : [{ ...route, action: 'exists' }],
   securityGroupRules: [],
   options: [],
+  routed: writes ? [] : ['172.31.0.0/16'],
   writes,
   clean: writes === 0,
   facts: { routeTables: [], securityGroups: [] },
@@ -50,7 +51,11 @@ function steps(over: Partial<Record<string, TaskFunction>>): Partial<Record<stri
     InspectFunctionArn: async () => inspection(),
     ActivationFunctionArn: async () => ({ status: 'active', attempt: 0 }),
     PlanFunctionArn: async () => plan(),
-    ApplyFunctionArn: async () => ({ ...plan(), routes: [{ ...route, applied: true }] }),
+    ApplyFunctionArn: async () => ({
+      ...plan(),
+      routes: [{ ...route, applied: true }],
+      routed: ['172.31.0.0/16'],
+    }),
     VerifyFunctionArn: async () => verification(),
     CleanupFunctionArn: async () => ({ routesRemoved: [], rulesRemoved: [] }),
     ReportFunctionArn: async (p) => {
@@ -91,6 +96,8 @@ describe('peering workflow paths', () => {
       routes: [{ action: 'created', applied: true }],
       securityGroupRules: [],
       verification: { status: 'passed', probes: [], diagnosis: [] },
+      // What Apply left routed reaches Report, which records it on the peering.
+      routed: ['172.31.0.0/16'],
     });
   });
 
@@ -487,6 +494,7 @@ describe('peering workflow paths', () => {
       routes: [],
       securityGroupRules: [removed],
       options: [],
+      routed: [],
       writes: 1,
       clean: false,
       facts: plan().facts,
