@@ -126,12 +126,20 @@ const table = {
   Apply: {
     entry: 'functions/apply/handler.ts',
     grants: [
-      describe('ec2:DescribeRouteTables', 'ec2:DescribeVpcPeeringConnections', 'ec2:DescribeVpcs'),
+      describe(
+        'ec2:DescribeRouteTables',
+        'ec2:DescribeVpcPeeringConnections',
+        'ec2:DescribeVpcs',
+        // The guard checks a peer group a new rule names (ingress-from=sources) is the peer VPC's.
+        'ec2:DescribeSecurityGroups',
+      ),
       { actions: ['ec2:CreateRoute'], resource: own('route-table') },
       {
         actions: ['ec2:DeleteRoute'],
         resource: own('route-table'),
-        why: 'Only our route to a block the peer keeps out (exclude-cidrs), read again right before.',
+        why:
+          'Only our route to a block the peer keeps out (exclude-cidrs) or gave up (named by the peering record), ' +
+          'read again right before.',
       },
       {
         actions: ['ec2:AuthorizeSecurityGroupIngress'],

@@ -4,7 +4,7 @@
  */
 import Table from 'cli-table3';
 import type { WorkflowResult } from '../../functions/commons/schemas.js';
-import type { VpcSide } from '../../functions/network/model.js';
+import { ruleSource, type VpcSide } from '../../functions/network/model.js';
 import { printable } from '../../functions/network/text.js';
 import type { Probe } from '../../functions/verify/probes.js';
 import { probeText, verdictText } from '../../functions/verify/render.js';
@@ -80,7 +80,7 @@ export function renderResult(result: WorkflowResult): string {
     rules.push([
       r.groupId,
       nameOf(r.vpcId),
-      r.cidr,
+      r.cidr ?? (r.sourceGroupId ? `peer group ${ruleSource(r)}` : '-'),
       traffic,
       actionText(r.action, r.applied, r.detail),
       'steps 32-34',
@@ -107,7 +107,7 @@ export function renderResult(result: WorkflowResult): string {
 
 function actionText(action: string, applied: boolean, detail?: string): string {
   const base = action === 'created' && !applied ? 'to create' : action;
-  return ['conflict', 'skipped', 'invalid-tag', 'quota-exceeded'].includes(action)
+  return ['conflict', 'skipped', 'invalid-tag', 'quota-exceeded', 'unsupported-cross-region'].includes(action)
     ? `${base}: ${printable(detail ?? '')}`
     : base;
 }

@@ -16,7 +16,7 @@ import { describeRouteTablesById } from '../commons/ec2-facts.js';
 import { ipPermissions, routeDestination } from '../commons/ec2-writes.js';
 import { PeeringNotActiveError } from '../commons/errors.js';
 import type { Changes, Inspection, NetworkFacts } from '../commons/schemas.js';
-import type { RouteChange, RuleChange } from '../network/model.js';
+import { type RouteChange, type RuleChange, type RuleRefFacts, ruleSource } from '../network/model.js';
 import { countWrites, isClean } from '../network/plan.js';
 import { routedNow } from '../network/routed.js';
 import { confirmAgainstPeering } from './confirm.js';
@@ -70,7 +70,7 @@ async function createRoute(ec2For: Ec2For, pcx: string, change: RouteChange): Pr
   }
 }
 
-async function authorize(ec2For: Ec2For, rules: RuleChange[]): Promise<RuleChange[]> {
+async function authorize(ec2For: Ec2For, pcx: string, rules: RuleChange[]): Promise<RuleChange[]> {
   const first = rules[0];
   if (!first) return [];
   const ec2 = ec2For(first);
@@ -78,7 +78,7 @@ async function authorize(ec2For: Ec2For, rules: RuleChange[]): Promise<RuleChang
     ec2.send(
       new AuthorizeSecurityGroupIngressCommand({
         GroupId: first.groupId,
-        IpPermissions: ipPermissions(subset),
+        IpPermissions: ipPermissions(subset, pcx),
       }),
     );
   const full = (rule: RuleChange): RuleChange => ({
@@ -183,7 +183,7 @@ export async function run(
     return [...groups.values()];
   };
   const ruleJobs = [
-    ...byGroup('created').map((rules) => limit(() => authorize(ec2For, rules))),
+    ...byGroup('created').map((rules) => limit(() => authorize(ec2For, pcx, rules))),
     ...byGroup('removed').map((rules) => limit(() => revoke(ec2For, rules))),
   ];
   const [routeResults, ruleResults, optionResults] = await Promise.all([
@@ -203,7 +203,9 @@ export async function run(
     const first = (failures[0] as PromiseRejectedResult).reason as Error;
     const written = [
       ...routes.filter((r) => r.applied).map((r) => `route ${r.routeTableId} ${r.destinationCidr}`),
-      ...securityGroupRules.filter((r) => r.applied).map((r) => `rule ${r.groupId} ${r.protocol} ${r.cidr}`),
+      ...securityGroupRules
+        .filter((r) => r.applied)
+        .map((r) => `rule ${r.groupId} ${r.protocol} ${ruleSource(r)}`),
       ...options.filter((o) => o.applied).map((o) => `DNS resolution on the ${o.side} side`),
     ];
     first.message += `; written before the failure: ${written.length > 0 ? written.join(', ') : 'nothing'}`;
@@ -253,27 +255,44 @@ export function patchFacts(
   const securityGroups = facts.securityGroups.map((g) => {
     const mine = rules.filter((r) => r.applied && r.groupId === g.groupId);
     const removed = mine.filter((r) => r.action === 'removed');
-    const same = (a: { cidr: string; protocol: string; fromPort: number; toPort: number }, b: RuleChange) =>
-      a.cidr === b.cidr && a.protocol === b.protocol && a.fromPort === b.fromPort && a.toPort === b.toPort;
+    const created = mine.filter((r) => r.action === 'created');
+    const same = (a: { protocol: string; fromPort: number; toPort: number }, b: RuleChange) =>
+      a.protocol === b.protocol && a.fromPort === b.fromPort && a.toPort === b.toPort;
+    const sameCidr = (
+      a: { cidr: string; protocol: string; fromPort: number; toPort: number },
+      b: RuleChange,
+    ) => b.cidr === a.cidr && same(a, b);
+    const sameRef = (a: RuleRefFacts, b: RuleChange) =>
+      b.sourceGroupId !== undefined && a.groupId === b.sourceGroupId && same(a, b);
+    const traffic = (r: RuleChange) => ({
+      protocol: r.protocol,
+      fromPort: r.fromPort,
+      toPort: r.toPort,
+      ...(r.detail ? { description: r.detail } : {}),
+    });
+    const ingressRefs = [
+      ...(g.ingressRefs ?? []).filter((i) => !removed.some((r) => sameRef(i, r))),
+      ...created
+        .filter((r) => r.sourceGroupId !== undefined)
+        .map((r) => ({
+          ...traffic(r),
+          groupId: r.sourceGroupId as string,
+          ...(r.sourceOwnerId ? { userId: r.sourceOwnerId } : {}),
+          peeringConnectionId: pcx,
+        })),
+    ];
     return {
       ...g,
       ingress: [
-        ...g.ingress.filter((i) => !removed.some((r) => same(i, r))),
-        ...mine
-          .filter((r) => r.action === 'created')
-          .map((r) => ({
-            protocol: r.protocol,
-            fromPort: r.fromPort,
-            toPort: r.toPort,
-            cidr: r.cidr,
-            ...(r.detail ? { description: r.detail } : {}),
-          })),
+        ...g.ingress.filter((i) => !removed.some((r) => sameCidr(i, r))),
+        ...created.flatMap((r) => (r.cidr !== undefined ? [{ ...traffic(r), cidr: r.cidr }] : [])),
       ],
+      ...(ingressRefs.length > 0 ? { ingressRefs } : {}),
     };
   });
   return { routeTables, securityGroups };
 }
 
 function ruleKey(r: RuleChange): string {
-  return `${r.groupId}|${r.cidr}|${r.protocol}|${r.fromPort}|${r.toPort}`;
+  return `${r.groupId}|${ruleSource(r)}|${r.protocol}|${r.fromPort}|${r.toPort}`;
 }

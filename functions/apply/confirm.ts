@@ -2,10 +2,16 @@
  * Apply's guard, right before any write: the input is checked against AWS, not trusted.
  */
 import type { Ec2For } from '../commons/aws-clients.js';
-import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
+import { describeGroupsById, describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
 import { InputValidationError, PeeringNotActiveError } from '../commons/errors.js';
 import type { Changes, Inspection } from '../commons/schemas.js';
-import { ruleDescription, tagsToRecord } from '../network/model.js';
+import {
+  type RuleChange,
+  ruleDescription,
+  ruleSource,
+  tagsToRecord,
+  type VpcSide,
+} from '../network/model.js';
 import { readRouted } from '../network/routed.js';
 
 const ANYWHERE = ['0.0.0.0/0', '::/0'];
@@ -43,7 +49,9 @@ export async function confirmAgainstPeering(
     ...plan.routes
       .filter((c) => c.action === 'created' || c.action === 'removed')
       .map((c) => c.destinationCidr),
-    ...plan.securityGroupRules.filter((c) => c.action === 'created').map((c) => c.cidr),
+    ...plan.securityGroupRules
+      .filter((c) => c.action === 'created')
+      .flatMap((c) => (c.cidr === undefined ? [] : [c.cidr])),
   ];
   if (asked.some((cidr) => !known.has(cidr))) sides = await describeSides(ec2For, sides);
   // A line is written as the owner it names, so that owner and region must be the VPC's own.
@@ -82,14 +90,52 @@ export async function confirmAgainstPeering(
       throw bad(`the ${o.side} side VPC ${o.vpcId} (account ${o.ownerId}, ${o.region})`);
     }
   }
+  const referenced: RuleChange[] = [];
   for (const r of plan.securityGroupRules) {
     if (r.action !== 'created' && r.action !== 'removed') continue;
     const allowed = peerCidrs(r);
     if (!allowed)
       throw bad(`security group ${r.groupId} in VPC ${r.vpcId} (account ${r.ownerId}, ${r.region})`);
+    if (r.detail !== ruleDescription(pcx)) throw bad(`rule "${r.detail}" in ${r.groupId}`);
+    if (r.cidr === undefined) {
+      if (r.sourceGroupId === undefined) throw bad(`a rule with no source in ${r.groupId}`);
+      if (r.action === 'created') referenced.push(r);
+      continue;
+    }
     if (ANYWHERE.includes(r.cidr)) throw bad(`rule source ${r.cidr} in ${r.groupId}`);
     if (r.action === 'created' && !allowed.includes(r.cidr))
       throw bad(`rule source ${r.cidr} in ${r.groupId}`);
-    if (r.detail !== ruleDescription(pcx)) throw bad(`rule "${r.detail}" in ${r.groupId}`);
+  }
+  await confirmPeerGroups(referenced, sides, ec2For, bad);
+}
+
+/**
+ * A new rule may name only a security group of the peer VPC, owned by the peer's owner, over a
+ * same-Region peering (AWS allows no other): the groups are described as the peer sees them.
+ */
+async function confirmPeerGroups(
+  lines: readonly RuleChange[],
+  sides: readonly VpcSide[],
+  ec2For: Ec2For,
+  bad: (what: string) => Error,
+): Promise<void> {
+  const wanted = new Map<string, { peer: VpcSide; ids: Set<string> }>();
+  for (const r of lines) {
+    const self = sides.find((s) => s.vpcId === r.vpcId) as VpcSide;
+    const peer = sides.find((s) => s.vpcId !== r.vpcId) as VpcSide;
+    if (self.region !== peer.region || r.sourceOwnerId !== peer.ownerId) {
+      throw bad(`source group ${ruleSource(r)} for ${r.groupId} (${self.region} / ${peer.region})`);
+    }
+    const entry = wanted.get(peer.vpcId) ?? { peer, ids: new Set<string>() };
+    entry.ids.add(r.sourceGroupId as string);
+    wanted.set(peer.vpcId, entry);
+  }
+  for (const { peer, ids } of wanted.values()) {
+    const found = await describeGroupsById(ec2For, peer, [...ids]);
+    for (const id of ids) {
+      if (!found.some((g) => g.groupId === id && g.vpcId === peer.vpcId)) {
+        throw bad(`source group ${peer.ownerId}/${id} (not a group of VPC ${peer.vpcId})`);
+      }
+    }
   }
 }

@@ -27,6 +27,7 @@ import {
   type RouteChange,
   type RuleChange,
   ruleDescription,
+  ruleSource,
   TAGS,
   tagsToRecord,
   tagValue,
@@ -123,9 +124,23 @@ export async function run(inspection: Inspection, { ec2For, actsIn }: CleanupDep
   const rulesRemoved: RuleChange[] = [];
   for (const group of groups) {
     const place = sideOf.get(group.vpcId) as { ownerId: string; region: string };
-    for (const rule of group.ingress.filter((r) => r.description === description)) {
+    // Ours: CIDR rules and peer-group references (stale once the peering is gone; AWS never
+    // removes those itself) whose description names this peering.
+    const ours = [
+      ...group.ingress.filter((r) => r.description === description).map((r) => ({ ...r, cidr: r.cidr })),
+      ...(group.ingressRefs ?? [])
+        .filter((r) => r.groupId && r.description === description)
+        .map((r) => ({
+          protocol: r.protocol,
+          fromPort: r.fromPort,
+          toPort: r.toPort,
+          sourceGroupId: r.groupId as string,
+          ...(r.userId ? { sourceOwnerId: r.userId } : {}),
+        })),
+    ];
+    for (const rule of ours) {
       const applied = await attempt(
-        `rule ${rule.protocol} ${rule.cidr} in ${group.groupId}`,
+        `rule ${rule.protocol} ${ruleSource(rule)} in ${group.groupId}`,
         () =>
           ec2For(place).send(
             new RevokeSecurityGroupIngressCommand({
@@ -139,7 +154,9 @@ export async function run(inspection: Inspection, { ec2For, actsIn }: CleanupDep
         groupId: group.groupId,
         vpcId: group.vpcId,
         ...place,
-        cidr: rule.cidr,
+        ...('cidr' in rule ? { cidr: rule.cidr } : {}),
+        ...('sourceGroupId' in rule ? { sourceGroupId: rule.sourceGroupId } : {}),
+        ...('sourceOwnerId' in rule ? { sourceOwnerId: rule.sourceOwnerId } : {}),
         protocol: rule.protocol as RuleChange['protocol'],
         fromPort: rule.fromPort,
         toPort: rule.toPort,

@@ -12,18 +12,43 @@ export function routeDestination(
   return cidrFamily(cidr) === 'ipv6' ? { DestinationIpv6CidrBlock: cidr } : { DestinationCidrBlock: cidr };
 }
 
-/** One IpPermission per traffic spec, each CIDR in its family's range list (with its description, if any). */
+/**
+ * One IpPermission per traffic spec: each CIDR in its family's range list, each peer group as a
+ * UserIdGroupPair with its owner (and, when authorizing, the peering it is reached through — VPC
+ * Peering guide, "Update your security groups to reference peer security groups"), each with its
+ * description, if any. Revoking names a pair by group and owner only: a rule whose peering is gone
+ * (stale, as AWS calls it) is still revoked.
+ */
 export function ipPermissions(
-  rules: ReadonlyArray<{ protocol: string; fromPort: number; toPort: number; cidr: string; detail?: string }>,
+  rules: ReadonlyArray<{
+    protocol: string;
+    fromPort: number;
+    toPort: number;
+    cidr?: string;
+    sourceGroupId?: string;
+    sourceOwnerId?: string;
+    detail?: string;
+  }>,
+  peeringConnectionId?: string,
 ): IpPermission[] {
   const byTraffic = new Map<string, IpPermission>();
   for (const r of rules) {
     const key = `${r.protocol}:${r.fromPort}:${r.toPort}`;
     const p = byTraffic.get(key) ?? { IpProtocol: r.protocol, FromPort: r.fromPort, ToPort: r.toPort };
     const Description = r.detail;
-    if (cidrFamily(r.cidr) === 'ipv6')
+    if (r.sourceGroupId !== undefined) {
+      p.UserIdGroupPairs = [
+        ...(p.UserIdGroupPairs ?? []),
+        {
+          GroupId: r.sourceGroupId,
+          ...(r.sourceOwnerId ? { UserId: r.sourceOwnerId } : {}),
+          ...(peeringConnectionId ? { VpcPeeringConnectionId: peeringConnectionId } : {}),
+          Description,
+        },
+      ];
+    } else if (r.cidr !== undefined && cidrFamily(r.cidr) === 'ipv6')
       p.Ipv6Ranges = [...(p.Ipv6Ranges ?? []), { CidrIpv6: r.cidr, Description }];
-    else p.IpRanges = [...(p.IpRanges ?? []), { CidrIp: r.cidr, Description }];
+    else if (r.cidr !== undefined) p.IpRanges = [...(p.IpRanges ?? []), { CidrIp: r.cidr, Description }];
     byTraffic.set(key, p);
   }
   return [...byTraffic.values()];

@@ -25,7 +25,7 @@ import {
   ruleLabel,
 } from './icmp-rules.js';
 import { parseIngressTag } from './ingress-tag.js';
-import { type RuleRefFacts, type SecurityGroupFacts, TAGS, tagValue } from './model.js';
+import { type RuleRefFacts, referencesPeerGroups, type SecurityGroupFacts, TAGS, tagValue } from './model.js';
 import type { Check, Diagnosis, Finding, InstanceFacts, PathFacts } from './path-model.js';
 import { type EffectiveRoute, effectiveRouteTable, longestPrefixMatch } from './routing.js';
 
@@ -170,8 +170,7 @@ export function diagnosePath(facts: PathFacts): Diagnosis {
     a === b ||
     facts.peerings.some(
       (p) =>
-        p.status === 'active' &&
-        !p.crossRegion &&
+        referencesPeerGroups(p) &&
         ((p.requesterVpcId === a && p.accepterVpcId === b) ||
           (p.requesterVpcId === b && p.accepterVpcId === a)),
     );

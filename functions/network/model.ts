@@ -14,6 +14,10 @@ export const TAGS = {
   checkedAt: 'peering-autopilot:checked-at',
   dns: 'peering-autopilot:dns',
   excludeCidrs: 'peering-autopilot:exclude-cidrs',
+  /** On a group with `ingress`: `sources` admits the peer's source groups instead of its CIDRs. */
+  ingressFrom: 'peering-autopilot:ingress-from',
+  /** On a group: `true` lets peer groups with `ingress-from=sources` reference it. */
+  source: 'peering-autopilot:source',
   /** On the peering: the blocks this autopilot routed through it (see routed.ts). */
   routed: 'peering-autopilot:routed',
 } as const;
@@ -143,8 +147,17 @@ export type RouteAction = (typeof ROUTE_ACTIONS)[number];
 /**
  * `removed`: one of our rules the group no longer asks for (tag removed or narrowed) was revoked.
  * `quota-exceeded`: the group has no room for the rules (nothing written to it).
+ * `unsupported-cross-region`: the group asks for peer-group sources over a cross-region peering,
+ * which AWS does not allow; nothing is added (never widened to the CIDR).
  */
-export const RULE_ACTIONS = ['created', 'exists', 'invalid-tag', 'removed', 'quota-exceeded'] as const;
+export const RULE_ACTIONS = [
+  'created',
+  'exists',
+  'invalid-tag',
+  'removed',
+  'quota-exceeded',
+  'unsupported-cross-region',
+] as const;
 export type RuleAction = (typeof RULE_ACTIONS)[number];
 
 /** One line of the workflow result's `routes`. */
@@ -172,8 +185,16 @@ export const RuleChangeSchema = z.object({
   /** The account that owns the group (the write is made as that owner). */
   ownerId: z.string(),
   region: z.string(),
-  cidr: z.string(),
-  /** `none` only for `invalid-tag` lines, where nothing is opened. */
+  /** The source CIDR; absent when the source is a peer security group (`sourceGroupId`). */
+  cidr: z.optional(z.string()),
+  /**
+   * The peer VPC's security group the rule admits (`peering-autopilot:ingress-from=sources`), with
+   * its owner: AWS's UserIdGroupPair with the peering id (VPC Peering guide, "Update your security
+   * groups to reference peer security groups").
+   */
+  sourceGroupId: z.optional(z.string()),
+  sourceOwnerId: z.optional(z.string()),
+  /** `none` only for `invalid-tag` and `unsupported-cross-region` lines, where nothing is opened. */
   protocol: z.enum(['icmp', 'icmpv6', 'tcp', 'udp', 'none']),
   fromPort: z.int(),
   toPort: z.int(),
@@ -183,6 +204,29 @@ export const RuleChangeSchema = z.object({
   detail: z.optional(z.string()),
 });
 export type RuleChange = z.output<typeof RuleChangeSchema>;
+
+/**
+ * Whether a rule may name a security group of the peer VPC: only over an active peering within one
+ * Region (VPC Peering guide, "Update your security groups to reference peer security groups").
+ * The planner asks before adding such rules; the path diagnosis before crediting them.
+ */
+export function referencesPeerGroups(peering: {
+  readonly status: string;
+  readonly crossRegion?: boolean;
+}): boolean {
+  return peering.status === 'active' && peering.crossRegion !== true;
+}
+
+/** A rule line's source as the console writes it: the CIDR, or `account/sg-…` for a peer group. */
+export function ruleSource(r: {
+  readonly cidr?: string;
+  readonly sourceGroupId?: string;
+  readonly sourceOwnerId?: string;
+}): string {
+  if (r.cidr !== undefined) return r.cidr;
+  if (r.sourceGroupId !== undefined) return `${r.sourceOwnerId ?? ''}/${r.sourceGroupId}`;
+  return 'no source';
+}
 
 /** Description written on every rule we create: it names the peering so cleanup finds only ours. */
 export function ruleDescription(peeringConnectionId: string): string {

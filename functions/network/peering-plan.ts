@@ -18,8 +18,9 @@ import {
   type VpcSide,
 } from './model.js';
 import { planOptions } from './options.js';
-import { countWrites, DEFAULT_QUOTAS, isClean, planRoutes, planRules, type Quotas } from './plan.js';
+import { countWrites, DEFAULT_QUOTAS, isClean, planRoutes, type Quotas } from './plan.js';
 import { readRouted } from './routed.js';
+import { planRules } from './rule-plan.js';
 
 export interface PlannedChanges {
   readonly routes: RouteChange[];
@@ -127,9 +128,10 @@ function leftovers(input: SweepInput): number {
     .filter((t) => vpcs.includes(t.vpcId))
     .flatMap((t) => t.routes)
     .filter((r) => r.peeringConnectionId === input.peeringConnectionId).length;
+  // CIDR rules and peer-group references alike (AWS leaves the latter stale, never removes them).
   const rules = input.facts.securityGroups
     .filter((g) => vpcs.includes(g.vpcId))
-    .flatMap((g) => g.ingress)
+    .flatMap((g) => [...g.ingress, ...(g.ingressRefs ?? [])])
     .filter((r) => r.description === description).length;
   return routes + rules;
 }

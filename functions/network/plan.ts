@@ -1,18 +1,9 @@
 /**
- * Route and security-group planning: from described facts to the exact list of changes.
+ * Route planning (rules: rule-plan.ts): from described facts to the exact list of changes.
  * Pure: the apply step only carries out what this decides.
  */
 import { cidrFamily } from './cidr.js';
-import { parseIngressTag } from './ingress-tag.js';
-import {
-  type RouteChange,
-  type RouteTableFacts,
-  type RuleChange,
-  ruleDescription,
-  type SecurityGroupFacts,
-  TAGS,
-  type VpcSide,
-} from './model.js';
+import { type RouteChange, type RouteTableFacts, type RuleChange, TAGS, type VpcSide } from './model.js';
 import { exclusions, tableSkip } from './selection.js';
 
 /** Default EC2 quotas (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html). */
@@ -135,140 +126,6 @@ function withRouteQuota(table: RouteTableFacts, planned: RouteChange[], quotas: 
       detail:
         `route table ${table.routeTableId} has ${current} ${family} routes; adding this peering's would pass the ` +
         `quota of ${quotas.routesPerTable} routes per route table (raise "Routes per route table" in Service Quotas)`,
-    };
-  });
-}
-
-/** Ingress from each peer CIDR for the traffic each opted-in group's tag lists. */
-export function planRules(
-  peeringConnectionId: string,
-  sides: ReadonlyArray<SidePlanInput<SecurityGroupFacts>>,
-  quotas: Quotas = DEFAULT_QUOTAS,
-): RuleChange[] {
-  const changes: RuleChange[] = [];
-  const description = ruleDescription(peeringConnectionId);
-  for (const { self, peer, items } of sides) {
-    const sources = peerDestinations(self, peer);
-    for (const group of items.filter((g) => g.vpcId === self.vpcId)) {
-      const tag = group.tags[TAGS.ingress];
-      const base = {
-        groupId: group.groupId,
-        vpcId: self.vpcId,
-        ownerId: self.ownerId,
-        region: self.region,
-        applied: false,
-      };
-      if (tag === undefined) {
-        // Opted out (or never in): only our own rules for this peering go, nothing else.
-        changes.push(...staleRules(group, description, [], base));
-        continue;
-      }
-      const parsed = parseIngressTag(tag);
-      const kept = exclusions(peer);
-      const unreadable = !parsed.ok ? parsed.error : 'invalid' in kept ? kept.invalid : undefined;
-      if (unreadable !== undefined) {
-        for (const cidr of [...peer.cidrs, ...(self.ipv6Cidrs.length > 0 ? peer.ipv6Cidrs : [])]) {
-          changes.push({
-            ...base,
-            cidr,
-            protocol: 'none',
-            fromPort: -1,
-            toPort: -1,
-            action: 'invalid-tag',
-            detail: unreadable,
-          });
-        }
-        continue;
-      }
-      if (!parsed.ok) continue;
-      const groupChanges: RuleChange[] = [];
-      for (const cidr of sources) {
-        const v6 = cidrFamily(cidr) === 'ipv6';
-        for (const t of parsed.traffic) {
-          const protocol = t.protocol === 'icmp' && v6 ? 'icmpv6' : t.protocol;
-          const exists = group.ingress.some(
-            (r) =>
-              r.cidr === cidr &&
-              r.protocol === protocol &&
-              r.fromPort === t.fromPort &&
-              r.toPort === t.toPort,
-          );
-          groupChanges.push({
-            ...base,
-            cidr,
-            protocol,
-            fromPort: t.fromPort,
-            toPort: t.toPort,
-            action: exists ? 'exists' : 'created',
-            detail: description,
-          });
-        }
-      }
-      changes.push(
-        ...withRuleQuota(group, groupChanges, quotas),
-        ...staleRules(group, description, groupChanges, base),
-      );
-    }
-  }
-  return changes;
-}
-
-/** Rules carrying our description for this peering that the group no longer asks for. */
-function staleRules(
-  group: SecurityGroupFacts,
-  description: string,
-  desired: readonly RuleChange[],
-  base: Pick<RuleChange, 'groupId' | 'vpcId' | 'ownerId' | 'region' | 'applied'>,
-): RuleChange[] {
-  return group.ingress
-    .filter((r) => r.description === description)
-    .filter(
-      (r) =>
-        !desired.some(
-          (d) =>
-            d.cidr === r.cidr &&
-            d.protocol === r.protocol &&
-            d.fromPort === r.fromPort &&
-            d.toPort === r.toPort,
-        ),
-    )
-    .flatMap((r): RuleChange[] =>
-      ['icmp', 'icmpv6', 'tcp', 'udp'].includes(r.protocol)
-        ? [
-            {
-              ...base,
-              cidr: r.cidr,
-              protocol: r.protocol as RuleChange['protocol'],
-              fromPort: r.fromPort,
-              toPort: r.toPort,
-              action: 'removed',
-              detail: description,
-            },
-          ]
-        : [],
-    );
-}
-
-/** Quota headroom per group, per family: a full group gets `quota-exceeded` lines, the rest go on. */
-function withRuleQuota(group: SecurityGroupFacts, planned: RuleChange[], quotas: Quotas): RuleChange[] {
-  const count = (family: 'ipv4' | 'ipv6') =>
-    group.ingress.filter((r) => cidrFamily(r.cidr) === family).length +
-    (family === 'ipv4' ? (group.otherIngressSources ?? 0) : 0);
-  const full = new Set<string>();
-  for (const family of ['ipv4', 'ipv6'] as const) {
-    const adding = planned.filter((c) => c.action === 'created' && cidrFamily(c.cidr) === family).length;
-    if (adding > 0 && count(family) + adding > quotas.rulesPerSecurityGroup) full.add(family);
-  }
-  return planned.map((c) => {
-    const family = cidrFamily(c.cidr) as 'ipv4' | 'ipv6';
-    if (c.action !== 'created' || !full.has(family)) return c;
-    return {
-      ...c,
-      action: 'quota-exceeded',
-      detail:
-        `security group ${group.groupId} has ${count(family)} inbound ${family} rules; adding this peering's would ` +
-        `pass the quota of ${quotas.rulesPerSecurityGroup} inbound rules per security group (raise "Inbound or ` +
-        `outbound rules per security group" in Service Quotas)`,
     };
   });
 }

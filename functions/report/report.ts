@@ -35,7 +35,10 @@ export function outcomeOf(req: ReportRequest): Outcome {
   if (r.decision === 'refused') return r.invalidTag ? 'invalid-tag' : 'refused';
   if (r.verification?.status === 'failed') return 'failed';
   const lines = [...r.routes, ...r.securityGroupRules];
-  if (lines.some((c) => c.action === 'quota-exceeded')) return 'partial';
+  // An object left unconfigured: no quota room, or a group reference AWS allows only within one Region.
+  if (lines.some((c) => c.action === 'quota-exceeded' || c.action === 'unsupported-cross-region')) {
+    return 'partial';
+  }
   if (r.routes.some((c) => c.action === 'conflict')) return 'conflict';
   if (
     r.routes.some((c) => c.invalidTag) ||
@@ -61,12 +64,15 @@ export function noticeOf(
     };
   }
   if (outcome === 'partial' && r) {
-    const full = [...r.routes, ...r.securityGroupRules].filter((c) => c.action === 'quota-exceeded');
+    const left = [...r.routes, ...r.securityGroupRules].filter(
+      (c) => c.action === 'quota-exceeded' || c.action === 'unsupported-cross-region',
+    );
+    const quota = left.every((c) => c.action === 'quota-exceeded');
     return {
-      subject: `${pcx} partially configured (quota)`,
+      subject: `${pcx} partially configured (${quota ? 'quota' : 'see the lines left out'})`,
       body: [
-        `Peering Autopilot: ${pcx} is configured except where a quota leaves no room:`,
-        ...[...new Set(full.map((c) => c.detail ?? 'quota exceeded'))].map((d) => `- ${d}`),
+        `Peering Autopilot: ${pcx} is configured except where ${quota ? 'a quota leaves no room' : 'AWS allows nothing or a quota leaves no room'}:`,
+        ...[...new Set(left.map((c) => c.detail ?? c.action))].map((d) => `- ${d}`),
       ].join('\n'),
     };
   }

@@ -176,6 +176,7 @@ describe('PeeringAutopilot construct', () => {
         'ec2:CreateRoute',
         'ec2:DeleteRoute',
         'ec2:DescribeRouteTables',
+        'ec2:DescribeSecurityGroups',
         'ec2:DescribeVpcPeeringConnections',
         'ec2:DescribeVpcs',
         'ec2:ModifyVpcPeeringConnectionOptions',

@@ -6,6 +6,7 @@ import {
   CreateRouteCommand,
   DeleteRouteCommand,
   DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   EC2Client,
@@ -259,6 +260,78 @@ describe('apply', () => {
       applyChanges(inspection, plan([{ ...route('rtb-1', '10.12.0.0/16'), action: 'removed' }]), ec2For),
     ).rejects.toMatchObject({ name: 'InputValidationError' });
     expect(ec2Mock.commandCalls(DeleteRouteCommand)).toHaveLength(0);
+  });
+
+  describe('a rule whose source is a peer group (ingress-from=sources)', () => {
+    const ref = (sourceGroupId: string, sourceOwnerId = '123456789012'): RuleChange => {
+      const { cidr: _none, ...line } = rule('10.10.0.0/16', 'tcp');
+      return { ...line, fromPort: 5432, toPort: 5432, sourceGroupId, sourceOwnerId };
+    };
+
+    it('authorizes it with the peering id once AWS confirms the group is the peer VPC’s', async () => {
+      ec2Mock.on(DescribeSecurityGroupsCommand).resolves({
+        SecurityGroups: [{ GroupId: 'sg-mkt-app', VpcId: 'vpc-marketing' }],
+      });
+      ec2Mock.on(AuthorizeSecurityGroupIngressCommand).resolves({ Return: true });
+      const planned = {
+        ...plan([], [ref('sg-mkt-app')]),
+        facts: {
+          routeTables: [],
+          securityGroups: [{ groupId: 'sg-fin', vpcId: 'vpc-finance', tags: {}, ingress: [] }],
+        },
+      };
+      const out = await applyChanges(inspection, planned, ec2For);
+      expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)[0]?.args[0].input).toEqual({
+        GroupIds: ['sg-mkt-app'],
+      });
+      expect(ec2Mock.commandCalls(AuthorizeSecurityGroupIngressCommand)[0]?.args[0].input).toEqual({
+        GroupId: 'sg-fin',
+        IpPermissions: [
+          {
+            IpProtocol: 'tcp',
+            FromPort: 5432,
+            ToPort: 5432,
+            UserIdGroupPairs: [
+              {
+                GroupId: 'sg-mkt-app',
+                UserId: '123456789012',
+                VpcPeeringConnectionId: PCX,
+                Description: `peering-autopilot ${PCX}`,
+              },
+            ],
+          },
+        ],
+      });
+      expect(out.securityGroupRules[0]).toMatchObject({ action: 'created', applied: true });
+      // What was written reaches the path diagnosis as a reference through this peering.
+      expect(out.facts.securityGroups[0]?.ingressRefs).toEqual([
+        {
+          protocol: 'tcp',
+          fromPort: 5432,
+          toPort: 5432,
+          description: `peering-autopilot ${PCX}`,
+          groupId: 'sg-mkt-app',
+          userId: '123456789012',
+          peeringConnectionId: PCX,
+        },
+      ]);
+    });
+
+    it('refuses a group that is not in the peer VPC, or another account’s, writing nothing', async () => {
+      ec2Mock.on(DescribeSecurityGroupsCommand).resolves({
+        SecurityGroups: [{ GroupId: 'sg-elsewhere', VpcId: 'vpc-other' }],
+      });
+      await expect(applyChanges(inspection, plan([], [ref('sg-elsewhere')]), ec2For)).rejects.toMatchObject({
+        name: 'InputValidationError',
+        message: expect.stringContaining(
+          'source group 123456789012/sg-elsewhere (not a group of VPC vpc-marketing)',
+        ),
+      });
+      await expect(
+        applyChanges(inspection, plan([], [ref('sg-mkt-app', '999999999999')]), ec2For),
+      ).rejects.toMatchObject({ name: 'InputValidationError' });
+      expect(ec2Mock.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(0);
+    });
   });
 
   it('falls back to one rule per call when some rules already exist', async () => {

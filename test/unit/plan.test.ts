@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { cidrCovers } from '../../functions/network/cidr.js';
 import type { RouteChange } from '../../functions/network/model.js';
-import { isClean, planRoutes, planRules } from '../../functions/network/plan.js';
+import { isClean, planRoutes } from '../../functions/network/plan.js';
+import { planRules } from '../../functions/network/rule-plan.js';
 import { finance, group, marketing, side, table } from '../support/facts.js';
 
 const PCX = 'pcx-0123456789abcdef0';
@@ -323,7 +324,10 @@ describe('blast radius (property over generated VPC layouts)', () => {
           rules.every(
             (r) =>
               r.action !== 'created' ||
-              (r.cidr !== '0.0.0.0/0' && r.cidr !== '::/0' && peerCidrs.some((c) => cidrCovers(c, r.cidr))),
+              (r.cidr !== undefined &&
+                r.cidr !== '0.0.0.0/0' &&
+                r.cidr !== '::/0' &&
+                peerCidrs.some((c) => cidrCovers(c, r.cidr as string))),
           )
         );
       }),

@@ -97,6 +97,26 @@ describe('report', () => {
     ]);
   });
 
+  it('calls a peering partial when a group asked for peer-group sources over a cross-Region peering', async () => {
+    const out = await report(
+      {
+        result: result({
+          securityGroupRules: [
+            {
+              action: 'unsupported-cross-region',
+              detail: 'the peering is cross-Region (us-east-1 / us-west-2)',
+            },
+          ],
+        }),
+      },
+      deps,
+    );
+    expect(out.outcome).toBe('partial');
+    expect(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain(
+      '- the peering is cross-Region (us-east-1 / us-west-2)',
+    );
+  });
+
   it('publishes a message for a person when verification failed: peering, probe, figures, diagnosis, execution', async () => {
     const message =
       'Peering Autopilot: verification FAILED for pcx-0123456789abcdef0\n- MarketingServer -> FinanceServer 172.31.5.10: failed — 0/3 replies, 100% loss\n- MarketingServer -> FinanceServer: MISSING: Finance network ACL acl-1 denies the reply';
