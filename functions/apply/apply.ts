@@ -8,12 +8,11 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateRouteCommand,
   DeleteRouteCommand,
-  RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import pLimit from 'p-limit';
 import { type Ec2For, isAwsError } from '../commons/aws-clients.js';
 import { describeRouteTablesById } from '../commons/ec2-facts.js';
-import { ipPermissions, routeDestination } from '../commons/ec2-writes.js';
+import { ipPermissions, revokeIngress, routeDestination } from '../commons/ec2-writes.js';
 import { PeeringNotActiveError } from '../commons/errors.js';
 import type { Changes, Inspection, NetworkFacts } from '../commons/schemas.js';
 import { type RouteChange, type RuleChange, type RuleRefFacts, ruleSource } from '../network/model.js';
@@ -131,24 +130,13 @@ async function deleteRoute(ec2For: Ec2For, pcx: string, change: RouteChange): Pr
 }
 
 /** Revokes our own rules a group no longer asks for (opt-out); a rule already gone is fine. */
-async function revoke(ec2For: Ec2For, rules: RuleChange[]): Promise<RuleChange[]> {
+async function revoke(ec2For: Ec2For, pcx: string, rules: RuleChange[]): Promise<RuleChange[]> {
   const first = rules[0];
   if (!first) return [];
   const ec2 = ec2For(first);
   const out: RuleChange[] = [];
   for (const rule of rules) {
-    try {
-      await ec2.send(
-        new RevokeSecurityGroupIngressCommand({
-          GroupId: rule.groupId,
-          IpPermissions: ipPermissions([rule]),
-        }),
-      );
-      out.push({ ...rule, applied: true });
-    } catch (error) {
-      if (!isAwsError(error, 'InvalidPermission.NotFound')) throw error;
-      out.push(rule);
-    }
+    out.push((await revokeIngress(ec2, rule.groupId, rule, pcx)) ? { ...rule, applied: true } : rule);
   }
   return out;
 }
@@ -184,7 +172,7 @@ export async function run(
   };
   const ruleJobs = [
     ...byGroup('created').map((rules) => limit(() => authorize(ec2For, pcx, rules))),
-    ...byGroup('removed').map((rules) => limit(() => revoke(ec2For, rules))),
+    ...byGroup('removed').map((rules) => limit(() => revoke(ec2For, pcx, rules))),
   ];
   const [routeResults, ruleResults, optionResults] = await Promise.all([
     Promise.allSettled(routeJobs),

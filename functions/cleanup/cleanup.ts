@@ -11,7 +11,7 @@
  * left the step fails naming it, so the execution fails (alarm) and the sweep runs cleanup again
  * until nothing is left.
  */
-import { DeleteRouteCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { DeleteRouteCommand } from '@aws-sdk/client-ec2';
 import { type Ec2For, isAwsError } from '../commons/aws-clients.js';
 import {
   describeGroups,
@@ -19,7 +19,7 @@ import {
   describeRouteTables,
   sideFromPeering,
 } from '../commons/ec2-facts.js';
-import { ipPermissions, routeDestination } from '../commons/ec2-writes.js';
+import { revokeIngress, routeDestination } from '../commons/ec2-writes.js';
 import { CleanupIncompleteError, InputValidationError } from '../commons/errors.js';
 import type { Inspection } from '../commons/schemas.js';
 import { CLEANUP_STATUSES } from '../network/decision.js';
@@ -136,18 +136,13 @@ export async function run(inspection: Inspection, { ec2For, actsIn }: CleanupDep
           toPort: r.toPort,
           sourceGroupId: r.groupId as string,
           ...(r.userId ? { sourceOwnerId: r.userId } : {}),
+          detail: description,
         })),
     ];
     for (const rule of ours) {
       const applied = await attempt(
         `rule ${rule.protocol} ${ruleSource(rule)} in ${group.groupId}`,
-        () =>
-          ec2For(place).send(
-            new RevokeSecurityGroupIngressCommand({
-              GroupId: group.groupId,
-              IpPermissions: ipPermissions([rule]),
-            }),
-          ),
+        () => revokeIngress(ec2For(place), group.groupId, rule, pcx),
         'InvalidPermission.NotFound',
       );
       rulesRemoved.push({

@@ -2,8 +2,9 @@
  * The EC2 request shapes the writing steps share: a route's destination field by address family,
  * and IpPermissions grouped by traffic (one permission per protocol and port range).
  */
-import type { IpPermission } from '@aws-sdk/client-ec2';
+import { type EC2Client, type IpPermission, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { cidrFamily } from '../network/cidr.js';
+import { isAwsError } from './aws-clients.js';
 
 /** `DestinationCidrBlock` or `DestinationIpv6CidrBlock`, as CreateRoute/DeleteRoute want it. */
 export function routeDestination(
@@ -16,8 +17,7 @@ export function routeDestination(
  * One IpPermission per traffic spec: each CIDR in its family's range list, each peer group as a
  * UserIdGroupPair with its owner (and, when authorizing, the peering it is reached through — VPC
  * Peering guide, "Update your security groups to reference peer security groups"), each with its
- * description, if any. Revoking names a pair by group and owner only: a rule whose peering is gone
- * (stale, as AWS calls it) is still revoked.
+ * description, if any.
  */
 export function ipPermissions(
   rules: ReadonlyArray<{
@@ -52,4 +52,36 @@ export function ipPermissions(
     byTraffic.set(key, p);
   }
   return [...byTraffic.values()];
+}
+
+type RuleLine = Parameters<typeof ipPermissions>[0][number];
+
+/**
+ * Revokes one of our ingress rules; false when AWS says it is not there (already gone). A peer-group
+ * reference is named first exactly as we wrote it (group, owner, peering, description), then — if
+ * that finds nothing, e.g. a reference left stale by a deleted peering — by group and owner alone,
+ * the form of the CLI's `--source-group … --group-owner …`. A rule is one source and one traffic,
+ * so neither form can take a person's rule.
+ */
+export async function revokeIngress(
+  ec2: EC2Client,
+  groupId: string,
+  rule: RuleLine,
+  peeringConnectionId: string,
+): Promise<boolean> {
+  const forms = rule.sourceGroupId === undefined ? [undefined] : [peeringConnectionId, undefined];
+  for (const pcx of forms) {
+    try {
+      await ec2.send(
+        new RevokeSecurityGroupIngressCommand({
+          GroupId: groupId,
+          IpPermissions: ipPermissions([rule], pcx),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isAwsError(error, 'InvalidPermission.NotFound')) throw error;
+    }
+  }
+  return false;
 }

@@ -63,7 +63,7 @@ function memberRoleActions(): Set<string> {
   return new Set(role?.Properties.Policies.flatMap((p) => actionsIn(p.PolicyDocument.Statement)));
 }
 
-it('every AWS call of every function in the seed, drift, refusal, prefix-list and delete scenarios is granted to its role', async () => {
+it('every AWS call of every function in the seed, source-group, drift, refusal, prefix-list and delete scenarios is granted to its role', async () => {
   await reset();
   const recorder = new CallRecorder(() => runningFunction.getStore());
   observeClients((client, owner) => recorder.watch(client, owner));
@@ -75,6 +75,21 @@ it('every AWS call of every function in the seed, drift, refusal, prefix-list an
     new CreateTagsCommand({
       Resources: [seed.finance.vpcId],
       Tags: [{ Key: 'peering-autopilot:dns', Value: 'true' }],
+    }),
+  );
+
+  // Finance admits Marketing's and Developer's groups by reference (ingress-from=sources): Apply
+  // checks each named group is the peer VPC's before authorizing.
+  await ec2.send(
+    new CreateTagsCommand({
+      Resources: [seed.finance.securityGroupId],
+      Tags: [{ Key: 'peering-autopilot:ingress-from', Value: 'sources' }],
+    }),
+  );
+  await ec2.send(
+    new CreateTagsCommand({
+      Resources: [seed.marketing.securityGroupId, seed.developer.securityGroupId],
+      Tags: [{ Key: 'peering-autopilot:source', Value: 'true' }],
     }),
   );
 
@@ -146,6 +161,8 @@ it('every AWS call of every function in the seed, drift, refusal, prefix-list an
   ]);
   expect(made.get('Verify')).toContain('ec2:GetManagedPrefixListEntries');
   expect(made.get('Apply')).toContain('ec2:RevokeSecurityGroupIngress');
+  expect(made.get('Apply')).toContain('ec2:DescribeSecurityGroups');
+  expect(made.get('Cleanup')).toContain('ec2:RevokeSecurityGroupIngress');
   expect(made.get('Apply')).toContain('ec2:ModifyVpcPeeringConnectionOptions');
   expect(made.get('Plan')).toContain('ec2:DescribeVpcAttribute');
 }, 120_000);

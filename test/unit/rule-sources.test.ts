@@ -5,7 +5,9 @@
  * account is named with its account (`123456789012/sg-…`), and a peer VPC in a different Region
  * cannot be referenced ("Instead, use the CIDR block") — which the autopilot never does on its own.
  */
-import { ipPermissions } from '../../functions/commons/ec2-writes.js';
+import { EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ipPermissions, revokeIngress } from '../../functions/commons/ec2-writes.js';
 import { ruleDescription } from '../../functions/network/model.js';
 import { planRules } from '../../functions/network/rule-plan.js';
 import { finance, group, marketing } from '../support/facts.js';
@@ -220,5 +222,46 @@ describe('the EC2 request for a peer-group rule', () => {
     expect(ipPermissions([line])[0]?.UserIdGroupPairs).toEqual([
       { GroupId: 'sg-mkt-app', UserId: MEMBER, Description: OURS },
     ]);
+  });
+});
+
+describe('revoking a peer-group rule', () => {
+  const ec2Mock = mockClient(EC2Client);
+  const client = new EC2Client({ region: 'us-east-1' });
+  const line = {
+    protocol: 'icmp',
+    fromPort: -1,
+    toPort: -1,
+    sourceGroupId: 'sg-mkt-app',
+    sourceOwnerId: MEMBER,
+    detail: OURS,
+  };
+  beforeEach(() => ec2Mock.reset());
+  afterAll(() => ec2Mock.restore());
+  const notFound = Object.assign(new Error('no such rule'), {
+    name: 'InvalidPermission.NotFound',
+    $metadata: {},
+  });
+
+  it('names the pair as written first, then (a stale reference) by group and owner alone', async () => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejectsOnce(notFound).resolves({ Return: true });
+    expect(await revokeIngress(client, 'sg-fin', line, PCX)).toBe(true);
+    const pairs = ec2Mock
+      .commandCalls(RevokeSecurityGroupIngressCommand)
+      .map((c) => c.args[0].input.IpPermissions?.[0]?.UserIdGroupPairs?.[0]);
+    expect(pairs).toEqual([
+      { GroupId: 'sg-mkt-app', UserId: MEMBER, VpcPeeringConnectionId: PCX, Description: OURS },
+      { GroupId: 'sg-mkt-app', UserId: MEMBER, Description: OURS },
+    ]);
+  });
+
+  it('says false when neither form finds it (already gone), and revokes a CIDR rule in one call', async () => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(notFound);
+    expect(await revokeIngress(client, 'sg-fin', line, PCX)).toBe(false);
+    ec2Mock.reset();
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    const { sourceGroupId: _g, sourceOwnerId: _o, ...cidrLine } = line;
+    expect(await revokeIngress(client, 'sg-fin', { ...cidrLine, cidr: '10.10.0.0/16' }, PCX)).toBe(true);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(1);
   });
 });
