@@ -19,7 +19,13 @@ import { CallRecorder } from '../local/call-recorder.js';
 import { localAccount, REPO_ROOT, runLocalWorkflow, runningFunction } from '../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../local/local-starter.js';
 import { resetMoto, startMoto, useLocalAws } from '../local/moto.js';
-import { buildAccountsScenario, buildSeedScenario, LOCAL_MEMBER_ACCOUNT, memberEc2 } from '../local/seed.js';
+import {
+  buildAccountsScenario,
+  buildSeedScenario,
+  LOCAL_MEMBER_ACCOUNT,
+  memberEc2,
+  type SeedScenario,
+} from '../local/seed.js';
 import { bundles } from './bundles.js';
 import { cost, statesEntered, taskMillis } from './cost.js';
 import { buildHubAndSpokes } from './hub-and-spokes.js';
@@ -91,31 +97,42 @@ async function seedCalls(ec2: EC2Client, endpoint: string) {
     results.push(r);
     rows.push([label, r.total, r.reads, r.writes, byApi]);
   }
-  // Options cost calls only where they are set: DNS resolution on Finance, on a fresh seed.
-  await resetMoto(endpoint);
-  const dnsSeed = await buildSeedScenario(ec2);
-  await ec2.send(
-    new CreateTagsCommand({ Resources: [dnsSeed.finance.vpcId], Tags: [{ Key: TAGS.dns, Value: 'true' }] }),
-  );
-  recorder.reset();
-  const dnsRun = await runLocalWorkflow({
-    peeringConnectionId: dnsSeed.peerings.marketingFinance,
-    dryRun: false,
-  });
-  if (dnsRun.status !== 'SUCCEEDED') throw new Error(`DNS run: ${dnsRun.error} ${dnsRun.cause}`);
-  rows.push([
-    'Marketing <> Finance, first run, Finance tagged peering-autopilot:dns=true',
-    recorder.calls.length,
-    recorder.reads.length,
-    recorder.writes.length,
-    callsByApi(),
+  // Options cost calls only where they are set, each on a fresh seed: DNS resolution on Finance, and
+  // Finance's group admitting Marketing's by reference (ingress-from=sources).
+  const optionRun = async (label: string, tags: (seed: SeedScenario) => Array<[string, string, string]>) => {
+    await resetMoto(endpoint);
+    const seed = await buildSeedScenario(ec2);
+    for (const [resource, Key, Value] of tags(seed)) {
+      await ec2.send(new CreateTagsCommand({ Resources: [resource], Tags: [{ Key, Value }] }));
+    }
+    recorder.reset();
+    const out = await runLocalWorkflow({
+      peeringConnectionId: seed.peerings.marketingFinance,
+      dryRun: false,
+    });
+    if (out.status !== 'SUCCEEDED') throw new Error(`${label}: ${out.error} ${out.cause}`);
+    rows.push([label, recorder.calls.length, recorder.reads.length, recorder.writes.length, callsByApi()]);
+  };
+  await optionRun('Marketing <> Finance, first run, Finance tagged peering-autopilot:dns=true', (seed) => [
+    [seed.finance.vpcId, TAGS.dns, 'true'],
   ]);
+  await optionRun(
+    "Marketing <> Finance, first run, Finance's group ingress-from=sources, Marketing's source=true",
+    (seed) => [
+      [seed.finance.securityGroupId, TAGS.ingressFrom, 'sources'],
+      [seed.marketing.securityGroupId, TAGS.source, 'true'],
+    ],
+  );
   say('## 1. API calls per peering, seed scenario');
   say();
   say(
     'Counted at the SDK (every EC2 and SSM call the handlers make, one GetCommandInvocation poll included). ' +
-      'With no option tag the seed peering takes the first rows; the last row shows what DNS resolution adds (two ' +
-      'DescribeVpcAttribute reads for the side that asks, one ModifyVpcPeeringConnectionOptions). ' +
+      'With no option tag the seed peering takes the first rows; the last two show what DNS resolution adds (two ' +
+      'DescribeVpcAttribute reads for the side that asks, one ModifyVpcPeeringConnectionOptions) and what ' +
+      'security-group references add (one DescribeSecurityGroups: Apply checks the named groups are the peer ' +
+      "VPC's; the reference replaces the CIDR rule in the same AuthorizeSecurityGroupIngress). " +
+      'The `peering-autopilot:routed` record rides on the status-tag call and adds none; removing routes to a ' +
+      'disassociated block costs what exclude-cidrs removals cost. ' +
       '`peering-autopilot:routes=tagged-only` adds no call: it is read from the same describe calls; ' +
       '`peering-autopilot:exclude-cidrs` adds none either, except when it removes: one DescribeRouteTables and one ' +
       'DeleteRoute per removed route, one RevokeSecurityGroupIngress per group.',

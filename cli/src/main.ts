@@ -93,7 +93,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       'after',
       `
 Exit codes: 0 configured or already fine, 1 failed, 2 refused, 64 bad usage.
-A run whose ping failed, or that a quota left partly unconfigured, is failed (1).
+A run whose ping failed, or that a quota or a cross-Region group reference left partly
+unconfigured, is failed (1).
 
 Examples:
   peering-autopilot run pcx-0123456789abcdef0 --follow

@@ -22,13 +22,15 @@ const label = (side?: VpcSide, other?: VpcSide) =>
     : '?';
 
 /**
- * Exit code for a finished run: 2 only when refused; 1 when the ping failed or a quota left part
- * of the peering unconfigured (like any failed run; failed executions are 1 too, see main); else 0.
+ * Exit code for a finished run: 2 only when refused; 1 when the ping failed or a quota (or a
+ * cross-Region group reference) left part of the peering unconfigured (`partial`, like any failed
+ * run; failed executions are 1 too, see main); else 0.
  */
 export function exitCodeFor(result: WorkflowResult): number {
   if (result.decision === 'refused') return 2;
   const lines = [...result.routes, ...result.securityGroupRules];
-  if (result.verification.status === 'failed' || lines.some((l) => l.action === 'quota-exceeded')) return 1;
+  const partial = lines.some((l) => l.action === 'quota-exceeded' || l.action === 'unsupported-cross-region');
+  if (result.verification.status === 'failed' || partial) return 1;
   return 0;
 }
 

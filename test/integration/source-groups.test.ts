@@ -17,8 +17,9 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { runLocalWorkflow } from '../../local/local-runner.js';
+import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { buildVpc, requestPeering, SEED_VPCS, type SeedVpcSpec } from '../../local/seed.js';
-import { ingressOf, reset, useMoto } from '../support/local-aws.js';
+import { ingressOf, motoEndpoint, reset, useMoto } from '../support/local-aws.js';
 
 const { ec2, ec2In } = useMoto();
 const [MARKETING, , FINANCE] = SEED_VPCS as [SeedVpcSpec, SeedVpcSpec, SeedVpcSpec];
@@ -65,6 +66,10 @@ it('Finance admits Marketing’s source group instead of its CIDR; dry run first
   const out = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
   expect(out.status).toBe('SUCCEEDED');
   expect(await referencesIn(ec2, finance.securityGroupId)).toEqual(ours);
+  // The path diagnosis credits the reference (same-Region, active peering): Marketing reaches Finance.
+  expect(out.output).toMatchObject({
+    verification: { diagnosis: [{ source: 'MarketingServer', target: 'FinanceServer', reachable: true }] },
+  });
   expect(await ingressOf(ec2, finance.securityGroupId)).toEqual([]);
 
   // A person revokes it (naming the pair as written: moto matches the whole pair, AWS the group
@@ -89,7 +94,11 @@ it('Finance admits Marketing’s source group instead of its CIDR; dry run first
       ],
     }),
   );
-  await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
+  const harness = await starterHarness(motoEndpoint());
+  const healed = await harness.deliver(
+    cloudTrailEvent('RevokeSecurityGroupIngress', { groupId: finance.securityGroupId }),
+  );
+  expect(healed.runs.map((r) => r.status)).toEqual(['SUCCEEDED']);
   expect(await referencesIn(ec2, finance.securityGroupId)).toEqual(ours);
   const again = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
   expect(again.output).toMatchObject({ securityGroupRules: [{ action: 'exists' }] });
@@ -105,9 +114,21 @@ it('Finance admits Marketing’s source group instead of its CIDR; dry run first
   expect(untagged.output).toMatchObject({ securityGroupRules: [{ action: 'removed', applied: true }] });
   expect(await referencesIn(ec2, finance.securityGroupId)).toEqual([]);
 
-  // Tagged again, then the peering is deleted: cleanup revokes the (now stale) reference.
+  // Tagged again (the tag event starts the run), then the peering is deleted: cleanup revokes the
+  // (now stale) reference.
   await tag(ec2, marketing.securityGroupId, 'peering-autopilot:source', 'true');
-  await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
+  const retagged = await harness.deliver(
+    cloudTrailEvent(
+      'CreateTags',
+      {
+        resourcesSet: { items: [{ resourceId: marketing.securityGroupId }] },
+        tagSet: { items: [{ key: 'peering-autopilot:source', value: 'true' }] },
+      },
+      null,
+      new Date(Date.now() - 60_000), // another debounce window than the revoke event's
+    ),
+  );
+  expect(retagged.runs.map((r) => r.status)).toEqual(['SUCCEEDED']);
   expect(await referencesIn(ec2, finance.securityGroupId)).toEqual(ours);
   await ec2.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
   const cleaned = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });

@@ -39,6 +39,25 @@ it.each([
     result({ routes: [route('created'), route('quota-exceeded')] }),
     1,
   ],
+  [
+    'a group asking for peer-group sources over a cross-Region peering (partial)',
+    result({
+      securityGroupRules: [
+        {
+          groupId: 'sg-1',
+          vpcId: 'vpc-1',
+          ownerId: '123456789012',
+          region: 'us-east-1',
+          protocol: 'icmp',
+          fromPort: -1,
+          toPort: -1,
+          action: 'unsupported-cross-region',
+          applied: false,
+        },
+      ],
+    }),
+    1,
+  ],
   ['refused', result({ decision: 'refused', reason: 'overlapping CIDRs' }), 2],
 ])('run exits for %s with the documented code', (_label, r, code) => {
   expect(exitCodeFor(r)).toBe(code);
