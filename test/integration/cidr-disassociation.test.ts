@@ -65,6 +65,20 @@ it('a block Marketing disassociates loses our route and rules in Finance, from t
       AssociationId: association.CidrBlockAssociation?.AssociationId,
     }),
   );
+  // A dry run now shows what the event's run will remove, and removes nothing.
+  const planned = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: true });
+  expect(planned.output).toMatchObject({
+    routes: expect.arrayContaining([
+      expect.objectContaining({ destinationCidr: '10.11.0.0/16', action: 'removed', applied: false }),
+    ]),
+    securityGroupRules: expect.arrayContaining([
+      expect.objectContaining({ cidr: '10.11.0.0/16', action: 'removed', applied: false }),
+    ]),
+  });
+  expect((await ingressOf(ec2, finance.securityGroupId)).sort()).toEqual([
+    'icmp 10.10.0.0/16',
+    'icmp 10.11.0.0/16',
+  ]);
   const harness = await starterHarness(motoEndpoint());
   const { runs } = await harness.deliver(
     cloudTrailEvent(

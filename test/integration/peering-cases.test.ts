@@ -185,6 +185,19 @@ describe('configuration cases', () => {
     expect(await financeTable()).toEqual(['10.10.0.0/16', '10.11.0.0/16']);
 
     await tag('10.11.0.0/16');
+    // The dry run shows the removals it would make, and makes none.
+    const planned = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: true });
+    const removals = (
+      planned.output as { routes: Array<{ action: string; applied: boolean }> }
+    ).routes.filter((r) => r.action === 'removed');
+    expect(removals.length).toBeGreaterThan(0);
+    expect(removals.every((r) => !r.applied)).toBe(true);
+    expect(planned.output).toMatchObject({
+      securityGroupRules: expect.arrayContaining([
+        expect.objectContaining({ cidr: '10.11.0.0/16', action: 'removed', applied: false }),
+      ]),
+    });
+    expect(await financeTable()).toEqual(['10.10.0.0/16', '10.11.0.0/16']);
     const out = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
 
     expect(out.status).toBe('SUCCEEDED');

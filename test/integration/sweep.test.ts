@@ -11,6 +11,7 @@ import {
   DeleteRouteCommand,
   DeleteTagsCommand,
   DescribeRouteTablesCommand,
+  DisassociateVpcCidrBlockCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { ec2Clients } from '../../functions/commons/aws-clients.js';
@@ -104,6 +105,19 @@ describe('the sweep agrees with the workflow', () => {
       'a secondary CIDR associated with Marketing',
       (s) =>
         ec2.send(new AssociateVpcCidrBlockCommand({ VpcId: s.marketing.vpcId, CidrBlock: '10.11.0.0/16' })),
+      1,
+    ],
+    [
+      'a block Marketing had (and we routed, per the record) disassociated with no event',
+      async (s) => {
+        const added = await ec2.send(
+          new AssociateVpcCidrBlockCommand({ VpcId: s.marketing.vpcId, CidrBlock: '10.11.0.0/16' }),
+        );
+        await runLocalWorkflow({ peeringConnectionId: s.peerings.marketingFinance, dryRun: false });
+        await ec2.send(
+          new DisassociateVpcCidrBlockCommand({ AssociationId: added.CidrBlockAssociation?.AssociationId }),
+        );
+      },
       1,
     ],
     [
