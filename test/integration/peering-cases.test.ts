@@ -10,7 +10,6 @@ import {
   CreateRouteTableCommand,
   CreateSubnetCommand,
   CreateTagsCommand,
-  CreateVpcPeeringConnectionCommand,
   DescribeVpcPeeringConnectionsCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
@@ -73,14 +72,7 @@ describe('refusals change nothing', () => {
     const marketing = await buildVpc(ec2, MARKETING);
     const other = ec2In('us-east-1', '111111111111');
     const foreign = await buildVpc(other, FINANCE);
-    const created = await ec2.send(
-      new CreateVpcPeeringConnectionCommand({
-        VpcId: marketing.vpcId,
-        PeerVpcId: foreign.vpcId,
-        PeerOwnerId: '111111111111',
-      }),
-    );
-    const pcx = created.VpcPeeringConnection?.VpcPeeringConnectionId as string;
+    const pcx = await requestPeering(ec2, marketing, foreign, { ownerId: '111111111111' });
 
     const out = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
 
@@ -253,14 +245,7 @@ describe('configuration cases', () => {
     const west = ec2In('us-west-2');
     const marketing = await buildVpc(ec2, MARKETING);
     const finance = await buildVpc(west, FINANCE);
-    const created = await ec2.send(
-      new CreateVpcPeeringConnectionCommand({
-        VpcId: marketing.vpcId,
-        PeerVpcId: finance.vpcId,
-        PeerRegion: 'us-west-2',
-      }),
-    );
-    const pcx = created.VpcPeeringConnection?.VpcPeeringConnectionId as string;
+    const pcx = await requestPeering(ec2, marketing, finance, { region: 'us-west-2' });
 
     const out = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
 

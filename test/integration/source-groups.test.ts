@@ -8,7 +8,6 @@
  */
 import {
   CreateTagsCommand,
-  CreateVpcPeeringConnectionCommand,
   DeleteTagsCommand,
   DeleteVpcPeeringConnectionCommand,
   DescribeSecurityGroupsCommand,
@@ -146,14 +145,7 @@ it('cross-Region: nothing is added, the lines say unsupported-cross-region, the 
   const finance = await buildVpc(west, FINANCE);
   await tag(west, finance.securityGroupId, 'peering-autopilot:ingress-from', 'sources');
   await tag(ec2, marketing.securityGroupId, 'peering-autopilot:source', 'true');
-  const created = await ec2.send(
-    new CreateVpcPeeringConnectionCommand({
-      VpcId: marketing.vpcId,
-      PeerVpcId: finance.vpcId,
-      PeerRegion: 'us-west-2',
-    }),
-  );
-  const pcx = created.VpcPeeringConnection?.VpcPeeringConnectionId as string;
+  const pcx = await requestPeering(ec2, marketing, finance, { region: 'us-west-2' });
 
   const out = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
 

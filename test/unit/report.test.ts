@@ -185,6 +185,17 @@ describe('report', () => {
       },
       'rejected',
     ],
+    [
+      {
+        // A request nobody accepted for 7 days (VPC Peering guide, peering lifecycle): the sweep's run.
+        result: result({
+          decision: 'refused',
+          status: 'expired',
+          cleanup: { routesRemoved: [], rulesRemoved: [] },
+        }),
+      },
+      'expired',
+    ],
   ])('names the outcome %#', (req, outcome) => {
     expect(outcomeOf(req as ReportRequest)).toBe(outcome);
   });
