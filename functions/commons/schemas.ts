@@ -68,6 +68,8 @@ export const InspectionSchema = z.object({
   accepter: VpcSideSchema,
   /** The peering's record of the blocks we routed through it (routed.ts), as its tags say. */
   routed: z._default(z.array(z.string()), []),
+  /** The outcome the last run recorded (`peering-autopilot:status`), empty when none. */
+  recordedStatus: z._default(z.string(), ''),
 });
 export type Inspection = z.output<typeof InspectionSchema>;
 
@@ -106,6 +108,8 @@ export const WorkflowResultSchema = z.object({
   invalidTag: z.optional(z.string()),
   /** The peering's status when the run inspected it. */
   status: z.optional(z.string()),
+  /** The outcome the previous run recorded: a person is told of a failure or a partial run once, not every run. */
+  recordedStatus: z.optional(z.string()),
   dryRun: z.optional(z.boolean()),
   trigger: z.optional(z.string()),
   requester: z.optional(VpcSideSchema),

@@ -16,6 +16,7 @@ import {
 } from '../network/decision.js';
 import { TAGS, tagsToRecord, type VpcSide } from '../network/model.js';
 import { readRouted } from '../network/routed.js';
+import { printable } from '../network/text.js';
 
 export interface InspectDeps {
   readonly ec2For: Ec2For;
@@ -74,6 +75,9 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
     trigger: input.trigger?.kind ?? 'manual',
     fresh: !input.dryRun && isFresh(tagsToRecord(peering.Tags), deps.now(), deps.freshSeconds),
     routed: readRouted(tagsToRecord(peering.Tags)),
+    recordedStatus: printable(tagsToRecord(peering.Tags)[TAGS.status] ?? '')
+      .trim()
+      .toLowerCase(),
     reason: verdict.reason ?? '',
     invalidTag: verdict.invalidTag ?? '',
     removalsOnly: verdict.decision === 'refused' && describable && status === 'active',

@@ -50,12 +50,17 @@ export function outcomeOf(req: ReportRequest): Outcome {
   return 'configured';
 }
 
-/** What a person must read about this run (SNS), or undefined when nobody needs to act. */
+/**
+ * What a person must read about this run (SNS), or undefined when nobody needs to act — or was
+ * already told: a peering that stays `failed` or `partial` run after run (the sweep re-runs it every
+ * period) is announced when it becomes so, not again each time.
+ */
 export function noticeOf(
   req: ReportRequest,
   outcome: Outcome,
 ): { subject: string; body: string } | undefined {
   const r = req.result;
+  if (r?.recordedStatus === outcome) return undefined;
   const pcx = r?.peeringConnectionId ?? 'unknown peering';
   if (r?.verification?.status === 'failed') {
     return {

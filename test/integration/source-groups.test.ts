@@ -166,4 +166,7 @@ it('cross-Region: nothing is added, the lines say unsupported-cross-region, the 
     await west.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }))
   ).VpcPeeringConnections?.[0]?.Tags?.find((t) => t.Key === 'peering-autopilot:status')?.Value;
   expect(status).toBe('partial');
+  // The next run knows it was already partial (a person is not told again).
+  const next = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
+  expect(next.output).toMatchObject({ recordedStatus: 'partial' });
 });

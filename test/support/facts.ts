@@ -34,6 +34,7 @@ export function inspectionOf(peeringConnectionId: string, over: Partial<Inspecti
     fresh: false,
     trigger: 'manual',
     routed: [],
+    recordedStatus: '',
     reason: '',
     invalidTag: '',
     removalsOnly: false,

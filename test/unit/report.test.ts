@@ -233,6 +233,22 @@ describe('report', () => {
     expect(published?.Message).toContain('- route table rtb-full has 50 ipv4 routes');
   });
 
+  it('tells a person once when a peering becomes failed or partial, not again on every run (the sweep re-runs it)', async () => {
+    const failed = { status: 'failed', message: 'verification FAILED' };
+    const partial = [{ action: 'quota-exceeded', detail: 'route table rtb-full has 50 ipv4 routes' }];
+    for (const [over, outcome] of [
+      [{ verification: failed }, 'failed'],
+      [{ routes: partial }, 'partial'],
+    ] as const) {
+      snsMock.resetHistory();
+      const again = await report({ result: result({ ...over, recordedStatus: outcome }) }, deps);
+      expect(again).toMatchObject({ outcome, tagged: true, notified: false });
+      const changed = await report({ result: result({ ...over, recordedStatus: 'configured' }) }, deps);
+      expect(changed).toMatchObject({ outcome, notified: true });
+      expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+    }
+  });
+
   it('a Name tag with ANSI escapes and control characters cannot add lines or colours to the alarm message', async () => {
     const message = 'verification FAILED\n- Finance\u001b[31mX\rFAKE LINE\u0007 -> target: failed';
     await report({ result: result({ verification: { status: 'failed', message } }) }, deps);
