@@ -183,7 +183,7 @@ describe('rules from peer source groups (ingress-from=sources)', () => {
     ]);
   });
 
-  it('counts a reference against the rule quota (a group without room gets quota-exceeded, nothing written)', () => {
+  it('counts a reference against the rule quota — Amazon VPC quotas: "a rule that references a security group … counts as one rule for IPv4 and one rule for IPv6" (a group without room gets quota-exceeded, nothing written)', () => {
     const ingress = Array.from({ length: 60 }, (_, i) => ({
       protocol: 'tcp',
       fromPort: 22,
