@@ -1,6 +1,7 @@
 /**
- * The EC2 request shapes the writing steps share: a route's destination field by address family,
- * and IpPermissions grouped by traffic (one permission per protocol and port range).
+ * The EC2 writes Apply and Cleanup share: a route's destination field by address family,
+ * IpPermissions grouped by traffic (one permission per protocol and port range), and the revocation
+ * of one of our rules (CIDR or peer-group reference).
  */
 import { type EC2Client, type IpPermission, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { cidrFamily } from '../network/cidr.js';
