@@ -82,6 +82,38 @@ describe('peering-autopilot plan', () => {
     expect(plan.securityGroupRules.map((r) => r.cidr)).toEqual(['10.10.0.0/16']);
   });
 
+  it('shows a rule whose source is a peer group (ingress-from=sources) and DNS resolution, writing nothing', async () => {
+    await ec2.send(
+      new CreateTagsCommand({
+        Resources: [seed.finance.vpcId],
+        Tags: [{ Key: 'peering-autopilot:dns', Value: 'true' }],
+      }),
+    );
+    await ec2.send(
+      new CreateTagsCommand({
+        Resources: [seed.finance.securityGroupId],
+        Tags: [{ Key: 'peering-autopilot:ingress-from', Value: 'sources' }],
+      }),
+    );
+    await ec2.send(
+      new CreateTagsCommand({
+        Resources: [seed.marketing.securityGroupId],
+        Tags: [{ Key: 'peering-autopilot:source', Value: 'true' }],
+      }),
+    );
+    const before = await motoState();
+    const run = await cli('plan', seed.peerings.marketingFinance);
+    if (process.env.SHOW_CLI_OUTPUT) process.stderr.write(`${run.stdout}\n`);
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `${seed.finance.securityGroupId} │ Finance +│ peer group \\d{12}/${seed.marketing.securityGroupId} │ icmp +│ to create`,
+      ),
+    );
+    expect(run.stdout).toMatch(/DNS resolution from the peer on the accepter side \(Finance\): to enable/);
+    expect(await motoState()).toBe(before);
+  });
+
   it('shows the options it would set: DNS resolution on a VPC tagged peering-autopilot:dns=true', async () => {
     await ec2.send(
       new CreateTagsCommand({
