@@ -167,7 +167,8 @@ function fromCloudTrail(event: StarterEvent): Affected {
       // The request names only the association; the response names the VPC. Without it, every
       // peering of the region is checked (the removed block is no longer described anywhere).
       const vpcId = param(res, 'vpcId', 'Response');
-      return vpcId && /^vpc-[0-9a-f]+$/.test(vpcId) ? { ...base, vpcIds: [vpcId] } : { ...base, all: true };
+      if (vpcId === undefined) return { ...base, all: true };
+      return { ...base, vpcIds: [need('responseElements.vpcId', vpcId, /^vpc-[0-9a-f]+$/)] };
     }
     case 'DisassociateRouteTable':
       // The event names only the association, which no longer exists: re-check every peering.

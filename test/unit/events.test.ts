@@ -144,6 +144,17 @@ describe('starter event normaliser', () => {
     expect(() => normaliseEvent(cloudTrailEvent('DeleteRoute', { routeTableId: 'not-a-table' }))).toThrow(
       'invalid DeleteRoute event: detail.requestParameters.routeTableId: expected a resource id (got "not-a-table")',
     );
+    expect(() =>
+      normaliseEvent(
+        cloudTrailEvent(
+          'DisassociateVpcCidrBlock',
+          { associationId: 'vpc-cidr-assoc-1' },
+          { vpcId: 'vpc-NOPE' },
+        ),
+      ),
+    ).toThrow(
+      'invalid DisassociateVpcCidrBlock event: detail.responseElements.vpcId: expected a resource id (got "vpc-NOPE")',
+    );
     expect(() => normaliseEvent({ source: 'aws.s3' })).toThrow(/source: .*got "aws.s3"/);
   });
 
