@@ -10,8 +10,7 @@
  * makes in the moto scenarios is checked against its role (`test/integration/iam-coverage.test.ts`).
  */
 
-import { TAGS } from '../functions/network/model.js';
-import { ROUTED_TAG_KEYS } from '../functions/network/routed.js';
+import { TAGS, WORKFLOW_TAG_KEYS } from '../functions/network/model.js';
 
 export type StepId = 'Inspect' | 'Activation' | 'Plan' | 'Apply' | 'Verify' | 'Cleanup' | 'Report';
 
@@ -73,9 +72,6 @@ export interface StepSpec {
 
 const describe = (...actions: string[]): Grant => ({ actions, resource: '*' });
 const own = (type: string): GrantResource => ({ service: 'ec2', type });
-
-/** Tags only this product writes on a peering (the Report step may write nothing else). */
-export const STATUS_TAG_KEYS = [TAGS.status, TAGS.checkedAt, ...ROUTED_TAG_KEYS] as const;
 
 const table = {
   Inspect: {
@@ -209,7 +205,7 @@ const table = {
         actions: ['ec2:CreateTags'],
         resource: own('vpc-peering-connection'),
         why: 'Only the two status tags, never a configuration tag.',
-        conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [...STATUS_TAG_KEYS] } },
+        conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [...WORKFLOW_TAG_KEYS] } },
       },
     ],
     environment: (s) => ({ ALARM_TOPIC_ARN: s.alarmTopicArn }),

@@ -14,7 +14,7 @@ import {
   decide,
   TERMINAL_STATUSES,
 } from '../network/decision.js';
-import { TAGS, tagsToRecord, type VpcSide } from '../network/model.js';
+import { TAGS, tagsToRecord, tagValue, type VpcSide } from '../network/model.js';
 import { readRouted } from '../network/routed.js';
 import { printable } from '../network/text.js';
 
@@ -52,6 +52,7 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
   const where = { ownerId: input.account ?? accountId, region: input.region ?? deps.region };
   const peering = await describePeering(deps.ec2For, where, input.peeringConnectionId);
   const status = peering.Status?.Code ?? 'unknown';
+  const tags = tagsToRecord(peering.Tags);
   let requester = sideFromPeering(peering.RequesterVpcInfo, 'requester', where.region);
   let accepter = sideFromPeering(peering.AccepterVpcInfo, 'accepter', where.region);
 
@@ -73,11 +74,9 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
     needsAccept: verdict.needsAccept,
     cleanup: CLEANUP_STATUSES.includes(status),
     trigger: input.trigger?.kind ?? 'manual',
-    fresh: !input.dryRun && isFresh(tagsToRecord(peering.Tags), deps.now(), deps.freshSeconds),
-    routed: readRouted(tagsToRecord(peering.Tags)),
-    recordedStatus: printable(tagsToRecord(peering.Tags)[TAGS.status] ?? '')
-      .trim()
-      .toLowerCase(),
+    fresh: !input.dryRun && isFresh(tags, deps.now(), deps.freshSeconds),
+    routed: readRouted(tags),
+    recordedStatus: printable(tagValue(tags, TAGS.status) ?? ''),
     reason: verdict.reason ?? '',
     invalidTag: verdict.invalidTag ?? '',
     removalsOnly: verdict.decision === 'refused' && describable && status === 'active',

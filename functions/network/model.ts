@@ -22,6 +22,20 @@ export const TAGS = {
   routed: 'peering-autopilot:routed',
 } as const;
 
+/** The record `peering-autopilot:routed` spans at most this many keys (routed.ts). */
+export const MAX_ROUTED_CHUNKS = 8;
+
+/** The record's tag keys, in reading order: `…:routed`, `…:routed-2` … `…:routed-8`. */
+export const ROUTED_TAG_KEYS: readonly string[] = Array.from({ length: MAX_ROUTED_CHUNKS }, (_, i) =>
+  i === 0 ? TAGS.routed : `${TAGS.routed}-${i + 1}`,
+);
+
+/**
+ * Tags only the workflow writes on a peering: Report's IAM allows no other key, and their events
+ * start no run (no feedback loop).
+ */
+export const WORKFLOW_TAG_KEYS: readonly string[] = [TAGS.status, TAGS.checkedAt, ...ROUTED_TAG_KEYS];
+
 export type Tags = Readonly<Record<string, string>>;
 
 /**

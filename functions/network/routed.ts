@@ -12,18 +12,19 @@
  * stops at the first value without it (a longer record left from before is ignored, never read).
  * Blocks are separated by spaces: characters every AWS service allows in tag values.
  */
-import { type RouteTableFacts, TAGS, type Tags, type VpcSide } from './model.js';
+import {
+  MAX_ROUTED_CHUNKS,
+  ROUTED_TAG_KEYS,
+  type RouteTableFacts,
+  type Tags,
+  type VpcSide,
+} from './model.js';
 import { tableSkip } from './selection.js';
 
+export { MAX_ROUTED_CHUNKS, ROUTED_TAG_KEYS } from './model.js';
+
 export const TAG_VALUE_MAX = 256;
-export const MAX_ROUTED_CHUNKS = 8;
 const MORE = ' +';
-
-/** The record's tag keys, in reading order (IAM grants Report exactly these). */
-export const ROUTED_TAG_KEYS: readonly string[] = Array.from({ length: MAX_ROUTED_CHUNKS }, (_, i) =>
-  i === 0 ? TAGS.routed : `${TAGS.routed}-${i + 1}`,
-);
-
 const ANYWHERE = ['0.0.0.0/0', '::/0'];
 
 /** The destinations the record names (never 0.0.0.0/0 or ::/0, whatever the tag says). */

@@ -7,8 +7,7 @@
 import * as z from 'zod/mini';
 import { InputValidationError } from '../commons/errors.js';
 import { describeIssues } from '../commons/validation.js';
-import { TAG_PREFIX, TAGS } from '../network/model.js';
-import { ROUTED_TAG_KEYS } from '../network/routed.js';
+import { TAG_PREFIX, WORKFLOW_TAG_KEYS } from '../network/model.js';
 
 export const PEERING_EVENTS = [
   'CreateVpcPeeringConnection',
@@ -32,9 +31,6 @@ export const DRIFT_EVENTS = [
   'DeleteTags',
 ];
 export const WATCHED_EVENTS = [...PEERING_EVENTS, ...DRIFT_EVENTS];
-
-/** Tags the workflow itself writes: events about them must not start runs (no feedback loop). */
-const OWN_STATUS_TAGS: readonly string[] = [TAGS.status, TAGS.checkedAt, ...ROUTED_TAG_KEYS];
 
 const CloudTrailEventSchema = z.object({
   source: z.literal('aws.ec2'),
@@ -193,7 +189,7 @@ function fromCloudTrail(event: StarterEvent): Affected {
     default: {
       // CreateTags / DeleteTags
       const keys = items(req.tagSet).map((t) => str(t.key) ?? '');
-      const ours = keys.filter((k) => k.startsWith(TAG_PREFIX) && !OWN_STATUS_TAGS.includes(k));
+      const ours = keys.filter((k) => k.startsWith(TAG_PREFIX) && !WORKFLOW_TAG_KEYS.includes(k));
       if (ours.length === 0) {
         return {
           ...base,
