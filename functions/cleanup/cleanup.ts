@@ -33,6 +33,7 @@ import {
   tagValue,
 } from '../network/model.js';
 import { readRouted } from '../network/routed.js';
+import { rulesOf } from '../network/rule-plan.js';
 
 export interface Cleanup {
   readonly routesRemoved: RouteChange[];
@@ -126,35 +127,18 @@ export async function run(inspection: Inspection, { ec2For, actsIn }: CleanupDep
     const place = sideOf.get(group.vpcId) as { ownerId: string; region: string };
     // Ours: CIDR rules and peer-group references (stale once the peering is gone; AWS never
     // removes those itself) whose description names this peering.
-    const ours = [
-      ...group.ingress.filter((r) => r.description === description).map((r) => ({ ...r, cidr: r.cidr })),
-      ...(group.ingressRefs ?? [])
-        .filter((r) => r.groupId && r.description === description)
-        .map((r) => ({
-          protocol: r.protocol,
-          fromPort: r.fromPort,
-          toPort: r.toPort,
-          sourceGroupId: r.groupId as string,
-          ...(r.userId ? { sourceOwnerId: r.userId } : {}),
-          detail: description,
-        })),
-    ];
-    for (const rule of ours) {
+    for (const rule of rulesOf(group, description)) {
       const applied = await attempt(
         `rule ${rule.protocol} ${ruleSource(rule)} in ${group.groupId}`,
-        () => revokeIngress(ec2For(place), group.groupId, rule, pcx),
+        () => revokeIngress(ec2For(place), group.groupId, { ...rule, detail: description }, pcx),
         'InvalidPermission.NotFound',
       );
       rulesRemoved.push({
         groupId: group.groupId,
         vpcId: group.vpcId,
         ...place,
-        ...('cidr' in rule ? { cidr: rule.cidr } : {}),
-        ...('sourceGroupId' in rule ? { sourceGroupId: rule.sourceGroupId } : {}),
-        ...('sourceOwnerId' in rule ? { sourceOwnerId: rule.sourceOwnerId } : {}),
+        ...rule,
         protocol: rule.protocol as RuleChange['protocol'],
-        fromPort: rule.fromPort,
-        toPort: rule.toPort,
         action: 'removed',
         applied,
         detail: description,

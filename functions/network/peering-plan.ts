@@ -20,7 +20,7 @@ import {
 import { planOptions } from './options.js';
 import { countWrites, DEFAULT_QUOTAS, isClean, planRoutes, type Quotas } from './plan.js';
 import { readRouted } from './routed.js';
-import { planRules } from './rule-plan.js';
+import { planRules, rulesOf } from './rule-plan.js';
 
 export interface PlannedChanges {
   readonly routes: RouteChange[];
@@ -131,8 +131,7 @@ function leftovers(input: SweepInput): number {
   // CIDR rules and peer-group references alike (AWS leaves the latter stale, never removes them).
   const rules = input.facts.securityGroups
     .filter((g) => vpcs.includes(g.vpcId))
-    .flatMap((g) => [...g.ingress, ...(g.ingressRefs ?? [])])
-    .filter((r) => r.description === description).length;
+    .flatMap((g) => rulesOf(g, description)).length;
   return routes + rules;
 }
 

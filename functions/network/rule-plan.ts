@@ -12,7 +12,6 @@ import { cidrFamily } from './cidr.js';
 import { parseIngressTag, type TrafficSpec } from './ingress-tag.js';
 import {
   type RuleChange,
-  type RuleRefFacts,
   referencesPeerGroups,
   ruleDescription,
   type SecurityGroupFacts,
@@ -43,9 +42,31 @@ function ingressFrom(group: SecurityGroupFacts): 'cidrs' | 'sources' | { invalid
   };
 }
 
-/** A rule fact in the shape of a line's source: a CIDR, or a peer group with its owner. */
-function refSource(r: RuleRefFacts): Source {
-  return { sourceGroupId: r.groupId, ...(r.userId ? { sourceOwnerId: r.userId } : {}) };
+/** One inbound rule of a group in the shape of a line: its source (CIDR or group) and traffic. */
+export type GroupRule = Source & { protocol: string; fromPort: number; toPort: number };
+
+/**
+ * A group's inbound rules with a CIDR or a group as source — only those whose description is
+ * `description` when given (ours for one peering): what the planner compares against, what the
+ * planner and cleanup remove, what the sweep counts as leftovers.
+ */
+export function rulesOf(group: SecurityGroupFacts, description?: string): GroupRule[] {
+  const wanted = (r: { description?: string }) => description === undefined || r.description === description;
+  const traffic = (r: { protocol: string; fromPort: number; toPort: number }) => ({
+    protocol: r.protocol,
+    fromPort: r.fromPort,
+    toPort: r.toPort,
+  });
+  return [
+    ...group.ingress.filter(wanted).map((r) => ({ cidr: r.cidr, ...traffic(r) })),
+    ...(group.ingressRefs ?? [])
+      .filter((r) => r.groupId !== undefined && wanted(r))
+      .map((r) => ({
+        sourceGroupId: r.groupId as string,
+        ...(r.userId ? { sourceOwnerId: r.userId } : {}),
+        ...traffic(r),
+      })),
+  ];
 }
 
 /**
@@ -145,10 +166,7 @@ export function planRules(
         }
         sources = found.groups.map((g) => ({ sourceGroupId: g.groupId, sourceOwnerId: peer.ownerId }));
       }
-      const current: Array<Source & { protocol: string; fromPort: number; toPort: number }> = [
-        ...group.ingress,
-        ...(group.ingressRefs ?? []).filter((r) => r.groupId).map((r) => ({ ...r, ...refSource(r) })),
-      ];
+      const current = rulesOf(group);
       const groupChanges: RuleChange[] = [];
       for (const source of sources) {
         for (const t of parsed.traffic) {
@@ -181,25 +199,15 @@ function staleRules(
   desired: readonly RuleChange[],
   base: Base,
 ): RuleChange[] {
-  const ours: Array<Source & { protocol: string; fromPort: number; toPort: number }> = [
-    ...group.ingress.filter((r) => r.description === description).map((r) => ({ ...r, cidr: r.cidr })),
-    ...(group.ingressRefs ?? [])
-      .filter((r) => r.groupId && r.description === description)
-      .map((r) => ({ ...r, ...refSource(r) })),
-  ];
-  return ours
+  return rulesOf(group, description)
     .filter((r) => !desired.some((d) => sameSource(d, r) && sameTraffic(d, r)))
     .flatMap((r): RuleChange[] =>
       ['icmp', 'icmpv6', 'tcp', 'udp'].includes(r.protocol)
         ? [
             {
               ...base,
-              ...(r.cidr !== undefined ? { cidr: r.cidr } : {}),
-              ...(r.sourceGroupId !== undefined ? { sourceGroupId: r.sourceGroupId } : {}),
-              ...(r.sourceOwnerId !== undefined ? { sourceOwnerId: r.sourceOwnerId } : {}),
+              ...r,
               protocol: r.protocol as RuleChange['protocol'],
-              fromPort: r.fromPort,
-              toPort: r.toPort,
               action: 'removed',
               detail: description,
             },
