@@ -9,7 +9,6 @@ import {
   CreateNetworkAclCommand,
   CreateNetworkAclEntryCommand,
   CreateRouteCommand,
-  CreateTagsCommand,
   DescribeNetworkAclsCommand,
   ReplaceNetworkAclAssociationCommand,
   RevokeSecurityGroupIngressCommand,
@@ -18,7 +17,7 @@ import { EXIT } from '../../cli/src/main.js';
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { buildSeedScenario, type SeedScenario } from '../../local/seed.js';
 import { cli } from '../support/cli.js';
-import { motoState, reset, useMoto } from '../support/local-aws.js';
+import { motoState, reset, tag, useMoto } from '../support/local-aws.js';
 
 const { ec2 } = useMoto();
 
@@ -83,24 +82,9 @@ describe('peering-autopilot plan', () => {
   });
 
   it('shows a rule whose source is a peer group (ingress-from=sources) and DNS resolution, writing nothing', async () => {
-    await ec2.send(
-      new CreateTagsCommand({
-        Resources: [seed.finance.vpcId],
-        Tags: [{ Key: 'peering-autopilot:dns', Value: 'true' }],
-      }),
-    );
-    await ec2.send(
-      new CreateTagsCommand({
-        Resources: [seed.finance.securityGroupId],
-        Tags: [{ Key: 'peering-autopilot:ingress-from', Value: 'sources' }],
-      }),
-    );
-    await ec2.send(
-      new CreateTagsCommand({
-        Resources: [seed.marketing.securityGroupId],
-        Tags: [{ Key: 'peering-autopilot:source', Value: 'true' }],
-      }),
-    );
+    await tag(ec2, seed.finance.vpcId, 'peering-autopilot:dns', 'true');
+    await tag(ec2, seed.finance.securityGroupId, 'peering-autopilot:ingress-from', 'sources');
+    await tag(ec2, seed.marketing.securityGroupId, 'peering-autopilot:source', 'true');
     const before = await motoState();
     const run = await cli('plan', seed.peerings.marketingFinance);
     if (process.env.SHOW_CLI_OUTPUT) process.stderr.write(`${run.stdout}\n`);
@@ -115,12 +99,7 @@ describe('peering-autopilot plan', () => {
   });
 
   it('shows the options it would set: DNS resolution on a VPC tagged peering-autopilot:dns=true', async () => {
-    await ec2.send(
-      new CreateTagsCommand({
-        Resources: [seed.finance.vpcId],
-        Tags: [{ Key: 'peering-autopilot:dns', Value: 'true' }],
-      }),
-    );
+    await tag(ec2, seed.finance.vpcId, 'peering-autopilot:dns', 'true');
     const run = await cli('plan', seed.peerings.marketingFinance);
     expect(run.code).toBe(EXIT.ok);
     expect(run.stdout).toMatch(/DNS resolution from the peer on the accepter side \(Finance\): to enable/);

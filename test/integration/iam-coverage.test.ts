@@ -22,7 +22,7 @@ import { CallRecorder } from '../../local/call-recorder.js';
 import { runLocalWorkflow, runningFunction } from '../../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { buildAccountsScenario, buildSeedScenario } from '../../local/seed.js';
-import { motoEndpoint, reset, useMoto } from '../support/local-aws.js';
+import { motoEndpoint, reset, tag, useMoto } from '../support/local-aws.js';
 
 const { ec2, ec2In } = useMoto();
 
@@ -71,26 +71,16 @@ it('every AWS call of every function in the seed, source-group, drift, refusal, 
   const seed = await buildSeedScenario(ec2);
   const { marketingFinance: mf, developerFinance: df } = seed.peerings;
   // Finance asks for DNS resolution: Plan reads its DNS attributes, Apply sets the option.
-  await ec2.send(
-    new CreateTagsCommand({
-      Resources: [seed.finance.vpcId],
-      Tags: [{ Key: 'peering-autopilot:dns', Value: 'true' }],
-    }),
-  );
+  await tag(ec2, seed.finance.vpcId, 'peering-autopilot:dns', 'true');
 
   // Finance admits Marketing's and Developer's groups by reference (ingress-from=sources): Apply
   // checks each named group is the peer VPC's before authorizing.
-  await ec2.send(
-    new CreateTagsCommand({
-      Resources: [seed.finance.securityGroupId],
-      Tags: [{ Key: 'peering-autopilot:ingress-from', Value: 'sources' }],
-    }),
-  );
-  await ec2.send(
-    new CreateTagsCommand({
-      Resources: [seed.marketing.securityGroupId, seed.developer.securityGroupId],
-      Tags: [{ Key: 'peering-autopilot:source', Value: 'true' }],
-    }),
+  await tag(ec2, seed.finance.securityGroupId, 'peering-autopilot:ingress-from', 'sources');
+  await tag(
+    ec2,
+    [seed.marketing.securityGroupId, seed.developer.securityGroupId],
+    'peering-autopilot:source',
+    'true',
   );
 
   // First runs (accept, routes, rules, ping, status), a re-run and a dry run.

@@ -7,7 +7,6 @@
  * Region) and the peering is `partial`.
  */
 import {
-  CreateTagsCommand,
   DeleteTagsCommand,
   DeleteVpcPeeringConnectionCommand,
   DescribeSecurityGroupsCommand,
@@ -18,7 +17,7 @@ import {
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { buildVpc, requestPeering, SEED_VPCS, type SeedVpcSpec } from '../../local/seed.js';
-import { ingressOf, motoEndpoint, reset, useMoto } from '../support/local-aws.js';
+import { ingressOf, motoEndpoint, reset, tag, useMoto } from '../support/local-aws.js';
 
 const { ec2, ec2In } = useMoto();
 const [MARKETING, , FINANCE] = SEED_VPCS as [SeedVpcSpec, SeedVpcSpec, SeedVpcSpec];
@@ -30,9 +29,6 @@ async function referencesIn(client: EC2Client, groupId: string) {
     (p.UserIdGroupPairs ?? []).map((g) => `${p.IpProtocol} from ${g.UserId}/${g.GroupId} (${g.Description})`),
   );
 }
-
-const tag = (client: EC2Client, id: string, key: string, value: string) =>
-  client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: key, Value: value }] }));
 
 beforeEach(reset);
 

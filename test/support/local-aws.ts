@@ -2,7 +2,12 @@
  * Local-integration support: the moto endpoint the test command started (MOTO_ENDPOINT), SDK
  * clients pointed at it, a state reset, a byte-level state snapshot, and readers for routes and rules.
  */
-import { DescribeRouteTablesCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateTagsCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { resetMoto, useLocalAws } from '../../local/moto.js';
 
 export function motoEndpoint(): string {
@@ -90,5 +95,15 @@ export async function ingressOf(client: EC2Client, groupId: string) {
   const out = await client.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
   return (out.SecurityGroups?.[0]?.IpPermissions ?? []).flatMap((p) =>
     (p.IpRanges ?? []).map((r) => `${p.IpProtocol} ${r.CidrIp}`),
+  );
+}
+
+/** Tags resources with one key and value (what a person does in the console). */
+export function tag(client: EC2Client, resources: string | readonly string[], key: string, value: string) {
+  return client.send(
+    new CreateTagsCommand({
+      Resources: typeof resources === 'string' ? [resources] : [...resources],
+      Tags: [{ Key: key, Value: value }],
+    }),
   );
 }
