@@ -45,12 +45,13 @@ function ours(metricName: string, period: Duration, dimensions: Record<string, s
 }
 
 export function buildAlarms(scope: Construct, parts: ObservedParts): Alarm[] {
-  const alarm = (id: string, description: string, metric: IMetric) => {
+  const alarm = (id: string, description: string, metric: IMetric, periods = 1) => {
     const a = new Alarm(scope, id, {
       alarmDescription: description,
       metric,
       threshold: 1,
-      evaluationPeriods: 1,
+      evaluationPeriods: periods,
+      datapointsToAlarm: periods,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
@@ -85,6 +86,14 @@ export function buildAlarms(scope: Construct, parts: ObservedParts): Alarm[] {
       'The starter failed on an event (AWS errors past its retries); malformed events are dropped and counted ' +
         'in MalformedEvents instead. See the starter logs; the sweep still picks the peering up.',
       parts.starter.metricErrors(fiveMinutes),
+    ),
+    alarm(
+      'SweepPlaceFailingAlarm',
+      'The sweep could not read an (account, region) three sweeps in a row (member role not deployed or not ' +
+        'assumable, region not enabled, SCP): the starter log names the account, region and error, and the ' +
+        'SweepPlaceFailures metric has a series per failing place. Every other place is still swept.',
+      ours(METRIC.sweepPlacesFailed, parts.sweepRate),
+      3,
     ),
     alarm(
       'TriggerDeadLetterAlarm',
@@ -129,11 +138,12 @@ export function buildDashboard(scope: Construct, parts: ObservedParts, alarms: r
       width: 12,
     }),
     new GraphWidget({
-      title: 'Sweep: peerings checked and drifted, executions started, describe calls (per sweep)',
+      title: 'Sweep: peerings checked and drifted, executions started, places not read, describe calls (per sweep)',
       left: [
         ours(METRIC.sweepPeeringsChecked, parts.sweepRate, {}, 'peerings checked'),
         ours(METRIC.sweepPeeringsDrifted, parts.sweepRate, {}, 'drifted'),
         ours(METRIC.sweepExecutionsStarted, parts.sweepRate, {}, 'executions started'),
+        ours(METRIC.sweepPlacesFailed, parts.sweepRate, {}, 'places not read'),
       ],
       right: [ours(METRIC.sweepApiCalls, parts.sweepRate, {}, 'describe calls')],
       width: 12,

@@ -25,6 +25,10 @@ export const METRIC = {
   sweepPeeringsDrifted: 'SweepPeeringsDrifted',
   sweepExecutionsStarted: 'SweepExecutionsStarted',
   sweepApiCalls: 'SweepApiCalls',
+  /** Places (account, region) a sweep could not read; the alarm watches this one. */
+  sweepPlacesFailed: 'SweepPlacesFailed',
+  /** The same, per place (dimensions account, region), published only for a place that failed. */
+  sweepPlaceFailures: 'SweepPlaceFailures',
 } as const;
 
 /** A run's outcome: the `peering-autopilot:status` tag value and the `outcome` dimension of Runs. */

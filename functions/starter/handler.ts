@@ -84,6 +84,15 @@ export const handler = lambdaHandler(async (event, context) => {
     metrics.addMetric(METRIC.sweepPeeringsDrifted, MetricUnit.Count, result.sweep.drifted);
     metrics.addMetric(METRIC.sweepExecutionsStarted, MetricUnit.Count, result.started.length);
     metrics.addMetric(METRIC.sweepApiCalls, MetricUnit.Count, result.sweep.calls);
+    // Every sweep says how many places failed (0 too): the alarm fires when a place keeps failing.
+    metrics.addMetric(METRIC.sweepPlacesFailed, MetricUnit.Count, result.sweep.failedPlaces.length);
+    // And which: a series per failing place, published only while it fails (a healthy estate of
+    // 400 places costs no per-place metric).
+    for (const { place } of result.sweep.failedPlaces) {
+      const single = metrics.singleMetric();
+      single.addDimensions({ account: place.ownerId, region: place.region });
+      single.addMetric(METRIC.sweepPlaceFailures, MetricUnit.Count, 1);
+    }
   }
   return result;
 });

@@ -21,6 +21,9 @@ export interface StarterDeps {
   readonly actsIn: (ownerId: string) => boolean;
   /** What the sweep judges peerings by (the workflow's own settings). */
   readonly judge: Pick<SweepDeps, 'members' | 'policy' | 'quotas' | 'reverifySeconds' | 'dnsResolution'>;
+  /** How many places the sweep reads at once, and how long one may take (defaults in sweep.ts). */
+  readonly concurrency?: number;
+  readonly placeDeadlineMs?: number;
   readonly sfn: SFNClient;
   readonly stateMachineArn: string;
   /** Debounce window for drift events, seconds. */
@@ -37,6 +40,11 @@ export interface StarterResult {
   readonly ignored?: string;
   /** For a sweep: what the one pass looked at and found. */
   readonly sweep?: Omit<SweepReport, 'findings'>;
+}
+
+/** An event's account and region could not be read (its member role, its region, its endpoint). */
+export class PlaceUnreachableError extends Error {
+  override name = 'PlaceUnreachableError';
 }
 
 /** Peerings worth a run: anything that is or may become active, and deleted ones (cleanup). */
@@ -94,7 +102,14 @@ export async function plannedRuns(
         place: f.place,
         peerings: [{ id: f.peeringConnectionId, status: f.status }],
       }))
-    : await peeringsToRun(affected, eventPlace, deps);
+    : await peeringsToRun(affected, eventPlace, deps).catch((error: unknown) => {
+        // This event fails alone (EventBridge retries it, then the DLQ keeps it); the message names
+        // the place, since an unreachable member is the usual cause.
+        const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        throw new PlaceUnreachableError(
+          `${affected.eventName ?? affected.trigger} event: could not read account ${eventPlace.ownerId} in ${eventPlace.region}: ${why}`,
+        );
+      });
   for (const { place, peerings } of targets) {
     for (const p of peerings) runs.push(runFor(p.id, place, p.status));
   }
@@ -177,6 +192,8 @@ export async function startRuns(affected: Affected, deps: StarterDeps): Promise<
     affected.trigger === 'sweep'
       ? await sweep({
           ...deps.judge,
+          ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
+          ...(deps.placeDeadlineMs ? { placeDeadlineMs: deps.placeDeadlineMs } : {}),
           ec2For: deps.ec2For,
           places: deps.places,
           accountId: deps.home.ownerId,
@@ -185,9 +202,25 @@ export async function startRuns(affected: Affected, deps: StarterDeps): Promise<
       : undefined;
   const summary = report
     ? {
-        sweep: { checked: report.checked, drifted: report.drifted, calls: report.calls, items: report.items },
+        sweep: {
+          checked: report.checked,
+          drifted: report.drifted,
+          calls: report.calls,
+          items: report.items,
+          places: report.places,
+          failedPlaces: report.failedPlaces,
+          unjudged: report.unjudged,
+        },
       }
     : {};
+  // One line per place that could not be read, naming it: every other place still gets its runs.
+  for (const f of report?.failedPlaces ?? []) {
+    deps.log(`sweep: could not read account ${f.place.ownerId} in ${f.place.region}: ${f.error}`, {
+      account: f.place.ownerId,
+      region: f.place.region,
+      error: f.error,
+    });
+  }
   if (report) deps.log('sweep', { ...summary.sweep, findings: report.findings });
   const runs = await plannedRuns(affected, deps, report);
   if (runs.length === 0) {

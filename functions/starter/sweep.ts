@@ -4,6 +4,9 @@
  * execution (drift, a pending request, a status other than `configured`, leftovers of a dead
  * peering, a verification older than the re-verification period); a healthy estate costs none.
  */
+
+import type { VpcPeeringConnection } from '@aws-sdk/client-ec2';
+import pLimit from 'p-limit';
 import { type Ec2For, type Place, placeKey } from '../commons/aws-clients.js';
 import { sideFromPeering, sideFromVpc } from '../commons/ec2-facts.js';
 import { describePlace, type PlaceFacts } from '../commons/ec2-place.js';
@@ -23,6 +26,16 @@ export interface SweepDeps {
   readonly reverifySeconds: number;
   readonly dnsResolution: DnsResolutionMode;
   readonly now: () => Date;
+  /** Places read at once (each place is its own account and region, so its own EC2 bucket). @default 8 */
+  readonly concurrency?: number;
+  /** A place that has not answered in this long is reported failed; the sweep goes on. @default 60 s */
+  readonly placeDeadlineMs?: number;
+}
+
+/** A place the sweep could not read (role not assumable, region not enabled, throttled out, slow). */
+export interface PlaceFailure {
+  readonly place: Place;
+  readonly error: string;
 }
 
 export interface SweepFinding {
@@ -42,6 +55,11 @@ export interface SweepReport {
   readonly drifted: number;
   /** Describe calls (pages) the pass made. */
   readonly calls: number;
+  /** Places read, and those that failed: every other place is judged and run all the same. */
+  readonly places: number;
+  readonly failedPlaces: PlaceFailure[];
+  /** Peerings that could not be judged (described without an owner, say): logged, the rest go on. */
+  readonly unjudged: Array<{ readonly peeringConnectionId: string; readonly error: string }>;
   /** What the pages held, all places together (what AWS pages by). */
   readonly items: {
     readonly peerings: number;
@@ -51,10 +69,45 @@ export interface SweepReport {
   };
 }
 
+/** Default places read at once, and the time one place may take before it is reported failed. */
+export const SWEEP_CONCURRENCY = 8;
+export const PLACE_DEADLINE_MS = 60_000;
+
+/**
+ * Reads every place, each on its own: a place that throws or does not answer within the deadline is
+ * a failure of that place alone. Places are read a few at a time (each is its own account and
+ * region, so its own EC2 describe bucket; inside one place the types are still read one after
+ * another), which keeps 400 places far inside Lambda's limits (BENCHMARKS.md).
+ */
+async function readPlaces(deps: SweepDeps): Promise<{ views: PlaceFacts[]; failed: PlaceFailure[] }> {
+  const limit = pLimit(deps.concurrency ?? SWEEP_CONCURRENCY);
+  const deadline = deps.placeDeadlineMs ?? PLACE_DEADLINE_MS;
+  const outcomes = await Promise.all(
+    deps.places.map((place) =>
+      limit(async (): Promise<PlaceFacts | PlaceFailure> => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${deadline / 1000} s`)), deadline);
+        });
+        try {
+          return await Promise.race([describePlace(deps.ec2For, place), late]);
+        } catch (error) {
+          const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          return { place, error: why };
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    ),
+  );
+  return {
+    views: outcomes.filter((o): o is PlaceFacts => 'peerings' in o),
+    failed: outcomes.filter((o): o is PlaceFailure => 'error' in o),
+  };
+}
+
 export async function sweep(deps: SweepDeps): Promise<SweepReport> {
-  // One place after the other: the pass stays a trickle against EC2's describe bucket.
-  const views: PlaceFacts[] = [];
-  for (const place of deps.places) views.push(await describePlace(deps.ec2For, place));
+  const { views, failed } = await readPlaces(deps);
   const facts = {
     routeTables: views.flatMap((v) => v.routeTables),
     securityGroups: views.flatMap((v) => v.securityGroups),
@@ -65,6 +118,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
 
   const seen = new Set<string>();
   const findings: SweepFinding[] = [];
+  const unjudged: Array<{ peeringConnectionId: string; error: string }> = [];
   let drifted = 0;
   const now = deps.now();
   for (const view of views) {
@@ -73,36 +127,15 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
       if (!id || seen.has(id)) continue;
       seen.add(id);
       const status = p.Status?.Code ?? 'unknown';
-      let requester = sideFromPeering(p.RequesterVpcInfo, 'requester', view.place.region);
-      let accepter = sideFromPeering(p.AccepterVpcInfo, 'accepter', view.place.region);
-      const live = !(TERMINAL_STATUSES as readonly string[]).includes(status);
-      const rv = vpcOf(requester);
-      const av = vpcOf(accepter);
-      const described = live && known(requester.ownerId) && known(accepter.ownerId) && !!rv && !!av;
-      if (described && rv && av)
-        [requester, accepter] = [sideFromVpc(rv, requester), sideFromVpc(av, accepter)];
-      const decision = decide({
-        status,
-        accountId: deps.accountId,
-        members: deps.members,
-        requester,
-        accepter,
-        policy: deps.policy,
-      });
-      const verdict = sweepVerdict({
-        peeringConnectionId: id,
-        status,
-        tags: tagsToRecord(p.Tags),
-        requester,
-        accepter,
-        described,
-        decision,
-        facts,
-        now,
-        reverifySeconds: deps.reverifySeconds,
-        quotas: deps.quotas,
-        dnsResolution: deps.dnsResolution,
-      });
+      let verdict: ReturnType<typeof sweepVerdict>;
+      try {
+        verdict = judge(p, status, view.place);
+      } catch (error) {
+        // One peering AWS describes oddly is reported, never the end of everyone else's sweep.
+        const why = error instanceof Error ? error.message : String(error);
+        unjudged.push({ peeringConnectionId: id, error: why });
+        continue;
+      }
       if (!verdict.run) continue;
       if (verdict.reason === 'drift') drifted += 1;
       findings.push({
@@ -114,12 +147,49 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
       });
     }
   }
+
+  function judge(p: VpcPeeringConnection, status: string, place: Place) {
+    const id = p.VpcPeeringConnectionId as string;
+    let requester = sideFromPeering(p.RequesterVpcInfo, 'requester', place.region);
+    let accepter = sideFromPeering(p.AccepterVpcInfo, 'accepter', place.region);
+    const live = !(TERMINAL_STATUSES as readonly string[]).includes(status);
+    const rv = vpcOf(requester);
+    const av = vpcOf(accepter);
+    const described = live && known(requester.ownerId) && known(accepter.ownerId) && !!rv && !!av;
+    if (described && rv && av)
+      [requester, accepter] = [sideFromVpc(rv, requester), sideFromVpc(av, accepter)];
+    const decision = decide({
+      status,
+      accountId: deps.accountId,
+      members: deps.members,
+      requester,
+      accepter,
+      policy: deps.policy,
+    });
+    return sweepVerdict({
+      peeringConnectionId: id,
+      status,
+      tags: tagsToRecord(p.Tags),
+      requester,
+      accepter,
+      described,
+      decision,
+      facts,
+      now,
+      reverifySeconds: deps.reverifySeconds,
+      quotas: deps.quotas,
+      dnsResolution: deps.dnsResolution,
+    });
+  }
   const sum = (f: (v: PlaceFacts) => number) => views.reduce((n, v) => n + f(v), 0);
   return {
     findings,
     checked: seen.size,
     drifted,
     calls: sum((v) => v.calls),
+    places: deps.places.length,
+    failedPlaces: failed,
+    unjudged,
     items: {
       peerings: sum((v) => v.peerings.length),
       vpcs: sum((v) => v.vpcs.size),

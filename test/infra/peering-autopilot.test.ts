@@ -331,6 +331,18 @@ describe('PeeringAutopilot construct', () => {
     });
   });
 
+  it('alarms when the sweep cannot read a place three sweeps in a row (issue 19 §1: one broken member is seen)', () => {
+    synth().template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'PeeringAutopilot',
+      MetricName: 'SweepPlacesFailed',
+      Period: 900,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      Threshold: 1,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
+    });
+  });
+
   it('adds the email subscription only when one is configured', () => {
     synth().template.resourceCountIs('AWS::SNS::Subscription', 0);
   });

@@ -15,10 +15,11 @@ import {
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeVpcPeeringConnectionsCommand,
-  type EC2Client,
+  EC2Client,
 } from '@aws-sdk/client-ec2';
 import { EXIT } from '../../cli/src/main.js';
-import { observeClients } from '../../functions/commons/aws-clients.js';
+import { ec2Clients, observeClients } from '../../functions/commons/aws-clients.js';
+import { startRuns } from '../../functions/starter/starter.js';
 import { CallRecorder } from '../../local/call-recorder.js';
 import { runLocalWorkflow, runningFunction } from '../../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
@@ -200,6 +201,81 @@ describe('one hub, one member account', () => {
     const harness = await starterHarness(motoEndpoint());
     const { starter } = await harness.deliver({ sweep: true });
     expect(starter).toMatchObject({ started: [expect.stringContaining(s.peering)] });
+  });
+});
+
+describe('a member that cannot be reached (issue 19 §1)', () => {
+  it('the sweep reports that member by account and region and still heals the hub and the other member', async () => {
+    // Prepare: a configured member-to-hub peering whose hub-side route is then deleted with no
+    // event (a lost CloudTrail event), and a second member, 333333333333, whose role cannot be
+    // assumed — its client answers nothing (a closed port), as a member not deployed yet would.
+    await reset();
+    const s = await buildAccountsScenario(hub, member, { hub: HUB, member: MEMBER });
+    await runLocalWorkflow({ peeringConnectionId: s.peering, dryRun: false });
+    await hub.send(
+      new DeleteRouteCommand({ RouteTableId: s.finance.routeTableId, DestinationCidrBlock: '10.10.0.0/16' }),
+    );
+    const BROKEN = '333333333333';
+    const accounts = {
+      hub: HUB,
+      members: [MEMBER, BROKEN],
+      memberRole: 'PeeringAutopilotMember',
+      partition: 'aws',
+    };
+    const real = ec2Clients(accounts, 'sweep');
+    const unreachable = new EC2Client({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const harness = await starterHarness(motoEndpoint());
+    const places = [HUB, MEMBER, BROKEN].flatMap((ownerId) =>
+      ['us-east-1', 'us-west-2'].map((region) => ({ ownerId, region })),
+    );
+
+    // Act: one sweep over the six places.
+    const out = await startRuns(
+      {
+        trigger: 'sweep',
+        peeringIds: [],
+        vpcIds: [],
+        routeTableIds: [],
+        groupIds: [],
+        all: true,
+        deletion: false,
+      },
+      {
+        ec2For: (p) => (p.ownerId === BROKEN ? unreachable : real(p)),
+        home: { ownerId: HUB, region: 'us-east-1' },
+        places,
+        actsIn: (id) => accounts.members.includes(id) || id === HUB,
+        judge: {
+          members: accounts.members,
+          policy: 'same-account',
+          quotas: { routesPerTable: 50, rulesPerSecurityGroup: 60 },
+          reverifySeconds: 24 * 3600,
+          dnsResolution: 'tagged',
+        },
+        sfn: harness.sfn,
+        stateMachineArn: harness.stateMachineArn,
+        windowSeconds: 3,
+        sweepSeconds: 900,
+        now: () => new Date(),
+        log: () => undefined,
+      },
+    );
+
+    // Assess: both of the broken member's places are named; the drifted peering still got its run.
+    expect(out.sweep?.failedPlaces.map((f) => `${f.place.ownerId} ${f.place.region}`)).toEqual([
+      `${BROKEN} us-east-1`,
+      `${BROKEN} us-west-2`,
+    ]);
+    expect(out.sweep?.failedPlaces[0]?.error).toMatch(/ECONNREFUSED|connect/);
+    expect(out.started).toEqual([expect.stringContaining(s.peering)]);
+    const healed = await runLocalWorkflow({ peeringConnectionId: s.peering, dryRun: false });
+    expect(healed.status).toBe('SUCCEEDED');
+    expect(await routes(hub, s.finance.routeTableId)).toContain(`10.10.0.0/16 -> ${s.peering}`);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeVpcPeeringConnectionsCommand,
+  DescribeVpcsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -99,10 +100,11 @@ it('handles the live groups of an event and ignores the one that no longer exist
   expect(out.started).toEqual([expect.stringContaining(PCX)]);
 });
 
-it('a real EC2 error still fails the starter (EventBridge retries it)', async () => {
+it('a real EC2 error still fails the starter (EventBridge retries it), naming where it was', async () => {
   ec2Mock.on(DescribeRouteTablesCommand).rejects(notFound('UnauthorizedOperation'));
   await expect(startRuns(affected({ routeTableIds: ['rtb-1'] }), deps)).rejects.toMatchObject({
-    name: 'UnauthorizedOperation',
+    name: 'PlaceUnreachableError',
+    message: expect.stringContaining('account 123456789012 in us-east-1: UnauthorizedOperation'),
   });
 });
 
@@ -117,4 +119,91 @@ it('the handler drops a malformed event with a metric instead of failing', async
   expect(out.ignored).toMatch(/^malformed event: /);
   expect(addMetric).toHaveBeenCalledWith('MalformedEvents', 'Count', 1);
   expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
+});
+
+describe('one place the sweep cannot read never stops the others (issue 19 §1)', () => {
+  const member = { ownerId: '111111111111', region: 'us-east-1' };
+  const otherRegion = { ownerId: '123456789012', region: 'eu-west-1' };
+  /** Each place its own client: the member's throws as an unassumable role would, or never answers. */
+  function placesDeps(memberClient: EC2Client) {
+    const good = new EC2Client({ region: 'us-east-1' });
+    return {
+      ...deps,
+      places: [deps.home, member, otherRegion],
+      actsIn: (id: string) => ['123456789012', '111111111111'].includes(id),
+      judge: { ...deps.judge, members: ['111111111111'] },
+      ec2For: (p: { ownerId: string }) => (p.ownerId === member.ownerId ? memberClient : good),
+    };
+  }
+  beforeEach(() => {
+    ec2Mock.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
+    ec2Mock.on(DescribeRouteTablesCommand).resolves({ RouteTables: [] });
+    ec2Mock.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
+  });
+  const denied = Object.assign(new Error('User is not authorized to perform: sts:AssumeRole'), {
+    name: 'AccessDenied',
+    $metadata: {},
+  });
+
+  it('a member whose role cannot be assumed is reported by account, region and error; the hub still gets its runs', async () => {
+    // Prepare: the hub's peering is pending (it needs a run); the member's client fails every call.
+    ec2Mock.on(DescribeVpcPeeringConnectionsCommand).callsFake(async function (this: unknown) {
+      return {
+        VpcPeeringConnections: [
+          {
+            VpcPeeringConnectionId: PCX,
+            Status: { Code: 'pending-acceptance' },
+            RequesterVpcInfo: { VpcId: 'vpc-m', OwnerId: '123456789012', Region: 'us-east-1' },
+            AccepterVpcInfo: { VpcId: 'vpc-f', OwnerId: '123456789012', Region: 'us-east-1' },
+          },
+        ],
+      };
+    });
+    const broken = new EC2Client({ region: 'us-east-1' });
+    broken.send = (async () => {
+      throw denied;
+    }) as never;
+    // Act
+    const out = await startRuns(affected({ trigger: 'sweep', all: true }), placesDeps(broken));
+    // Assess
+    expect(out.started).toEqual([expect.stringContaining(PCX)]);
+    expect(out.sweep?.failedPlaces).toEqual([
+      { place: member, error: 'AccessDenied: User is not authorized to perform: sts:AssumeRole' },
+    ]);
+    expect(out.sweep?.places).toBe(3);
+    expect(logs).toContain(
+      'sweep: could not read account 111111111111 in us-east-1: AccessDenied: User is not authorized to perform: sts:AssumeRole',
+    );
+  });
+
+  it('a place that never answers is reported failed at its deadline, and the sweep finishes', async () => {
+    const hung = new EC2Client({ region: 'us-east-1' });
+    hung.send = (() => new Promise(() => undefined)) as never;
+    const out = await startRuns(affected({ trigger: 'sweep', all: true }), {
+      ...placesDeps(hung),
+      placeDeadlineMs: 50,
+    });
+    expect(out.sweep?.failedPlaces).toEqual([{ place: member, error: 'Error: no answer within 0.05 s' }]);
+  });
+
+  it('an event from a member that cannot be reached fails alone, naming the account and region', async () => {
+    const broken = new EC2Client({ region: 'us-east-1' });
+    broken.send = (async () => {
+      throw denied;
+    }) as never;
+    await expect(
+      startRuns(
+        affected({ account: member.ownerId, region: member.region, routeTableIds: ['rtb-1'] }),
+        placesDeps(broken),
+      ),
+    ).rejects.toThrow(
+      /DeleteRoute event: could not read account 111111111111 in us-east-1: AccessDenied: User is not authorized/,
+    );
+    // The next event, from the hub, is handled as always.
+    ec2Mock
+      .on(DescribeRouteTablesCommand)
+      .resolves({ RouteTables: [{ RouteTableId: 'rtb-1', VpcId: 'vpc-f' }] });
+    const ok = await startRuns(affected({ routeTableIds: ['rtb-1'] }), placesDeps(broken));
+    expect(ok.started).toEqual([expect.stringContaining(PCX)]);
+  });
 });
