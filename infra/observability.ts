@@ -138,7 +138,8 @@ export function buildDashboard(scope: Construct, parts: ObservedParts, alarms: r
       width: 12,
     }),
     new GraphWidget({
-      title: 'Sweep: peerings checked and drifted, executions started, places not read, describe calls (per sweep)',
+      title:
+        'Sweep: peerings checked and drifted, executions started, places not read, describe calls (per sweep)',
       left: [
         ours(METRIC.sweepPeeringsChecked, parts.sweepRate, {}, 'peerings checked'),
         ours(METRIC.sweepPeeringsDrifted, parts.sweepRate, {}, 'drifted'),
