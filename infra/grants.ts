@@ -4,13 +4,34 @@
  */
 import { Arn, type Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { Grant } from '../state-machines/steps.js';
+import type { Grant, StepId } from '../state-machines/steps.js';
 
 /**
  * Path of every hub function role: the member role trusts the hub's roles under it (by
  * `aws:PrincipalArn`), so no other role of the hub account can act in a member.
  */
 export const HUB_ROLE_PATH = '/peering-autopilot/';
+
+/**
+ * The IAM role tag that names a hub function's step. Each member role trusts only the hub role whose
+ * tag names its step (`aws:PrincipalTag`), so Inspect can assume only the read-only Inspect role.
+ */
+export const STEP_TAG = 'peering-autopilot:step';
+
+/** Who acts in a member: a workflow step, or the starter (its event and sweep reads). */
+export type MemberRoleUser = StepId | 'Starter';
+
+/**
+ * The member role one step assumes: `<memberRoleName>-<Step>` (e.g. `PeeringAutopilotMember-Apply`).
+ * One role per step, each with that step's statements only: a step can do no more in a member
+ * than in the hub.
+ */
+export function memberRoleFor(memberRoleName: string, user: MemberRoleUser): string {
+  return `${memberRoleName}-${user}`;
+}
+
+/** The longest step suffix (`-Activation`): the base name leaves room for it in IAM's 64 characters. */
+export const MEMBER_ROLE_NAME_MAX = 64 - '-Activation'.length;
 
 function resources(grant: Grant, stack: Stack, regions: readonly string[]): string[] {
   const r = grant.resource;

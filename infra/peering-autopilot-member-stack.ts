@@ -27,10 +27,23 @@ export class PeeringAutopilotMemberStack extends Stack {
       throw new Error(`-c hubRegion must be a region name such as "us-east-1", got "${hubRegion}"`);
     }
     const role = ctx('memberRoleName');
+    // The hub's regions and members (else the Regions and MemberAccounts parameters).
+    const list = (key: string) =>
+      ctx(key)
+        ?.split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
+    const regions = list('regions');
+    const members = list('members');
+    for (const m of members ?? []) {
+      if (!/^\d{12}$/.test(m)) throw new Error(`-c members must be 12-digit AWS account ids, got "${m}"`);
+    }
     this.member = new PeeringAutopilotMember(this, 'PeeringAutopilotMember', {
       ...(hubAccount ? { hubAccount } : {}),
       ...(hubRegion ? { hubRegion } : {}),
       ...(role ? { memberRoleName: role } : {}),
+      ...(regions ? { regions } : {}),
+      ...(members ? { members } : {}),
     });
   }
 }

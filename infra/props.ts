@@ -6,6 +6,7 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_MEMBER_ROLE } from '../functions/commons/aws-clients.js';
 import { type StepSettings, step } from '../state-machines/steps.js';
+import { MEMBER_ROLE_NAME_MAX } from './grants.js';
 
 export type AcceptPolicy = 'same-account' | 'tagged-only';
 
@@ -144,9 +145,9 @@ export function checkProps(props: PeeringAutopilotProps, stack: Stack): Resolved
     problems.push(`organizationId must look like 'o-a1b2c3d4e5', got '${props.organizationId}'`);
   }
   const memberRoleName = props.memberRoleName ?? DEFAULT_MEMBER_ROLE;
-  if (!/^[\w+=,.@-]{1,64}$/.test(memberRoleName)) {
+  if (!new RegExp(`^[\\w+=,.@-]{1,${MEMBER_ROLE_NAME_MAX}}$`).test(memberRoleName)) {
     problems.push(
-      `memberRoleName must be an IAM role name ([\\w+=,.@-], 1-64 characters), got '${memberRoleName}'`,
+      `memberRoleName must be an IAM role name of 1-${MEMBER_ROLE_NAME_MAX} characters ([\\w+=,.@-]; each step's role adds "-<Step>"), got '${memberRoleName}'`,
     );
   }
   for (const [name, value] of [
@@ -190,13 +191,14 @@ export function checkProps(props: PeeringAutopilotProps, stack: Stack): Resolved
     );
   }
   if (problems.length > 0) throw new Error(`invalid PeeringAutopilot props: ${problems.join('; ')}`);
+  const regions = props.regions && props.regions.length > 0 ? [...props.regions] : [stack.region];
   return {
     acceptPolicy,
     members,
     ...(props.organizationId ? { organizationId: props.organizationId } : {}),
     memberRoleName,
     ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
-    regions: props.regions && props.regions.length > 0 ? [...props.regions] : [stack.region],
+    regions,
     ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     sweepRate,
     reverifyAfter,
@@ -213,6 +215,7 @@ export function checkProps(props: PeeringAutopilotProps, stack: Stack): Resolved
       probeTimeoutSeconds: probeTimeout.toSeconds(),
       members,
       memberRole: memberRoleName,
+      regions,
     },
   };
 }

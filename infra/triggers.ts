@@ -18,7 +18,7 @@ import type { Construct } from 'constructs';
 import { TAG_PREFIX } from '../functions/network/model.js';
 import { DRIFT_EVENTS, PEERING_EVENTS } from '../functions/starter/events.js';
 import { STARTER_GRANTS, sharedEnvironment } from '../state-machines/steps.js';
-import { memberRoleStatements, statementsFor } from './grants.js';
+import { memberRoleFor, memberRoleStatements, statementsFor } from './grants.js';
 import type { ResolvedProps } from './props.js';
 import { WorkflowFunction } from './workflow-function.js';
 
@@ -76,18 +76,22 @@ export function buildTriggers(scope: Construct, config: ResolvedProps, stateMach
   });
   const starter = new WorkflowFunction(scope, 'StarterFunction', {
     entry: 'functions/starter/handler.ts',
+    step: 'Starter',
     // A sweep reads the (account, region) places a few at a time, each with its own deadline, so a
     // slow or broken member costs one place, never the sweep; 400 places fit (BENCHMARKS.md).
     timeout: Duration.minutes(5),
     statements: [
       ...statementsFor(STARTER_GRANTS, Stack.of(scope), config.regions),
-      ...memberRoleStatements(Stack.of(scope), config.members, config.memberRoleName),
+      ...memberRoleStatements(
+        Stack.of(scope),
+        config.members,
+        memberRoleFor(config.memberRoleName, 'Starter'),
+      ),
     ],
     environment: {
       STATE_MACHINE_ARN: stateMachine.stateMachineArn,
-      PEERING_AUTOPILOT_REGIONS: config.regions.join(','),
-      // The sweep judges peerings by the workflow's own settings (policy, quotas, DNS, members).
-      ...sharedEnvironment(config.steps),
+      // The sweep judges peerings by the workflow's own settings (policy, quotas, DNS, members, regions).
+      ...sharedEnvironment({ ...config.steps, memberRole: memberRoleFor(config.memberRoleName, 'Starter') }),
       DEBOUNCE_SECONDS: String(config.debounce.toSeconds()),
       SWEEP_SECONDS: String(config.sweepRate.toSeconds()),
       REVERIFY_SECONDS: String(config.reverifyAfter.toSeconds()),
@@ -132,19 +136,24 @@ function admitMembers(scope: Construct, config: ResolvedProps): CfnEventBusPolic
   if (config.members.length === 0 && !config.organizationId) return undefined;
   const stack = Stack.of(scope);
   const bus = `arn:${stack.partition}:events:${stack.region}:${stack.account}:event-bus/default`;
+  // Only what members forward: CloudTrail's EC2 API calls (the three rules' source and detail-type).
+  // The default bus is kept (not a bus of our own) so a member's events reach the hub exactly as the
+  // hub's own do, through the same rules; the condition keeps anything else a member could put out.
+  const forwarded = { 'events:source': 'aws.ec2', 'events:detail-type': CLOUDTRAIL };
   const statement = config.organizationId
     ? {
         Effect: 'Allow',
         Principal: '*',
         Action: 'events:PutEvents',
         Resource: bus,
-        Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organizationId } },
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organizationId, ...forwarded } },
       }
     : {
         Effect: 'Allow',
         Principal: { AWS: config.members.map((m) => `arn:${stack.partition}:iam::${m}:root`) },
         Action: 'events:PutEvents',
         Resource: bus,
+        Condition: { StringEquals: forwarded },
       };
   return new CfnEventBusPolicy(scope, 'MemberEventsPolicy', {
     eventBusName: 'default',

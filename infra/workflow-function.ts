@@ -4,7 +4,7 @@
  */
 
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type CfnEventInvokeConfig, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -13,7 +13,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { HUB_ROLE_PATH } from './grants.js';
+import { HUB_ROLE_PATH, type MemberRoleUser, STEP_TAG } from './grants.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -39,6 +39,8 @@ export const LAMBDA_BUNDLE = {
 export interface WorkflowFunctionProps {
   /** Handler module relative to the repository root, e.g. `functions/plan/handler.ts`. */
   readonly entry: string;
+  /** The step this function is (its role's `peering-autopilot:step` tag: the member role it may assume). */
+  readonly step: MemberRoleUser;
   /** Exactly the IAM statements this function's code needs. */
   readonly statements: readonly PolicyStatement[];
   readonly environment?: Readonly<Record<string, string>>;
@@ -70,6 +72,7 @@ export class WorkflowFunction extends NodejsFunction {
       path: HUB_ROLE_PATH,
       description: `Peering Autopilot ${id} step`,
     });
+    Tags.of(role).add(STEP_TAG, props.step);
     super(scope, id, {
       entry: `${REPO_ROOT}${props.entry}`,
       projectRoot: REPO_ROOT,

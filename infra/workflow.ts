@@ -9,7 +9,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import type { Construct } from 'constructs';
 import { PEERING_WORKFLOW_ASL } from '../state-machines/peering-workflow.js';
 import { STEPS, type StepId, sharedEnvironment } from '../state-machines/steps.js';
-import { memberRoleStatements, statementsFor } from './grants.js';
+import { memberRoleFor, memberRoleStatements, statementsFor } from './grants.js';
 import { type ResolvedProps, WORKFLOW_TIMEOUT } from './props.js';
 import { WorkflowFunction } from './workflow-function.js';
 
@@ -26,11 +26,16 @@ export function buildWorkflow(scope: Construct, config: ResolvedProps, alarmTopi
       s.id,
       new WorkflowFunction(scope, `${s.id}Function`, {
         entry: s.entry,
+        step: s.id,
         statements: [
           ...statementsFor(s.grants, stack, config.regions, [stack.account, ...config.members]),
-          ...memberRoleStatements(stack, config.members, config.memberRoleName),
+          // In a member, this step's own role only.
+          ...memberRoleStatements(stack, config.members, memberRoleFor(config.memberRoleName, s.id)),
         ],
-        environment: { ...sharedEnvironment(settings), ...s.environment?.(settings) },
+        environment: {
+          ...sharedEnvironment({ ...settings, memberRole: memberRoleFor(config.memberRoleName, s.id) }),
+          ...s.environment?.(settings),
+        },
         ...(s.functionTimeout ? { timeout: Duration.seconds(s.functionTimeout(settings)) } : {}),
         ...(config.logRetention ? { logRetention: config.logRetention } : {}),
       }),

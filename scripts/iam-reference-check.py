@@ -69,7 +69,8 @@ REF_ARNS = {
 PSEUDO = {"AWS::Partition": "aws", "AWS::AccountId": "123456789012", "AWS::Region": "us-east-1",
           "AWS::URLSuffix": "amazonaws.com", "AWS::StackName": "stack"}
 # Template parameters (the member stack's, set per StackSet deployment) as sample values.
-PARAMETER_SAMPLES = {"HubAccount": "210987654321", "HubRegion": "eu-west-1"}
+PARAMETER_SAMPLES = {"HubAccount": "210987654321", "HubRegion": "eu-west-1",
+                     "Regions": "eu-west-1,us-east-1", "MemberAccounts": "111111111111,222222222222"}
 
 
 def resolve(value, resources):
@@ -93,11 +94,30 @@ def resolve(value, resources):
             return REF_ARNS.get(kind, "arn:aws:unknown:us-east-1:123456789012:{id}").format(id=logical)
         if "Fn::Join" in value:
             sep, parts = value["Fn::Join"]
-            return sep.join(resolve(p, resources) for p in parts)
+            return sep.join(resolve_values(parts, resources))
+        if "Fn::Split" in value:
+            sep, source = value["Fn::Split"]
+            return resolve(source, resources).split(sep)
+        if "Fn::If" in value:
+            # The member stack's parameter choices: check the branch a StackSet with every parameter
+            # set takes (the other branch is the hub's region alone, a subset of it).
+            _condition, _then, otherwise = value["Fn::If"]
+            return resolve_values(otherwise, resources)
         if "Fn::Sub" in value:
             text = value["Fn::Sub"] if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"][0]
             return re.sub(r"\$\{([^}]+)\}", lambda m: PSEUDO.get(m.group(1), m.group(1)), text)
     raise ValueError(f"cannot resolve {json.dumps(value)}")
+
+
+def resolve_values(value, resources):
+    """A condition value (one value, a list, or an expression giving a list) as a list of strings."""
+    if isinstance(value, list):
+        out = []
+        for v in value:
+            r = resolve(v, resources)
+            out.extend(r if isinstance(r, list) else [r])
+        return out
+    return resolve(value, resources)  # a scalar stays a scalar; an expression may give a list
 
 
 def as_list(value):
@@ -213,7 +233,7 @@ def check_policy(name, document, resources, findings):
     # 4. parliament
     doc = {"Version": "2012-10-17", "Statement": [
         {**s, "Resource": [resolve(r, resources) for r in as_list(s.get("Resource", []))],
-         **({"Condition": {op: {k: ([resolve(v, resources) for v in vals] if isinstance(vals, list) else resolve(vals, resources))
+         **({"Condition": {op: {k: resolve_values(vals, resources)
                                 for k, vals in pairs.items()}
                            for op, pairs in s["Condition"].items()}} if "Condition" in s else {})}
         for s in statements]}

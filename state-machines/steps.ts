@@ -52,7 +52,10 @@ export interface StepSettings {
   readonly alarmTopicArn: string;
   /** Member accounts the hub acts in (through `memberRole`); empty for a single account. */
   readonly members: readonly string[];
+  /** The member role this function assumes (its step's own). */
   readonly memberRole: string;
+  /** Where the autopilot acts (the sweep's regions; a member's side elsewhere is refused). */
+  readonly regions: readonly string[];
 }
 
 export interface StepSpec {
@@ -247,6 +250,7 @@ export function sharedEnvironment(s: Omit<StepSettings, 'alarmTopicArn'>): Recor
     ...(s.rulesPerSecurityGroupQuota
       ? { RULES_PER_SECURITY_GROUP_QUOTA: String(s.rulesPerSecurityGroupQuota) }
       : {}),
+    PEERING_AUTOPILOT_REGIONS: s.regions.join(','),
     ...memberEnvironment(s),
   };
 }

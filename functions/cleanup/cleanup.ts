@@ -42,14 +42,17 @@ export interface Cleanup {
 
 export interface CleanupDeps {
   readonly ec2For: Ec2For;
-  /** Whether the autopilot acts in an account (hub or member): a foreign side is never touched. */
-  readonly actsIn: (ownerId: string) => boolean;
+  /**
+   * Whether the autopilot acts at a side's place (hub, or a member in the configured regions): any
+   * other side is never touched.
+   */
+  readonly actsAt: (place: { readonly ownerId: string; readonly region: string }) => boolean;
 }
 
-export async function run(inspection: Inspection, { ec2For, actsIn }: CleanupDeps): Promise<Cleanup> {
+export async function run(inspection: Inspection, { ec2For, actsAt }: CleanupDeps): Promise<Cleanup> {
   const pcx = inspection.peeringConnectionId;
   // Re-check against AWS, not the payload: a live peering's routes are never removed.
-  const where = [inspection.accepter, inspection.requester].find((s) => actsIn(s.ownerId));
+  const where = [inspection.accepter, inspection.requester].find((s) => actsAt(s));
   if (!where) return { routesRemoved: [], rulesRemoved: [] };
   const peering = await describePeering(ec2For, where, pcx);
   const status = peering.Status?.Code ?? 'unknown';
@@ -62,7 +65,7 @@ export async function run(inspection: Inspection, { ec2For, actsIn }: CleanupDep
     sideFromPeering(peering.RequesterVpcInfo, 'requester', where.region),
     sideFromPeering(peering.AccepterVpcInfo, 'accepter', where.region),
   ];
-  const sides = both.filter((s) => actsIn(s.ownerId));
+  const sides = both.filter((s) => actsAt(s));
   const sideOf = new Map(sides.map((s) => [s.vpcId, { ownerId: s.ownerId, region: s.region }]));
   // The peer's blocks as the peering lists them, and the blocks its record says we routed (a block
   // disassociated before the peering went away is in the record only).

@@ -7,7 +7,7 @@ import { metrics } from '../commons/powertools/metrics.js';
 import { InspectionSchema } from '../commons/schemas.js';
 import { readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
-import { actsIn } from '../network/decision.js';
+import { actsAt } from '../network/decision.js';
 import { run } from './cleanup.js';
 
 const settings = readSettings();
@@ -17,7 +17,7 @@ export const handler = lambdaHandler(async (event, context) => {
   const accounts = accountsOf(context.invokedFunctionArn, settings);
   const result = await run(inspection, {
     ec2For: ec2Clients(accounts, inspection.peeringConnectionId),
-    actsIn: (ownerId) => actsIn(accounts, ownerId),
+    actsAt: (place) => actsAt(accounts, place),
   });
   logger.info('cleaned up deleted peering', {
     peeringConnectionId: inspection.peeringConnectionId,

@@ -10,7 +10,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { actsIn } from '../network/decision.js';
+import { actsAt, actsIn } from '../network/decision.js';
 
 /**
  * Connection and request timeouts for every client: a hung endpoint becomes a one-line error in
@@ -43,6 +43,8 @@ export interface Accounts {
   readonly memberRole: string;
   /** `aws`, `aws-cn`, `aws-us-gov`: member role ARNs are built in the hub's partition. */
   readonly partition: string;
+  /** The regions members are acted on in (the construct's `regions`); absent: no bound. */
+  readonly regions?: readonly string[];
 }
 
 /** Thrown when a step would act in an account that is neither the hub nor a member. */
@@ -125,11 +127,17 @@ export function sessionName(label: string): string {
 
 const stsClient = () => cached('sts', () => new STSClient({ region: homeRegion(), ...CLIENT_TIMEOUTS }));
 
-function credentialsFor(accounts: Accounts, ownerId: string, session: string) {
+function credentialsFor(accounts: Accounts, place: Place, session: string) {
+  const { ownerId } = place;
   if (ownerId === accounts.hub) return undefined;
   if (!actsIn(accounts, ownerId)) {
     throw new ForeignAccountError(
       `account ${ownerId} is neither this hub account ${accounts.hub} nor a member (${accounts.members.join(', ') || 'none configured'}); the autopilot never acts there`,
+    );
+  }
+  if (!actsAt(accounts, place)) {
+    throw new ForeignAccountError(
+      `member ${ownerId} in ${place.region}: outside the configured regions (${accounts.regions?.join(', ')}); the autopilot never acts there`,
     );
   }
   const roleArn = `arn:${accounts.partition}:iam::${ownerId}:role/${accounts.memberRole}`;
@@ -137,7 +145,7 @@ function credentialsFor(accounts: Accounts, ownerId: string, session: string) {
 }
 
 function clientOptions(accounts: Accounts, session: string, place: Place) {
-  const credentials = credentialsFor(accounts, place.ownerId, sessionName(session));
+  const credentials = credentialsFor(accounts, place, sessionName(session));
   return { region: place.region, ...CLIENT_TIMEOUTS, ...(credentials ? { credentials } : {}) };
 }
 
@@ -199,13 +207,18 @@ export function accountFromArn(invokedFunctionArn: string | undefined): string {
 /** The hub (this function's account and partition) and its members, from the function's ARN and settings. */
 export function accountsOf(
   invokedFunctionArn: string | undefined,
-  settings: { readonly members: readonly string[]; readonly memberRole: string },
+  settings: {
+    readonly members: readonly string[];
+    readonly memberRole: string;
+    readonly regions: readonly string[];
+  },
 ): Accounts {
   return {
     hub: accountFromArn(invokedFunctionArn),
     partition: invokedFunctionArn?.split(':')[1] || 'aws',
     members: settings.members,
     memberRole: settings.memberRole,
+    regions: settings.regions.length > 0 ? settings.regions : [homeRegion()],
   };
 }
 

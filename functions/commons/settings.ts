@@ -29,6 +29,18 @@ const SettingsSchema = z.object({
       ),
     '',
   ),
+  /** The regions the autopilot acts in, in the hub and every member (the construct's `regions`). */
+  PEERING_AUTOPILOT_REGIONS: z._default(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^\s*([a-z]{2}(-[a-z]+)+-\d\s*(,\s*[a-z]{2}(-[a-z]+)+-\d\s*)*)?$/,
+          'expected comma-separated region names, e.g. "us-east-1,eu-west-1"',
+        ),
+      ),
+    '',
+  ),
   PEERING_AUTOPILOT_MEMBER_ROLE: z._default(
     z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name')),
     DEFAULT_MEMBER_ROLE,
@@ -44,6 +56,11 @@ export interface Settings {
   /** Accounts besides this one whose peerings the autopilot configures, through `memberRole`. */
   readonly members: readonly string[];
   readonly memberRole: string;
+  /**
+   * Where the autopilot acts: the sweep reads these regions, and a member's side or event outside
+   * them is refused or ignored (empty: the home region only).
+   */
+  readonly regions: readonly string[];
 }
 
 /** A comma-separated environment value (member ids, regions): split, trimmed, blanks and repeats dropped. */
@@ -70,5 +87,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dnsResolution: s.DNS_RESOLUTION,
     members: commaList(s.PEERING_AUTOPILOT_MEMBER_ACCOUNTS),
     memberRole: s.PEERING_AUTOPILOT_MEMBER_ROLE,
+    regions: commaList(s.PEERING_AUTOPILOT_REGIONS),
   };
 }

@@ -19,6 +19,7 @@ export const handler = lambdaHandler(async (event, context) => {
     accountId: accounts.hub,
     members: accounts.members,
     region: homeRegion(),
+    ...(accounts.regions ? { regions: accounts.regions } : {}),
     policy: settings.acceptPolicy,
     freshSeconds: settings.freshSeconds,
     now: () => new Date(),

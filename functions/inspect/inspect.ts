@@ -9,6 +9,7 @@ import { InputValidationError } from '../commons/errors.js';
 import type { Inspection, WorkflowInput } from '../commons/schemas.js';
 import {
   type AcceptPolicy,
+  actsAt,
   actsIn,
   CLEANUP_STATUSES,
   decide,
@@ -26,6 +27,8 @@ export interface InspectDeps {
   readonly members: readonly string[];
   /** The hub's home region. */
   readonly region: string;
+  /** The regions members are acted on in: a member's side elsewhere is refused, never described. */
+  readonly regions?: readonly string[];
   readonly policy: AcceptPolicy;
   /** How long a `configured` status tag counts as fresh, seconds (below the sweep period). */
   readonly freshSeconds: number;
@@ -50,6 +53,12 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
     );
   }
   const where = { ownerId: input.account ?? accountId, region: input.region ?? deps.region };
+  const bounds = { hub: accountId, members, ...(deps.regions ? { regions: deps.regions } : {}) };
+  if (!actsAt(bounds, where)) {
+    throw new InputValidationError(
+      `region "${where.region}" of member ${where.ownerId} is outside the configured regions (${deps.regions?.join(', ')})`,
+    );
+  }
   const peering = await describePeering(deps.ec2For, where, input.peeringConnectionId);
   const status = peering.Status?.Code ?? 'unknown';
   const tags = tagsToRecord(peering.Tags);
@@ -59,13 +68,21 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
   // Only describe VPCs of the hub and its members that can still be configured (each as its owner);
   // the peering's own view is enough to refuse a foreign or dead peering, and nothing is read there.
   const describable =
-    known(requester.ownerId) &&
-    known(accepter.ownerId) &&
+    actsAt(bounds, requester) &&
+    actsAt(bounds, accepter) &&
     !(TERMINAL_STATUSES as readonly string[]).includes(status);
   if (describable)
     [requester, accepter] = (await describeSides(deps.ec2For, [requester, accepter])) as [VpcSide, VpcSide];
 
-  const verdict = decide({ status, accountId, members, requester, accepter, policy: deps.policy });
+  const verdict = decide({
+    status,
+    accountId,
+    members,
+    ...(deps.regions ? { regions: deps.regions } : {}),
+    requester,
+    accepter,
+    policy: deps.policy,
+  });
   return {
     peeringConnectionId: input.peeringConnectionId,
     dryRun: input.dryRun,

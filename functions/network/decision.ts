@@ -19,10 +19,12 @@ export interface DecisionInput {
   readonly accountId: string;
   /** Member accounts whose VPCs the hub may configure too (through the member role). */
   readonly members?: readonly string[];
+  /** Where members are acted on: a member's VPC in another region is refused (absent: no bound). */
+  readonly regions?: readonly string[];
   readonly requester: Pick<VpcSide, 'vpcId' | 'ownerId' | 'cidrs' | 'ipv6Cidrs'> &
-    Partial<Pick<VpcSide, 'tags'>>;
+    Partial<Pick<VpcSide, 'tags' | 'region'>>;
   readonly accepter: Pick<VpcSide, 'vpcId' | 'ownerId' | 'cidrs' | 'ipv6Cidrs'> &
-    Partial<Pick<VpcSide, 'tags'>>;
+    Partial<Pick<VpcSide, 'tags' | 'region'>>;
   readonly policy: AcceptPolicy;
 }
 
@@ -41,6 +43,22 @@ export function actsIn(
   ownerId: string,
 ): boolean {
   return ownerId === accounts.hub || accounts.members.includes(ownerId);
+}
+
+/**
+ * True when the autopilot acts at a place: the hub's own account anywhere (its roles' IAM is scoped
+ * to the configured regions), a member's only in the configured `regions` (absent: no bound).
+ */
+export function actsAt(
+  accounts: {
+    readonly hub: string;
+    readonly members: readonly string[];
+    readonly regions?: readonly string[];
+  },
+  place: { readonly ownerId: string; readonly region: string },
+): boolean {
+  if (!actsIn(accounts, place.ownerId)) return false;
+  return place.ownerId === accounts.hub || !accounts.regions || accounts.regions.includes(place.region);
 }
 
 /** Statuses from which a peering never becomes usable. */
@@ -69,6 +87,20 @@ export function decide(input: DecisionInput): DecisionOutput {
       const known = members.length > 0 ? ` or a member (${members.join(', ')})` : '';
       return refuse(
         `cross-account peering: ${role} VPC ${side.vpcId} is owned by ${side.ownerId}, not this account ${accountId}${known}; never auto-accepted`,
+      );
+    }
+  }
+  for (const [role, side] of [
+    ['requester', requester],
+    ['accepter', accepter],
+  ] as const) {
+    const place = { ownerId: side.ownerId, region: side.region ?? '' };
+    if (
+      side.region !== undefined &&
+      !actsAt({ hub: accountId, members, ...(input.regions ? { regions: input.regions } : {}) }, place)
+    ) {
+      return refuse(
+        `${role} VPC ${side.vpcId} of member ${side.ownerId} is in ${side.region}, outside the configured regions (${input.regions?.join(', ')}); the autopilot never acts there`,
       );
     }
   }

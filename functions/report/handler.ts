@@ -7,7 +7,7 @@ import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
 import { readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
-import { actsIn } from '../network/decision.js';
+import { actsAt, actsIn } from '../network/decision.js';
 import { healsOf, ReportRequestSchema, run } from './report.js';
 
 const settings = readSettings();
@@ -21,6 +21,7 @@ export const handler = lambdaHandler(async (event, context) => {
     ec2For: ec2Clients(accounts, req.result?.peeringConnectionId ?? 'report'),
     home: { ownerId: accounts.hub, region: homeRegion() },
     actsIn: (ownerId) => actsIn(accounts, ownerId),
+    actsAt: (place) => actsAt(accounts, place),
     ...(sns ? { sns } : {}),
     now: () => new Date(),
     warn: (message, extra) => logger.warn(message, extra),

@@ -97,6 +97,8 @@ export interface ReportDeps {
   readonly home: Place;
   /** Whether the autopilot acts in an account (hub or member). */
   readonly actsIn: (ownerId: string) => boolean;
+  /** Whether it acts at a place (a member only in the configured regions); default: wherever actsIn. */
+  readonly actsAt?: (place: Place) => boolean;
   readonly sns?: { readonly client: SNSClient; readonly topicArn: string };
   readonly now: () => Date;
   readonly warn: (message: string, extra: Record<string, unknown>) => void;
@@ -113,11 +115,24 @@ export function executionLink(executionId: string | undefined, region: string): 
  * per account), so one write per distinct (account, region) of the two sides. A peering with an
  * account outside the hub and members gets none: nothing is written for it anywhere.
  */
-export function tagPlaces(req: ReportRequest, deps: Pick<ReportDeps, 'home' | 'actsIn'>): Place[] {
+export function tagPlaces(req: ReportRequest, deps: Pick<ReportDeps, 'home' | 'actsIn' | 'actsAt'>): Place[] {
+  const actsAt = deps.actsAt ?? ((p: Place) => deps.actsIn(p.ownerId));
   const sides = [req.result?.requester, req.result?.accepter].filter((s) => s !== undefined);
-  if (sides.length === 0) return [deps.home];
+  if (sides.length === 0) {
+    // A run that failed before its result: where its input says the peering was seen (the owner's
+    // view the trigger came from), not the hub's home region, where it may not even be visible.
+    const input = req.input as { account?: unknown; region?: unknown } | undefined;
+    const seen = {
+      ownerId: typeof input?.account === 'string' ? input.account : deps.home.ownerId,
+      region: typeof input?.region === 'string' ? input.region : deps.home.region,
+    };
+    return actsAt(seen) ? [seen] : [];
+  }
   if (sides.some((s) => !deps.actsIn(s.ownerId))) return [];
-  const places = new Map(sides.map((s) => [placeKey(s), { ownerId: s.ownerId, region: s.region }]));
+  // A member's view outside the configured regions is never written (its side was refused).
+  const places = new Map(
+    sides.filter((s) => actsAt(s)).map((s) => [placeKey(s), { ownerId: s.ownerId, region: s.region }]),
+  );
   return [...places.values()];
 }
 

@@ -7,7 +7,7 @@ import { InputValidationError } from '../commons/errors.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
-import { commaList, readSettings } from '../commons/settings.js';
+import { readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
 import { envInt } from '../commons/zod.js';
 import { actsIn } from '../network/decision.js';
@@ -21,25 +21,11 @@ const env = parseOrThrow(
     SWEEP_SECONDS: envInt(60, 31 * 24 * 3600, 900),
     /** A configured peering is pinged again by the sweep once its last check is this old. */
     REVERIFY_SECONDS: envInt(300, 31 * 24 * 3600, 24 * 3600),
-    /** The regions the sweep looks at (the construct's `regions`); default: this region. */
-    PEERING_AUTOPILOT_REGIONS: z._default(
-      z
-        .string()
-        .check(
-          z.regex(
-            /^\s*([a-z]{2}(-[a-z]+)+-\d\s*(,\s*[a-z]{2}(-[a-z]+)+-\d\s*)*)?$/,
-            'expected comma-separated region names',
-          ),
-        ),
-      '',
-    ),
   }),
   process.env,
   'starter settings (environment)',
 );
 const settings = readSettings();
-/** The regions the sweep looks at, in the hub and every member; empty: the home region. */
-const regions = commaList(env.PEERING_AUTOPILOT_REGIONS);
 const sfn = new SFNClient({ ...CLIENT_TIMEOUTS });
 
 export const handler = lambdaHandler(async (event, context) => {
@@ -59,12 +45,14 @@ export const handler = lambdaHandler(async (event, context) => {
   const result = await startRuns(affected, {
     ec2For: ec2Clients(accounts, 'starter'),
     home,
+    // Every (account, region) the autopilot acts in: the hub and each member, in each configured region.
     places: [accounts.hub, ...accounts.members].flatMap((ownerId) =>
-      (regions.length > 0 ? regions : [home.region]).map((region) => ({ ownerId, region })),
+      (accounts.regions ?? [home.region]).map((region) => ({ ownerId, region })),
     ),
     actsIn: (ownerId) => actsIn(accounts, ownerId),
     judge: {
       members: accounts.members,
+      ...(accounts.regions ? { regions: accounts.regions } : {}),
       policy: settings.acceptPolicy,
       quotas: settings.quotas,
       reverifySeconds: env.REVERIFY_SECONDS,

@@ -7,6 +7,7 @@ import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import pLimit from 'p-limit';
 import { type Ec2For, isAwsError, type Place } from '../commons/aws-clients.js';
 import { describeGroupsById, describePeerings, describeRouteTablesById } from '../commons/ec2-facts.js';
+import { actsAt } from '../network/decision.js';
 import { isOurRule, TAGS } from '../network/model.js';
 import { type Affected, executionName, windowStart } from './events.js';
 import { type SweepDeps, type SweepReport, sweep } from './sweep.js';
@@ -20,7 +21,10 @@ export interface StarterDeps {
   /** Whether the autopilot acts in an account (hub or member); events from others are ignored. */
   readonly actsIn: (ownerId: string) => boolean;
   /** What the sweep judges peerings by (the workflow's own settings). */
-  readonly judge: Pick<SweepDeps, 'members' | 'policy' | 'quotas' | 'reverifySeconds' | 'dnsResolution'>;
+  readonly judge: Pick<
+    SweepDeps,
+    'members' | 'regions' | 'policy' | 'quotas' | 'reverifySeconds' | 'dnsResolution'
+  >;
   /** How many places the sweep reads at once, and how long one may take (defaults in sweep.ts). */
   readonly concurrency?: number;
   readonly placeDeadlineMs?: number;
@@ -93,6 +97,15 @@ export async function plannedRuns(
   if (!deps.actsIn(eventPlace.ownerId)) {
     deps.log('ignored: the event comes from an account that is neither the hub nor a member', {
       account: eventPlace.ownerId,
+    });
+    return [];
+  }
+  const bounds = { hub: deps.home.ownerId, members: deps.judge.members, regions: deps.judge.regions };
+  if (!actsAt(bounds, eventPlace)) {
+    deps.log('ignored: the event comes from a member region outside the configured regions', {
+      account: eventPlace.ownerId,
+      region: eventPlace.region,
+      regions: deps.judge.regions,
     });
     return [];
   }

@@ -10,7 +10,7 @@ import pLimit from 'p-limit';
 import { type Ec2For, type Place, placeKey } from '../commons/aws-clients.js';
 import { sideFromPeering, sideFromVpc } from '../commons/ec2-facts.js';
 import { describePlace, type PlaceFacts } from '../commons/ec2-place.js';
-import { type AcceptPolicy, actsIn, decide, TERMINAL_STATUSES } from '../network/decision.js';
+import { type AcceptPolicy, actsAt, decide, TERMINAL_STATUSES } from '../network/decision.js';
 import { type DnsResolutionMode, tagsToRecord } from '../network/model.js';
 import { type SweepReason, sweepVerdict } from '../network/peering-plan.js';
 import type { Quotas } from '../network/plan.js';
@@ -21,6 +21,8 @@ export interface SweepDeps {
   readonly places: readonly Place[];
   readonly accountId: string;
   readonly members: readonly string[];
+  /** The regions members are acted on in (a member's side elsewhere is refused). */
+  readonly regions?: readonly string[];
   readonly policy: AcceptPolicy;
   readonly quotas: Quotas;
   readonly reverifySeconds: number;
@@ -114,7 +116,11 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   };
   const vpcOf = (side: Place & { vpcId: string }) =>
     views.find((v) => placeKey(v.place) === placeKey(side))?.vpcs.get(side.vpcId);
-  const known = (account: string) => actsIn({ hub: deps.accountId, members: deps.members }, account);
+  const bounds = {
+    hub: deps.accountId,
+    members: deps.members,
+    ...(deps.regions ? { regions: deps.regions } : {}),
+  };
 
   const seen = new Set<string>();
   const findings: SweepFinding[] = [];
@@ -155,13 +161,14 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     const live = !(TERMINAL_STATUSES as readonly string[]).includes(status);
     const rv = vpcOf(requester);
     const av = vpcOf(accepter);
-    const described = live && known(requester.ownerId) && known(accepter.ownerId) && !!rv && !!av;
+    const described = live && actsAt(bounds, requester) && actsAt(bounds, accepter) && !!rv && !!av;
     if (described && rv && av)
       [requester, accepter] = [sideFromVpc(rv, requester), sideFromVpc(av, accepter)];
     const decision = decide({
       status,
       accountId: deps.accountId,
       members: deps.members,
+      ...(deps.regions ? { regions: deps.regions } : {}),
       requester,
       accepter,
       policy: deps.policy,

@@ -33,20 +33,48 @@ function hub(props: ConstructorParameters<typeof PeeringAutopilot>[2] = {}) {
   return Template.fromStack(stack);
 }
 
-function member() {
+function member(props: Partial<ConstructorParameters<typeof PeeringAutopilotMember>[2]> = {}) {
   const stack = new Stack(app(), 'Member', { env: { account: '111111111111', region: 'eu-west-1' } });
-  const construct = new PeeringAutopilotMember(stack, 'Member', { hubAccount: HUB, hubRegion: 'us-east-1' });
+  const construct = new PeeringAutopilotMember(stack, 'Member', {
+    hubAccount: HUB,
+    hubRegion: 'us-east-1',
+    members: MEMBERS,
+    regions: ['us-east-1', 'eu-west-1'],
+    ...props,
+  });
   return { stack, construct, template: Template.fromStack(stack) };
 }
 
-function memberRoleStatements(template: Template): Statement[] {
+const USERS = ['Inspect', 'Activation', 'Plan', 'Apply', 'Verify', 'Cleanup', 'Report', 'Starter'] as const;
+
+function memberRoleStatements(template: Template, user: (typeof USERS)[number]): Statement[] {
   const roles = Object.values(
-    template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'PeeringAutopilotMember' } }),
+    template.findResources('AWS::IAM::Role', { Properties: { RoleName: `PeeringAutopilotMember-${user}` } }),
   );
+  expect(roles).toHaveLength(1);
   const role = roles[0] as {
     Properties: { Policies: Array<{ PolicyDocument: { Statement: Statement[] } }> };
   };
   return role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+}
+
+/** Every statement of the hub function role whose step tag is `user`. */
+function hubRoleStatements(template: Template, user: string): Statement[] {
+  const [roleId] = Object.entries(template.findResources('AWS::IAM::Role')).find(([, r]) =>
+    JSON.stringify((r as { Properties: { Tags?: unknown } }).Properties.Tags ?? []).includes(
+      `{"Key":"peering-autopilot:step","Value":"${user}"}`,
+    ),
+  ) ?? [undefined];
+  expect(roleId).toBeDefined();
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) =>
+      JSON.stringify((p as { Properties: { Roles: unknown } }).Properties.Roles).includes(`"${roleId}"`),
+    )
+    .flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
+          .Statement,
+    );
 }
 
 describe('the hub', () => {
@@ -67,6 +95,23 @@ describe('the hub', () => {
         },
       },
     });
+  });
+
+  it('admits only what members forward: EC2 CloudTrail API calls (issue 19 §2)', () => {
+    const [policy] = Object.values(hub().findResources('AWS::Events::EventBusPolicy'));
+    expect(policy).toMatchObject({
+      Properties: {
+        Statement: {
+          Condition: {
+            StringEquals: { 'events:source': 'aws.ec2', 'events:detail-type': 'AWS API Call via CloudTrail' },
+          },
+        },
+      },
+    });
+    const [org] = Object.values(
+      hub({ organizationId: 'o-a1b2c3d4e5' }).findResources('AWS::Events::EventBusPolicy'),
+    );
+    expect(JSON.stringify(org)).toContain('"events:source":"aws.ec2"');
   });
 
   it('admits the whole organization by aws:PrincipalOrgID when an organization id is given', () => {
@@ -91,7 +136,7 @@ describe('the hub', () => {
     expect(all.flatMap(actions)).not.toContain('sts:AssumeRole');
   });
 
-  it("puts every function role under the hub path and lets it assume only the members' PeeringAutopilotMember role", () => {
+  it("puts every function role under the hub path, tagged with its step, and lets it assume only that step's role in each member (issue 19 §2)", () => {
     const template = hub();
     const roles = Object.values(template.findResources('AWS::IAM::Role')).filter((r) =>
       JSON.stringify(r).includes('lambda.amazonaws.com'),
@@ -99,20 +144,17 @@ describe('the hub', () => {
     expect(roles.length).toBeGreaterThanOrEqual(8);
     for (const r of roles)
       expect((r as { Properties: { Path?: string } }).Properties.Path).toBe('/peering-autopilot/');
-    const assume = Object.values(template.findResources('AWS::IAM::Policy'))
-      .flatMap(
-        (p) =>
-          (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
-            .Statement,
-      )
-      .filter((s) => actions(s).includes('sts:AssumeRole'));
-    expect(assume.length).toBeGreaterThanOrEqual(8);
-    for (const s of assume) {
-      expect(actions(s)).toEqual(['sts:AssumeRole']);
-      expect(JSON.stringify(s.Resource)).toBe(
+    for (const user of USERS) {
+      const assume = hubRoleStatements(template, user).filter((s) => actions(s).includes('sts:AssumeRole'));
+      expect(assume).toHaveLength(1);
+      expect(actions(assume[0] as Statement)).toEqual(['sts:AssumeRole']);
+      expect(JSON.stringify(assume[0]?.Resource)).toBe(
         JSON.stringify(
           MEMBERS.map((m) => ({
-            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${m}:role/PeeringAutopilotMember`]],
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, `:iam::${m}:role/PeeringAutopilotMember-${user}`],
+            ],
           })),
         ),
       );
@@ -133,23 +175,22 @@ describe('the hub', () => {
     expect(JSON.stringify(accept?.Condition?.ArnLike?.['ec2:AccepterVpc'])).toContain(`:ec2:*:${HUB}:vpc/*`);
   });
 
-  it('tells every function and the starter who the members are', () => {
+  it('tells every function and the starter who the members are, its own member role and the regions', () => {
     const fns = Object.values(hub().findResources('AWS::Lambda::Function')).filter(
       (f) => JSON.stringify(f).includes('ACCEPT_POLICY') || JSON.stringify(f).includes('STATE_MACHINE_ARN'),
     );
     expect(fns.length).toBe(8);
-    for (const f of fns) {
-      expect(f).toMatchObject({
-        Properties: {
-          Environment: {
-            Variables: {
-              PEERING_AUTOPILOT_MEMBER_ACCOUNTS: MEMBERS.join(','),
-              PEERING_AUTOPILOT_MEMBER_ROLE: 'PeeringAutopilotMember',
-            },
-          },
-        },
+    const roles = fns.map((f) => {
+      const vars = (f as { Properties: { Environment: { Variables: Record<string, string> } } }).Properties
+        .Environment.Variables;
+      expect(vars).toMatchObject({
+        PEERING_AUTOPILOT_MEMBER_ACCOUNTS: MEMBERS.join(','),
+        PEERING_AUTOPILOT_REGIONS: 'us-east-1',
       });
-    }
+      return vars.PEERING_AUTOPILOT_MEMBER_ROLE;
+    });
+    // Each function names its own step's member role: eight functions, eight roles.
+    expect(roles.sort()).toEqual(USERS.map((u) => `PeeringAutopilotMember-${u}`).sort());
   });
 
   it('fails when a member id is malformed or is the hub itself, or the organization id or role name is bad, naming each', () => {
@@ -189,50 +230,75 @@ describe('the member', () => {
     }
   });
 
-  it("trusts only the hub's function roles (hub account, role path, session name), never a wildcard principal", () => {
+  it("trusts each step's role to the hub's function role of that step only (hub account, role path, step tag, session name)", () => {
     const { template } = member();
-    template.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: 'PeeringAutopilotMember',
-      AssumeRolePolicyDocument: {
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: 'sts:AssumeRole',
-            Principal: {
-              AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${HUB}:root`]] },
-            },
-            Condition: {
-              ArnLike: {
-                'aws:PrincipalArn': {
-                  'Fn::Join': [
-                    '',
-                    ['arn:', { Ref: 'AWS::Partition' }, `:iam::${HUB}:role/peering-autopilot/*`],
-                  ],
-                },
+    for (const user of USERS)
+      template.hasResourceProperties('AWS::IAM::Role', {
+        RoleName: `PeeringAutopilotMember-${user}`,
+        AssumeRolePolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'sts:AssumeRole',
+              Principal: {
+                AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${HUB}:root`]] },
               },
-              StringLike: { 'sts:RoleSessionName': 'peering-autopilot-*' },
+              Condition: {
+                ArnLike: {
+                  'aws:PrincipalArn': {
+                    'Fn::Join': [
+                      '',
+                      ['arn:', { Ref: 'AWS::Partition' }, `:iam::${HUB}:role/peering-autopilot/*`],
+                    ],
+                  },
+                },
+                StringEquals: { 'aws:PrincipalTag/peering-autopilot:step': user },
+                StringLike: { 'sts:RoleSessionName': 'peering-autopilot-*' },
+              },
             },
-          },
-        ],
-      },
-    });
+          ],
+        },
+      });
   });
 
-  it('allows on this side only what the hub does in its own account, each write narrowed as there', () => {
-    const statements = memberRoleStatements(member().template);
+  it("gives each step's member role exactly that step's actions at home: Inspect, Plan and the starter read only (issue 19 §2)", () => {
+    const hubTemplate = hub();
+    const { template } = member();
+    const actionSet = (statements: Statement[]) =>
+      [...new Set(statements.flatMap(actions).filter((a) => /^(ec2|ssm):/.test(a)))].sort();
+    for (const user of USERS) {
+      expect(actionSet(memberRoleStatements(template, user))).toEqual(
+        actionSet(hubRoleStatements(hubTemplate, user)),
+      );
+    }
+    for (const user of ['Inspect', 'Plan', 'Starter'] as const) {
+      for (const a of actionSet(memberRoleStatements(template, user)))
+        expect(a).toMatch(/^ec2:(Describe|Get)/);
+    }
+  });
+
+  it('each write narrowed as at home, in the hub regions only, and an accept only from the hub or a member (issue 19 §2)', () => {
+    const { template } = member();
+    const statements = USERS.flatMap((u) => memberRoleStatements(template, u));
     const byAction = (a: string) => statements.filter((s) => actions(s).includes(a));
-    // Accept only as the accepter: this account's VPC.
-    const accept = byAction('ec2:AcceptVpcPeeringConnection').find((s) => s.Condition);
+    // Accept only as the accepter (this account's VPC), from a requester VPC of the hub or a member.
+    const accept = byAction('ec2:AcceptVpcPeeringConnection').find((s) => s.Condition?.ArnLike);
     expect(JSON.stringify(accept?.Condition?.ArnLike?.['ec2:AccepterVpc'])).toContain(
       ':ec2:*:111111111111:vpc/*',
     );
+    const requesters = JSON.stringify(accept?.Condition?.ArnLike?.['ec2:RequesterVpc']);
+    for (const a of [HUB, ...MEMBERS]) expect(requesters).toContain(`:ec2:*:${a}:vpc/*`);
+    expect(requesters).not.toContain(':ec2:*:*:vpc');
+    // Every statement holds only in the hub's regions.
+    for (const s of statements)
+      expect(s.Condition?.StringEquals?.['aws:RequestedRegion']).toEqual(['us-east-1', 'eu-west-1']);
     // Routes only in this account's route tables; ingress only on opted-in groups.
     for (const s of byAction('ec2:CreateRoute'))
       expect(JSON.stringify(s.Resource)).toContain('111111111111:route-table/*');
-    expect(byAction('ec2:AuthorizeSecurityGroupIngress')[0]?.Condition).toEqual({
+    expect(byAction('ec2:AuthorizeSecurityGroupIngress')[0]?.Condition).toMatchObject({
       Null: { 'aws:ResourceTag/peering-autopilot:ingress': 'false' },
     });
-    expect(byAction('ec2:CreateTags')[0]?.Condition).toEqual({
+    expect(byAction('ec2:CreateTags')[0]?.Condition).toMatchObject({
       'ForAllValues:StringEquals': {
         'aws:TagKeys': [
           'peering-autopilot:status',
@@ -245,7 +311,7 @@ describe('the member', () => {
     const sendToInstances = byAction('ssm:SendCommand').find((s) =>
       JSON.stringify(s.Resource).includes('instance'),
     );
-    expect(sendToInstances?.Condition).toEqual({
+    expect(sendToInstances?.Condition).toMatchObject({
       Null: { 'ssm:resourceTag/peering-autopilot:probe': 'false' },
     });
     // Nothing else: no wildcard action, no mutating call on Resource "*".
@@ -257,24 +323,41 @@ describe('the member', () => {
     }
   });
 
-  it("makes the role only in a member account, once (in the hub's region)", () => {
+  it("makes the roles only in a member account, once (in the hub's region)", () => {
     const { template } = member();
-    const [role] = Object.values(
-      template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'PeeringAutopilotMember' } }),
+    const roles = Object.values(
+      template.findResources('AWS::IAM::Role', {
+        Properties: { RoleName: Match.stringLikeRegexp('^PeeringAutopilotMember-') },
+      }),
     );
-    expect((role as { Condition: string }).Condition).toMatch(/MakesMemberRole/);
+    expect(roles).toHaveLength(USERS.length);
+    for (const role of roles) expect((role as { Condition: string }).Condition).toMatch(/MakesMemberRole/);
     const conditions = template.toJSON().Conditions as Record<string, unknown>;
     const makes = Object.entries(conditions).find(([k]) => k.includes('MakesMemberRole'))?.[1];
     expect(JSON.stringify(makes)).toContain('"Fn::Not"');
     expect(JSON.stringify(makes)).toContain('"AWS::Region"');
   });
 
+  it('keeps undelivered events 14 days, as the hub does, and alarms on them in the member account (issue 19 §2)', () => {
+    const { template } = member({ alarmTopicArn: 'arn:aws:sns:eu-west-1:111111111111:netops' });
+    template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 14 * 24 * 3600 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      AlarmActions: ['arn:aws:sns:eu-west-1:111111111111:netops'],
+    });
+  });
+
   it('as a StackSet template: HubAccount and HubRegion are parameters and nothing needs the CDK bootstrap', () => {
     const stack = new PeeringAutopilotMemberStack(app(), 'PeeringAutopilotMember');
     const template = Template.fromStack(stack).toJSON();
     expect(Object.keys(template.Parameters ?? {})).toEqual(
-      expect.arrayContaining(['HubAccount', 'HubRegion']),
+      expect.arrayContaining(['HubAccount', 'HubRegion', 'Regions', 'MemberAccounts']),
     );
+    // The parameters bound the roles: regions (the hub's region when empty) and accept requesters.
+    const text = JSON.stringify(template);
+    expect(text).toContain('"aws:RequestedRegion":{"Fn::If":');
+    expect(text).toContain(':vpc/*,arn:*:ec2:*:');
     expect(JSON.stringify(template)).not.toContain('BootstrapVersion');
   });
 

@@ -49,18 +49,29 @@ function grantedActions(members: string[] = []): Record<string, Set<string>> {
   return granted;
 }
 
-/** The actions the member stack's PeeringAutopilotMember role grants. */
-function memberRoleActions(): Set<string> {
+/** function id (step id or Starter) -> the actions its role in a member (`PeeringAutopilotMember-<id>`) grants. */
+function memberRoleActions(): Record<string, Set<string>> {
   const stack = new Stack(new App(), 'Member', { env: { account: '111111111111', region: 'us-east-1' } });
-  new PeeringAutopilotMember(stack, 'Member', { hubAccount: '123456789012', hubRegion: 'us-east-1' });
-  const [role] = Object.values(
-    Template.fromStack(stack).findResources('AWS::IAM::Role', {
-      Properties: { RoleName: 'PeeringAutopilotMember' },
-    }),
-  ) as Array<{
-    Properties: { Policies: Array<{ PolicyDocument: PolicyResource['Properties']['PolicyDocument'] }> };
+  new PeeringAutopilotMember(stack, 'Member', {
+    hubAccount: '123456789012',
+    hubRegion: 'us-east-1',
+    members: ['111111111111'],
+  });
+  const roles = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role')) as Array<{
+    Properties: {
+      RoleName?: string;
+      Policies?: Array<{ PolicyDocument: PolicyResource['Properties']['PolicyDocument'] }>;
+    };
   }>;
-  return new Set(role?.Properties.Policies.flatMap((p) => actionsIn(p.PolicyDocument.Statement)));
+  const granted: Record<string, Set<string>> = {};
+  for (const role of roles) {
+    const fn = /^PeeringAutopilotMember-(\w+)$/.exec(role.Properties.RoleName ?? '')?.[1];
+    if (!fn) continue;
+    granted[fn] = new Set(
+      (role.Properties.Policies ?? []).flatMap((p) => actionsIn(p.PolicyDocument.Statement)),
+    );
+  }
+  return granted;
 }
 
 it('every AWS call of every function in the seed, source-group, drift, refusal, prefix-list and delete scenarios is granted to its role', async () => {
@@ -196,7 +207,8 @@ it('across accounts: each call made as the member is granted to the member role,
     if (!by) continue;
     if (as === '111111111111') {
       asMember.add(action);
-      if (!memberGrants.has(action)) missing.push(`${by} calls ${action} as the member`);
+      // Granted to that step's own member role, not to some other step's.
+      if (!memberGrants[by]?.has(action)) missing.push(`${by} calls ${action} as the member`);
     } else if (!hubGrants[by]?.has(action)) missing.push(`${by} calls ${action} as the hub`);
   }
   expect([...new Set(missing)]).toEqual([]);
@@ -205,4 +217,10 @@ it('across accounts: each call made as the member is granted to the member role,
     expect(asMember).toContain(a);
   }
   expect(recorder.actions.some((a) => a.action === 'sts:AssumeRole')).toBe(true);
+  // And nothing more: each step's member role grants no EC2 or SSM action its hub role lacks.
+  const beyond = Object.entries(memberGrants).flatMap(([fn, actions]) =>
+    [...actions].filter((a) => !hubGrants[fn]?.has(a)).map((a) => `${fn} may ${a} in the member only`),
+  );
+  expect(beyond).toEqual([]);
+  expect(Object.keys(memberGrants).sort()).toEqual(Object.keys(hubGrants).sort());
 }, 120_000);

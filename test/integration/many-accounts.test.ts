@@ -159,6 +159,31 @@ describe('one hub, one member account', () => {
     expect(recorder.writes).toEqual([]);
   });
 
+  it("refuses a member's VPC in a region outside the configured ones, naming it, and writes nothing in that member region (issue 19 §2)", async () => {
+    const memberEu = ec2In('eu-west-1', MEMBER);
+    const far = await buildVpc(memberEu, { ...spec('Developer'), name: 'FarAway' });
+    const pcx = await requestPeering(memberEu, far, s.finance, { ownerId: HUB, region: 'us-east-1' });
+    recorder.reset();
+
+    const out = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
+
+    expect(out.status).toBe('SUCCEEDED');
+    expect(out.output).toMatchObject({
+      decision: 'refused',
+      reason: `requester VPC ${far.vpcId} of member ${MEMBER} is in eu-west-1, outside the configured regions (us-east-1, us-west-2); the autopilot never acts there`,
+      routes: [],
+      securityGroupRules: [],
+    });
+    // Never as much as an attempt to act as the member (only there could it reach eu-west-1); calls
+    // made with the hub's own credentials have no `as`.
+    expect(recorder.actions.filter((a) => a.as === MEMBER)).toEqual([]);
+    // The refusal is recorded in the hub's own view only (moto does not show tags written on a
+    // cross-account, cross-Region peering, so the call itself is checked).
+    expect(recorder.actions.filter((a) => a.action === 'ec2:CreateTags').map((a) => [a.by, a.as])).toEqual([
+      ['Report', undefined],
+    ]);
+  });
+
   it('status lists the peering across the hub and its member, or in one --account, and refuses an outsider', async () => {
     await runLocalWorkflow({ peeringConnectionId: s.peering, dryRun: false });
     const all = await cli('status', '--json');

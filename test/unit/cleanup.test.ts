@@ -76,7 +76,7 @@ it('goes on past a route that fails to delete, removes the rest and the rules, t
     .on(DeleteRouteCommand, { RouteTableId: 'rtb-b' })
     .resolves({});
 
-  await expect(cleanup(inspection, { ec2For, actsIn: () => true })).rejects.toMatchObject({
+  await expect(cleanup(inspection, { ec2For, actsAt: () => true })).rejects.toMatchObject({
     name: 'CleanupIncompleteError',
     message: expect.stringMatching(
       /removed 2 route\(s\)\/rule\(s\) but left 1: route 10\.10\.0\.0\/16 in rtb-a/,
@@ -90,7 +90,7 @@ it.each([['active'], ['pending-acceptance']] as const)(
   'refuses to clean up a peering AWS says is %s, whatever the payload claims, removing nothing',
   async (status) => {
     ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves(peering(status));
-    await expect(cleanup(inspection, { ec2For, actsIn: () => true })).rejects.toMatchObject({
+    await expect(cleanup(inspection, { ec2For, actsAt: () => true })).rejects.toMatchObject({
       name: 'InputValidationError',
     });
     expect(ec2Mock.commandCalls(DeleteRouteCommand)).toHaveLength(0);

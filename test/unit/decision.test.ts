@@ -33,6 +33,33 @@ describe('accept policy', () => {
     });
   });
 
+  it("refuses a member's VPC outside the configured regions, naming the region (issue 19 §2: regions bound members too)", () => {
+    const requester = { ...marketing, ownerId: '111111111111', region: 'eu-central-1' };
+    const out = decide({
+      ...base,
+      requester,
+      members: ['111111111111'],
+      regions: ['us-east-1', 'us-west-2'],
+    });
+    expect(out).toMatchObject({ decision: 'refused', needsAccept: false });
+    expect(out.reason).toBe(
+      `requester VPC ${marketing.vpcId} of member 111111111111 is in eu-central-1, outside the configured regions (us-east-1, us-west-2); the autopilot never acts there`,
+    );
+    // Inside the regions, the same member is accepted; the hub's own VPCs are bounded by its IAM.
+    expect(
+      decide({
+        ...base,
+        requester: { ...requester, region: 'us-west-2' },
+        members: ['111111111111'],
+        regions: ['us-east-1', 'us-west-2'],
+      }).decision,
+    ).toBe('accepted');
+    expect(
+      decide({ ...base, requester: { ...marketing, region: 'eu-central-1' }, regions: ['us-east-1'] })
+        .decision,
+    ).toBe('accepted');
+  });
+
   it('refuses a peering with an account outside the members, naming that account and the members', () => {
     const out = decide({
       ...base,

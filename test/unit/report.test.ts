@@ -5,7 +5,7 @@ import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { WorkflowResult } from '../../functions/commons/schemas.js';
-import { outcomeOf, type ReportRequest, run as report } from '../../functions/report/report.js';
+import { outcomeOf, type ReportRequest, run as report, tagPlaces } from '../../functions/report/report.js';
 
 const ec2Mock = mockClient(EC2Client);
 const snsMock = mockClient(SNSClient);
@@ -255,5 +255,40 @@ describe('report', () => {
     const published = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
     expect([...(published?.Message ?? '')].filter((c) => c < ' ' && c !== '\n')).toEqual([]);
     expect(published?.Message?.split('\n')[1]).toBe('- FinanceX FAKE LINE -> target: failed');
+  });
+});
+
+describe('where the outcome is recorded across accounts (issue 19 §3)', () => {
+  it("a run that failed before its result is recorded in the owner's view its input names, not the hub's home region", () => {
+    const req = {
+      input: { peeringConnectionId: PCX, account: '111111111111', region: 'us-west-2' },
+      error: { Error: 'Lambda.Unknown', Cause: 'boom' },
+    } as unknown as ReportRequest;
+    const members = { ...deps, actsIn: (o: string) => ['123456789012', '111111111111'].includes(o) };
+    expect(tagPlaces(req, members)).toEqual([{ ownerId: '111111111111', region: 'us-west-2' }]);
+  });
+
+  it("a member's view outside the configured regions is never written; the hub's own view still is", () => {
+    const side = (ownerId: string, region: string) => ({
+      vpcId: `vpc-${ownerId.slice(0, 3)}`,
+      ownerId,
+      region,
+      cidrs: ['10.0.0.0/16'],
+      ipv6Cidrs: [],
+      tags: {},
+    });
+    const req = {
+      result: result({
+        decision: 'refused',
+        requester: side('111111111111', 'eu-central-1'),
+        accepter: side('123456789012', 'us-east-1'),
+      }),
+    } as unknown as ReportRequest;
+    const places = tagPlaces(req, {
+      ...deps,
+      actsIn: (o: string) => ['123456789012', '111111111111'].includes(o),
+      actsAt: (p) => p.ownerId === '123456789012' || p.region === 'us-east-1',
+    });
+    expect(places).toEqual([{ ownerId: '123456789012', region: 'us-east-1' }]);
   });
 });

@@ -186,6 +186,19 @@ describe('one place the sweep cannot read never stops the others (issue 19 §1)'
     expect(out.sweep?.failedPlaces).toEqual([{ place: member, error: 'Error: no answer within 0.05 s' }]);
   });
 
+  it('an event from a member region outside the configured regions is ignored: nothing described there', async () => {
+    const out = await startRuns(
+      affected({ account: member.ownerId, region: 'eu-central-1', routeTableIds: ['rtb-1'] }),
+      {
+        ...placesDeps(new EC2Client({ region: 'eu-central-1' })),
+        judge: { ...placesDeps(ec2).judge, regions: ['us-east-1'] },
+      },
+    );
+    expect(out.started).toEqual([]);
+    expect(logs).toContain('ignored: the event comes from a member region outside the configured regions');
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
   it('an event from a member that cannot be reached fails alone, naming the account and region', async () => {
     const broken = new EC2Client({ region: 'us-east-1' });
     broken.send = (async () => {
