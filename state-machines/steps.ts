@@ -195,7 +195,13 @@ const table = {
   Cleanup: {
     entry: 'functions/cleanup/handler.ts',
     grants: [
-      describe('ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcPeeringConnections'),
+      describe(
+        'ec2:DescribeRouteTables',
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeVpcPeeringConnections',
+        // The VPCs' routes=tagged-only tag decides which tables are ours to clean.
+        'ec2:DescribeVpcs',
+      ),
       { actions: ['ec2:DeleteRoute'], resource: own('route-table') },
       { actions: ['ec2:RevokeSecurityGroupIngress'], resource: own('security-group') },
     ],

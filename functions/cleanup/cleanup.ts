@@ -1,9 +1,11 @@
 /**
  * Cleanup after a peering is deleted (or rejected, or expired): remove the routes that target it
  * from both VPCs' tables and the security-group rules whose description names it. Nothing else is
- * touched — a person's route or rule in the same table or group stays, a table tagged
- * `peering-autopilot:routes=skip` stays as it is, and only routes to the peer's own CIDRs (or to
- * blocks the peering's `peering-autopilot:routed` record names) go.
+ * touched — a person's route or rule in the same table or group stays, a table the autopilot does
+ * not manage (tagged `peering-autopilot:routes=skip`, or not `include`d by a `tagged-only` VPC)
+ * stays as it is, only routes to the peer's own CIDRs (or to blocks the peering's
+ * `peering-autopilot:routed` record names) go, and a peering with an account outside the hub and
+ * members (never configured) loses nothing.
  * (moto never marks such routes blackhole, and AWS does so only eventually, so we match on the
  * peering id, not on route state.)
  *
@@ -17,6 +19,7 @@ import {
   describeGroups,
   describePeering,
   describeRouteTables,
+  describeSides,
   sideFromPeering,
 } from '../commons/ec2-facts.js';
 import { revokeIngress, routeDestination } from '../commons/ec2-writes.js';
@@ -28,12 +31,11 @@ import {
   type RuleChange,
   ruleDescription,
   ruleSource,
-  TAGS,
   tagsToRecord,
-  tagValue,
 } from '../network/model.js';
 import { readRouted } from '../network/routed.js';
 import { rulesOf } from '../network/rule-plan.js';
+import { tableSkip } from '../network/selection.js';
 
 export interface Cleanup {
   readonly routesRemoved: RouteChange[];
@@ -65,8 +67,20 @@ export async function run(inspection: Inspection, { ec2For, actsAt }: CleanupDep
     sideFromPeering(peering.RequesterVpcInfo, 'requester', where.region),
     sideFromPeering(peering.AccepterVpcInfo, 'accepter', where.region),
   ];
-  const sides = both.filter((s) => actsAt(s));
-  const sideOf = new Map(sides.map((s) => [s.vpcId, { ownerId: s.ownerId, region: s.region }]));
+  // A peering with a side the autopilot never acts at (an outside account, a member region not
+  // configured) was refused before anything was written: nothing of ours to remove, anywhere.
+  if (!both.every((s) => actsAt(s))) return { routesRemoved: [], rulesRemoved: [] };
+  // The VPCs' own tags decide which tables are ours (routes=tagged-only); a VPC already gone has no
+  // tables left to clean.
+  const sides = await Promise.all(
+    both.map((s) =>
+      describeSides(ec2For, [s]).then(
+        ([v]) => v ?? s,
+        () => s,
+      ),
+    ),
+  );
+  const sideOf = new Map(sides.map((s) => [s.vpcId, s]));
   // The peer's blocks as the peering lists them, and the blocks its record says we routed (a block
   // disassociated before the peering went away is in the record only).
   const recorded = readRouted(tagsToRecord(peering.Tags));
@@ -95,8 +109,11 @@ export async function run(inspection: Inspection, { ec2For, actsAt }: CleanupDep
 
   const routesRemoved: RouteChange[] = [];
   for (const table of tables) {
-    if (tagValue(table.tags, TAGS.routes) === 'skip') continue;
-    const place = sideOf.get(table.vpcId) as { ownerId: string; region: string };
+    const self = sideOf.get(table.vpcId);
+    // Only tables we manage for this peering: never a skipped table, nor one a tagged-only VPC did
+    // not include, nor one whose tag we cannot read (left untouched, as Plan leaves it).
+    if (!self || tableSkip(self, table)) continue;
+    const place = { ownerId: self.ownerId, region: self.region };
     const ours = table.routes.filter(
       (r) => r.peeringConnectionId === pcx && peerCidrs(table.vpcId).includes(r.destination),
     );
@@ -127,7 +144,8 @@ export async function run(inspection: Inspection, { ec2For, actsAt }: CleanupDep
   const description = ruleDescription(pcx);
   const rulesRemoved: RuleChange[] = [];
   for (const group of groups) {
-    const place = sideOf.get(group.vpcId) as { ownerId: string; region: string };
+    const side = sideOf.get(group.vpcId) as { ownerId: string; region: string };
+    const place = { ownerId: side.ownerId, region: side.region };
     // Ours: CIDR rules and peer-group references (stale once the peering is gone; AWS never
     // removes those itself) whose description names this peering.
     for (const rule of rulesOf(group, description)) {

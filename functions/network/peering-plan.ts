@@ -104,6 +104,13 @@ export interface SweepInput {
   readonly accepter: VpcSide;
   /** Both sides belong to the hub or its members and were described: the planner can run. */
   readonly described: boolean;
+  /**
+   * Whether a run could record its outcome on the peering (false when a side's account is neither the
+   * hub nor a member: nothing is written for such a peering, not even a status tag). A refusal that
+   * cannot be recorded is remembered by the sweep's own judgment instead: it starts no run, since the
+   * outcome cannot change until the peering or the member list does. @default true
+   */
+  readonly recordable?: boolean;
   readonly decision: DecisionOutput;
   readonly facts: {
     readonly routeTables: readonly RouteTableFacts[];
@@ -155,8 +162,11 @@ export function sweepVerdict(input: SweepInput): SweepVerdict {
       : run('record', `${input.status}, not recorded yet`);
   }
   const refused = input.decision.decision === 'refused';
+  // A refusal stands until something changes (a tag, the peering, the members: each an event or a
+  // new deployment): recorded, or not recordable at all, it needs no run every sweep.
+  const settledRefusal = refused && (recorded === 'refused' || input.recordable === false);
   if (input.status === 'pending-acceptance') {
-    return refused && recorded === 'refused' ? { run: false } : run('pending', 'pending acceptance');
+    return settledRefusal ? { run: false } : run('pending', 'pending acceptance');
   }
   if (input.status !== 'active') {
     return (TERMINAL_STATUSES as readonly string[]).includes(input.status)
@@ -174,7 +184,7 @@ export function sweepVerdict(input: SweepInput): SweepVerdict {
     );
     if (plan.writes > 0) return run('drift', `${plan.writes} route(s)/rule(s) to write or remove`);
   }
-  if (refused) return recorded === 'refused' ? { run: false } : run('status', 'refused, not recorded yet');
+  if (refused) return settledRefusal ? { run: false } : run('status', 'refused, not recorded yet');
   if (recorded !== 'configured') return run('status', `status ${recorded ?? 'never recorded'}`);
   const checkedAt = Date.parse(input.tags[TAGS.checkedAt] ?? '');
   const age = (input.now.getTime() - checkedAt) / 1000;

@@ -10,7 +10,7 @@ import pLimit from 'p-limit';
 import { type Ec2For, type Place, placeKey } from '../commons/aws-clients.js';
 import { sideFromPeering, sideFromVpc } from '../commons/ec2-facts.js';
 import { describePlace, type PlaceFacts } from '../commons/ec2-place.js';
-import { type AcceptPolicy, actsAt, decide, TERMINAL_STATUSES } from '../network/decision.js';
+import { type AcceptPolicy, actsAt, actsIn, decide, TERMINAL_STATUSES } from '../network/decision.js';
 import { type DnsResolutionMode, tagsToRecord } from '../network/model.js';
 import { type SweepReason, sweepVerdict } from '../network/peering-plan.js';
 import type { Quotas } from '../network/plan.js';
@@ -180,6 +180,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
       requester,
       accepter,
       described,
+      recordable: actsIn(bounds, requester.ownerId) && actsIn(bounds, accepter.ownerId),
       decision,
       facts,
       now,

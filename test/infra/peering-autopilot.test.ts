@@ -190,6 +190,7 @@ describe('PeeringAutopilot construct', () => {
         'ec2:DescribeRouteTables',
         'ec2:DescribeSecurityGroups',
         'ec2:DescribeVpcPeeringConnections',
+        'ec2:DescribeVpcs',
         'ec2:RevokeSecurityGroupIngress',
       ],
     ],

@@ -9,6 +9,8 @@ process.env.PEERING_AUTOPILOT_MEMBER_ACCOUNTS = '111111111111';
 process.env.PEERING_AUTOPILOT_REGIONS = 'us-east-1,us-west-2';
 
 import {
+  AcceptVpcPeeringConnectionCommand,
+  CreateRouteCommand,
   DeleteRouteCommand,
   DeleteVpcPeeringConnectionCommand,
   DescribeInstancesCommand,
@@ -157,6 +159,35 @@ describe('one hub, one member account', () => {
     // Never as much as an attempt to act in the outsider's account.
     expect(recorder.actions.filter((a) => a.action === 'sts:AssumeRole')).toEqual([]);
     expect(recorder.writes).toEqual([]);
+    // The refusal is remembered without a tag: the sweep starts no run for it (issue 19 §3).
+    const harness = await starterHarness(motoEndpoint());
+    const { starter } = await harness.deliver({ sweep: true });
+    expect(JSON.stringify((starter as { started: string[] }).started)).not.toContain(pcx);
+  });
+
+  it('a refused peering with an outside account, accepted and routed by a person, loses nothing of theirs when deleted (issue 19 §3)', async () => {
+    // Prepare: we refuse it; a person accepts it anyway and routes Finance to the stranger by hand.
+    const stranger = await buildVpc(outsider, { ...spec('Developer'), name: 'Stranger' });
+    const pcx = await requestPeering(outsider, stranger, s.finance, { ownerId: HUB });
+    expect((await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false })).output).toMatchObject({
+      decision: 'refused',
+    });
+    await hub.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+    await hub.send(
+      new CreateRouteCommand({
+        RouteTableId: s.finance.routeTableId,
+        DestinationCidrBlock: '10.20.0.0/16',
+        VpcPeeringConnectionId: pcx,
+      }),
+    );
+    await hub.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+
+    // Act: the deletion's run.
+    const out = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
+
+    // Assess: the person's route stays; nothing was ours.
+    expect(out.status).toBe('SUCCEEDED');
+    expect(await routes(hub, s.finance.routeTableId)).toContain(`10.20.0.0/16 -> ${pcx}`);
   });
 
   it("refuses a member's VPC in a region outside the configured ones, naming it, and writes nothing in that member region (issue 19 §2)", async () => {

@@ -25,7 +25,7 @@ import {
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { cloudTrailEvent, type Harness, starterHarness } from '../../local/local-starter.js';
 import { buildSeedScenario, type SeedScenario } from '../../local/seed.js';
-import { motoEndpoint, reset, useMoto } from '../support/local-aws.js';
+import { motoEndpoint, reset, tag, useMoto } from '../support/local-aws.js';
 
 const { ec2 } = useMoto();
 
@@ -249,6 +249,34 @@ describe('self-healing through the starter', () => {
     expect(await routes(table)).toContain(`192.168.7.0/24 -> ${mf}`);
     expect(await routes(table)).not.toContain(`10.10.0.0/16 -> ${mf}`);
     expect(await routes(skipped)).toContain(`172.31.0.0/16 -> ${mf}`);
+    expect(await statusOf(mf)).toBe('cleaned-up');
+  });
+
+  it('cleanup leaves the tables a routes=tagged-only VPC did not include, removing ours from the included one (issue 19 §3)', async () => {
+    // Prepare: Finance goes tagged-only after the run; only its main table is included. A person
+    // routes the peer's block through the peering in Finance's other table by hand.
+    const included = seed.finance.routeTableId;
+    const other = await ec2.send(new CreateRouteTableCommand({ VpcId: seed.finance.vpcId }));
+    const otherId = other.RouteTable?.RouteTableId as string;
+    await ec2.send(
+      new CreateRouteCommand({
+        RouteTableId: otherId,
+        DestinationCidrBlock: '10.10.0.0/16',
+        VpcPeeringConnectionId: mf,
+      }),
+    );
+    await tag(ec2, seed.finance.vpcId, 'peering-autopilot:routes', 'tagged-only');
+    await tag(ec2, included, 'peering-autopilot:routes', 'include');
+    await ec2.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: mf }));
+
+    // Act
+    await harness.deliver(
+      cloudTrailEvent('DeleteVpcPeeringConnection', { vpcPeeringConnectionId: mf }, { _return: true }),
+    );
+
+    // Assess: the person's route in the table we do not manage stays; ours goes.
+    expect(await routes(otherId)).toContain(`10.10.0.0/16 -> ${mf}`);
+    expect(await routes(included)).not.toContain(`10.10.0.0/16 -> ${mf}`);
     expect(await statusOf(mf)).toBe('cleaned-up');
   });
 

@@ -172,6 +172,35 @@ describe('sweep verdict', () => {
     ).toEqual({ run: false });
   });
 
+  it('remembers a refusal nothing can record (an outside account): no run every sweep, pending or active (issue 19 §3)', () => {
+    const foreign = { ...finance, ownerId: '222222222222' };
+    for (const status of ['pending-acceptance', 'active']) {
+      const refused = decide({
+        status,
+        accountId: ACCOUNT,
+        requester: marketing,
+        accepter: foreign,
+        policy: 'same-account',
+      });
+      expect(
+        sweepVerdict(
+          input({
+            status,
+            accepter: foreign,
+            described: false,
+            recordable: false,
+            decision: refused,
+            tags: {},
+          }),
+        ),
+      ).toEqual({ run: false });
+      // A refusal that could be recorded but is not yet still gets its run.
+      expect(
+        sweepVerdict(input({ status, accepter: foreign, described: false, decision: refused, tags: {} })),
+      ).toMatchObject({ run: true });
+    }
+  });
+
   it('cleans up a deleted peering only while something of ours is left, and records a rejection or expiry once', () => {
     expect(sweepVerdict(input({ status: 'deleted', tags: {}, described: false }))).toMatchObject({
       run: true,
