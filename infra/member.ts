@@ -148,7 +148,8 @@ export class PeeringAutopilotMember extends Construct {
     const bounds = this.bounds(props, hubAccount, hubRegion);
     const roles = new Construct(this, 'MemberRoles');
     const users: ReadonlyArray<{ user: MemberRoleUser; grants: readonly Grant[] }> = [
-      ...STEPS.map((s) => ({ user: s.id, grants: s.grants })),
+      // The hub's own resources (its trusted routed record) are never granted in a member.
+      ...STEPS.map((s) => ({ user: s.id, grants: s.grants.filter((g) => !g.hubOnly) })),
       { user: 'Starter', grants: STARTER_GRANTS },
     ];
     this.memberRoles = Object.fromEntries(

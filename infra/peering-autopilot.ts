@@ -102,11 +102,17 @@ export class PeeringAutopilot extends Construct {
             'account, by condition); AuthorizeSecurityGroupIngress is further limited to groups tagged ' +
             'peering-autopilot:ingress; ssm:SendCommand runs only on instances tagged peering-autopilot:probe ' +
             '(instance/* with a tag condition), with the AWS-RunShellScript document only; verification reads the ' +
-            'entries of any prefix list (prefix-list/*, any owner: AWS-managed and shared lists), read-only.',
+            'entries of any prefix list (prefix-list/*, any owner: AWS-managed and shared lists), read-only. The ' +
+            "trusted routed record is one SSM parameter per peering under the hub's own " +
+            'parameter/peering-autopilot/routed/ path (peerings are created at any time).',
           appliesTo: [
             {
               regex:
                 '/^Resource::arn:<AWS::Partition>:ec2:.*:(route-table|security-group|vpc-peering-connection|vpc|instance|prefix-list)\\/\\*$/g',
+            },
+            {
+              regex:
+                '/^Resource::arn:<AWS::Partition>:ssm:.*:parameter\\/peering-autopilot\\/routed\\/\\*$/g',
             },
           ],
         },

@@ -38,6 +38,8 @@ export interface Grant {
   readonly conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
   /** Why, when the statement is not obvious (kept next to it, shown nowhere else). */
   readonly why?: string;
+  /** The hub's own resource (the trusted routed record): never part of a member role. */
+  readonly hubOnly?: boolean;
 }
 
 /** The construct's settings a step's environment is made of. */
@@ -74,12 +76,25 @@ export interface StepSpec {
 }
 
 const describe = (...actions: string[]): Grant => ({ actions, resource: '*' });
+/** The hub's trusted routed record (functions/commons/routed-record.ts), one SSM parameter per peering. */
+const routedRecord = (actions: string[], why: string): Grant => ({
+  actions,
+  resource: { service: 'ssm', type: 'parameter', name: 'peering-autopilot/routed/*' },
+  hubOnly: true,
+  why,
+});
 const own = (type: string): GrantResource => ({ service: 'ec2', type });
 
 const table = {
   Inspect: {
     entry: 'functions/inspect/handler.ts',
-    grants: [describe('ec2:DescribeVpcPeeringConnections', 'ec2:DescribeVpcs')],
+    grants: [
+      describe('ec2:DescribeVpcPeeringConnections', 'ec2:DescribeVpcs'),
+      routedRecord(
+        ['ssm:GetParameter'],
+        'Confirms a routed tag naming a block no peer has now (an edited tag counts for nothing).',
+      ),
+    ],
     taskTimeoutSeconds: 60,
   },
   Activation: {
@@ -156,6 +171,10 @@ const table = {
         resource: own('vpc-peering-connection'),
         why: "DNS resolution on this account's side of its peerings (peering-autopilot:dns); it never turns it off.",
       },
+      routedRecord(
+        ['ssm:GetParameter'],
+        'The guard confirms a route to a former block is ours before DeleteRoute.',
+      ),
     ],
     taskTimeoutSeconds: 120,
   },
@@ -204,6 +223,10 @@ const table = {
       ),
       { actions: ['ec2:DeleteRoute'], resource: own('route-table') },
       { actions: ['ec2:RevokeSecurityGroupIngress'], resource: own('security-group') },
+      routedRecord(
+        ['ssm:GetParameter', 'ssm:DeleteParameter'],
+        "Confirms a route to a former block is ours; removes the peering's record once nothing is left.",
+      ),
     ],
     taskTimeoutSeconds: 120,
   },
@@ -216,6 +239,10 @@ const table = {
         why: 'Only the two status tags, never a configuration tag.',
         conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [...WORKFLOW_TAG_KEYS] } },
       },
+      routedRecord(
+        ['ssm:PutParameter'],
+        'Writes the trusted copy of the routed record with the status tags.',
+      ),
     ],
     environment: (s) => ({ ALARM_TOPIC_ARN: s.alarmTopicArn }),
     taskTimeoutSeconds: 60,

@@ -14,6 +14,7 @@ import { type Ec2For, isAwsError } from '../commons/aws-clients.js';
 import { describeRouteTablesById } from '../commons/ec2-facts.js';
 import { ipPermissions, revokeIngress, routeDestination } from '../commons/ec2-writes.js';
 import { PeeringNotActiveError } from '../commons/errors.js';
+import type { RoutedRecordStore } from '../commons/routed-record.js';
 import type { Changes, Inspection, NetworkFacts } from '../commons/schemas.js';
 import { type RouteChange, type RuleChange, type RuleRefFacts, ruleSource } from '../network/model.js';
 import { countWrites, isClean } from '../network/plan.js';
@@ -147,14 +148,14 @@ async function revoke(ec2For: Ec2For, pcx: string, rules: RuleChange[]): Promise
  */
 export async function run(
   { inspection, changes: plan }: { inspection: Inspection; changes: Changes },
-  { ec2For }: { ec2For: Ec2For },
+  { ec2For, record }: { ec2For: Ec2For; record?: RoutedRecordStore },
 ): Promise<Changes> {
   const pcx = inspection.peeringConnectionId;
   const writes = [...plan.routes, ...plan.securityGroupRules].filter(
     (c) => c.action === 'created' || c.action === 'removed',
   );
   const enabling = plan.options.filter((o) => o.action === 'enabled');
-  if (writes.length + enabling.length > 0) await confirmAgainstPeering(inspection, plan, ec2For);
+  if (writes.length + enabling.length > 0) await confirmAgainstPeering(inspection, plan, ec2For, record);
   const limit = pLimit(WRITE_CONCURRENCY);
   const routeJobs = plan.routes.map((c) =>
     c.action === 'created'

@@ -4,6 +4,7 @@
 import type { Ec2For } from '../commons/aws-clients.js';
 import { describeGroupsById, describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
 import { InputValidationError, PeeringNotActiveError } from '../commons/errors.js';
+import { type RoutedRecordStore, trustedRouted } from '../commons/routed-record.js';
 import type { Changes, Inspection } from '../commons/schemas.js';
 import {
   type RuleChange,
@@ -27,6 +28,7 @@ export async function confirmAgainstPeering(
   inspection: Inspection,
   plan: Changes,
   ec2For: Ec2For,
+  record?: RoutedRecordStore,
 ): Promise<void> {
   const pcx = inspection.peeringConnectionId;
   const region = inspection.accepter.region;
@@ -65,10 +67,15 @@ export async function confirmAgainstPeering(
     new InputValidationError(
       `apply request rejected, nothing was written: ${what} is not part of peering ${pcx}`,
     );
-  // Only a route to one of the peer's own blocks (one we write), or to a block the peering's own
-  // record (its tags, as AWS has them now) says we routed, can be removed.
-  const recorded = readRouted(tagsToRecord(peering.Tags));
-  for (const r of plan.routes.filter((c) => c.action === 'removed')) {
+  // Only a route to one of the peer's own blocks (one we write), or to a block the peering's record
+  // (its tags as AWS has them now, confirmed by the hub's trusted copy) says we routed, is removed.
+  const removals = plan.routes.filter((c) => c.action === 'removed');
+  const current = sides.flatMap((s) => [...s.cidrs, ...s.ipv6Cidrs]);
+  const recorded: string[] =
+    removals.length > 0
+      ? (await trustedRouted(record, pcx, readRouted(tagsToRecord(peering.Tags)), current)).routed
+      : [];
+  for (const r of removals) {
     const blocks = peerCidrs(r);
     if (!blocks)
       throw bad(`route table ${r.routeTableId} in VPC ${r.vpcId} (account ${r.ownerId}, ${r.region})`);

@@ -24,6 +24,7 @@ import {
 } from '../commons/ec2-facts.js';
 import { revokeIngress, routeDestination } from '../commons/ec2-writes.js';
 import { CleanupIncompleteError, InputValidationError } from '../commons/errors.js';
+import { type RoutedRecordStore, trustedRouted } from '../commons/routed-record.js';
 import type { Inspection } from '../commons/schemas.js';
 import { CLEANUP_STATUSES } from '../network/decision.js';
 import {
@@ -49,9 +50,11 @@ export interface CleanupDeps {
    * other side is never touched.
    */
   readonly actsAt: (place: { readonly ownerId: string; readonly region: string }) => boolean;
+  /** The trusted copy of the routed record: read when needed, removed once nothing is left. */
+  readonly record?: RoutedRecordStore;
 }
 
-export async function run(inspection: Inspection, { ec2For, actsAt }: CleanupDeps): Promise<Cleanup> {
+export async function run(inspection: Inspection, { ec2For, actsAt, record }: CleanupDeps): Promise<Cleanup> {
   const pcx = inspection.peeringConnectionId;
   // Re-check against AWS, not the payload: a live peering's routes are never removed.
   const where = [inspection.accepter, inspection.requester].find((s) => actsAt(s));
@@ -83,7 +86,14 @@ export async function run(inspection: Inspection, { ec2For, actsAt }: CleanupDep
   const sideOf = new Map(sides.map((s) => [s.vpcId, s]));
   // The peer's blocks as the peering lists them, and the blocks its record says we routed (a block
   // disassociated before the peering went away is in the record only).
-  const recorded = readRouted(tagsToRecord(peering.Tags));
+  // A block named by the tags only (not the peers' now) counts when the hub's trusted copy names it.
+  const current = both.flatMap((s) => [...s.cidrs, ...s.ipv6Cidrs]);
+  const { routed: recorded } = await trustedRouted(
+    record,
+    pcx,
+    readRouted(tagsToRecord(peering.Tags)),
+    current,
+  );
   const peerCidrs = (vpcId: string) => [
     ...both.filter((s) => s.vpcId !== vpcId).flatMap((s) => [...s.cidrs, ...s.ipv6Cidrs]),
     ...recorded,
@@ -172,5 +182,7 @@ export async function run(inspection: Inspection, { ec2For, actsAt }: CleanupDep
       `cleanup of ${pcx} removed ${done} route(s)/rule(s) but left ${left.length}: ${left.join('; ')}; the sweep retries`,
     );
   }
+  // Nothing of ours is left: the peering's record has served its purpose.
+  if (!inspection.dryRun) await record?.remove(pcx);
   return { routesRemoved, rulesRemoved };
 }

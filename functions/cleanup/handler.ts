@@ -1,9 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { accountsOf, ec2Clients } from '../commons/aws-clients.js';
+import { accountsOf, ec2Clients, hubSsmClient } from '../commons/aws-clients.js';
 import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
+import { ssmRecordStore } from '../commons/routed-record.js';
 import { InspectionSchema } from '../commons/schemas.js';
 import { readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
@@ -18,6 +19,7 @@ export const handler = lambdaHandler(async (event, context) => {
   const result = await run(inspection, {
     ec2For: ec2Clients(accounts, inspection.peeringConnectionId),
     actsAt: (place) => actsAt(accounts, place),
+    record: ssmRecordStore(hubSsmClient()),
   });
   logger.info('cleaned up deleted peering', {
     peeringConnectionId: inspection.peeringConnectionId,

@@ -184,6 +184,11 @@ export function ssmClients(accounts: Accounts, session: string): SsmFor {
   return clientsOf('ssm', SSMClient, accounts, session);
 }
 
+/** The SSM client of the hub itself, in its home region (the trusted routed record lives there). */
+export function hubSsmClient(): SSMClient {
+  return cached('ssm-hub', () => new SSMClient({ region: homeRegion(), ...CLIENT_TIMEOUTS }));
+}
+
 const ownerOf = (accounts: Accounts, place: Place): ClientOwner =>
   place.ownerId === accounts.hub ? 'hub' : place.ownerId;
 

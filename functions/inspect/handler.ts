@@ -1,9 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { accountsOf, ec2Clients, homeRegion } from '../commons/aws-clients.js';
+import { accountsOf, ec2Clients, homeRegion, hubSsmClient } from '../commons/aws-clients.js';
 import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
+import { ssmRecordStore } from '../commons/routed-record.js';
 import { WorkflowInputSchema } from '../commons/schemas.js';
 import { readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
@@ -23,6 +24,8 @@ export const handler = lambdaHandler(async (event, context) => {
     policy: settings.acceptPolicy,
     freshSeconds: settings.freshSeconds,
     now: () => new Date(),
+    record: ssmRecordStore(hubSsmClient()),
+    warn: (message, extra) => logger.warn(message, extra),
   });
   logger.info('inspected peering', {
     peeringConnectionId: inspection.peeringConnectionId,

@@ -6,6 +6,7 @@
 import type { Ec2For } from '../commons/aws-clients.js';
 import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
 import { InputValidationError } from '../commons/errors.js';
+import { type RoutedRecordStore, trustedRouted } from '../commons/routed-record.js';
 import type { Inspection, WorkflowInput } from '../commons/schemas.js';
 import {
   type AcceptPolicy,
@@ -33,6 +34,9 @@ export interface InspectDeps {
   /** How long a `configured` status tag counts as fresh, seconds (below the sweep period). */
   readonly freshSeconds: number;
   readonly now: () => Date;
+  /** The trusted copy of the routed record (read only when the tag names a block no peer has now). */
+  readonly record?: RoutedRecordStore;
+  readonly warn?: (message: string, extra: Record<string, unknown>) => void;
 }
 
 /** True when the status tags record a configured peering checked within `freshSeconds`. */
@@ -74,6 +78,16 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
   if (describable)
     [requester, accepter] = (await describeSides(deps.ec2For, [requester, accepter])) as [VpcSide, VpcSide];
 
+  // The record on the tags is a hint anyone who tags the peering can edit: a block it names that is
+  // no peer's now counts only when the hub's trusted copy names it too.
+  const current = [requester, accepter].flatMap((s) => [...s.cidrs, ...s.ipv6Cidrs]);
+  const record = await trustedRouted(deps.record, input.peeringConnectionId, readRouted(tags), current);
+  if (record.ignored.length > 0) {
+    deps.warn?.('ignored blocks of the routed tag that the trusted record does not name (an edited tag)', {
+      peeringConnectionId: input.peeringConnectionId,
+      ignored: record.ignored,
+    });
+  }
   const verdict = decide({
     status,
     accountId,
@@ -91,8 +105,9 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
     needsAccept: verdict.needsAccept,
     cleanup: CLEANUP_STATUSES.includes(status),
     trigger: input.trigger?.kind ?? 'manual',
-    fresh: !input.dryRun && isFresh(tags, deps.now(), deps.freshSeconds),
-    routed: readRouted(tags),
+    // An edited record is rewritten from the trusted copy: that run is never skipped as fresh.
+    fresh: !input.dryRun && record.ignored.length === 0 && isFresh(tags, deps.now(), deps.freshSeconds),
+    routed: record.routed,
     recordedStatus: printable(tagValue(tags, TAGS.status) ?? ''),
     reason: verdict.reason ?? '',
     invalidTag: verdict.invalidTag ?? '',

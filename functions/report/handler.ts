@@ -1,10 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { accountsOf, CLIENT_TIMEOUTS, ec2Clients, homeRegion } from '../commons/aws-clients.js';
+import { accountsOf, CLIENT_TIMEOUTS, ec2Clients, homeRegion, hubSsmClient } from '../commons/aws-clients.js';
 import { METRIC } from '../commons/catalog.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';
+import { ssmRecordStore } from '../commons/routed-record.js';
 import { readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
 import { actsAt, actsIn } from '../network/decision.js';
@@ -23,6 +24,7 @@ export const handler = lambdaHandler(async (event, context) => {
     actsIn: (ownerId) => actsIn(accounts, ownerId),
     actsAt: (place) => actsAt(accounts, place),
     ...(sns ? { sns } : {}),
+    record: ssmRecordStore(hubSsmClient()),
     now: () => new Date(),
     warn: (message, extra) => logger.warn(message, extra),
   });

@@ -9,6 +9,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod/mini';
 import { type Ec2For, type Place, placeKey } from '../commons/aws-clients.js';
 import type { Outcome } from '../commons/catalog.js';
+import type { RoutedRecordStore } from '../commons/routed-record.js';
 import { PEERING_ID, WorkflowResultSchema } from '../commons/schemas.js';
 import { TAGS } from '../network/model.js';
 import { routedTags } from '../network/routed.js';
@@ -100,6 +101,8 @@ export interface ReportDeps {
   /** Whether it acts at a place (a member only in the configured regions); default: wherever actsIn. */
   readonly actsAt?: (place: Place) => boolean;
   readonly sns?: { readonly client: SNSClient; readonly topicArn: string };
+  /** The hub's trusted copy of the routed record, written with the tags. */
+  readonly record?: RoutedRecordStore;
   readonly now: () => Date;
   readonly warn: (message: string, extra: Record<string, unknown>) => void;
 }
@@ -171,6 +174,14 @@ export async function run(
         region: place.region,
         error: String(error),
       });
+    }
+  }
+  // The trusted copy of the record, in the hub (the tags above are only its hint; routed-record.ts).
+  if (record.length > 0 && places.length > 0 && deps.record && req.result?.routed) {
+    try {
+      await deps.record.write(pcx, req.result.routed);
+    } catch (error) {
+      deps.warn('could not write the routed record', { peeringConnectionId: pcx, error: String(error) });
     }
   }
   const notice = noticeOf(req, outcome);

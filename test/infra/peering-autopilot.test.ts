@@ -166,7 +166,7 @@ describe('PeeringAutopilot construct', () => {
   });
 
   it.each([
-    ['Inspect', ['ec2:DescribeVpcPeeringConnections', 'ec2:DescribeVpcs']],
+    ['Inspect', ['ec2:DescribeVpcPeeringConnections', 'ec2:DescribeVpcs', 'ssm:GetParameter']],
     ['Activation', ['ec2:AcceptVpcPeeringConnection', 'ec2:DescribeVpcPeeringConnections']],
     ['Plan', ['ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcAttribute']],
     [
@@ -181,6 +181,7 @@ describe('PeeringAutopilot construct', () => {
         'ec2:DescribeVpcs',
         'ec2:ModifyVpcPeeringConnectionOptions',
         'ec2:RevokeSecurityGroupIngress',
+        'ssm:GetParameter',
       ],
     ],
     [
@@ -192,9 +193,11 @@ describe('PeeringAutopilot construct', () => {
         'ec2:DescribeVpcPeeringConnections',
         'ec2:DescribeVpcs',
         'ec2:RevokeSecurityGroupIngress',
+        'ssm:DeleteParameter',
+        'ssm:GetParameter',
       ],
     ],
-    ['Report', ['ec2:CreateTags', 'sns:Publish']],
+    ['Report', ['ec2:CreateTags', 'sns:Publish', 'ssm:PutParameter']],
     [
       'Verify',
       [

@@ -9,13 +9,14 @@ import {
   AssociateVpcCidrBlockCommand,
   CreateRouteCommand,
   CreateRouteTableCommand,
+  DeleteVpcPeeringConnectionCommand,
   DescribeVpcPeeringConnectionsCommand,
   DisassociateVpcCidrBlockCommand,
 } from '@aws-sdk/client-ec2';
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { buildVpc, requestPeering, SEED_VPCS, type SeedVpcSpec } from '../../local/seed.js';
-import { ingressOf, motoEndpoint, reset, routesIn, useMoto } from '../support/local-aws.js';
+import { ingressOf, motoEndpoint, reset, routesIn, tag, useMoto } from '../support/local-aws.js';
 
 const { ec2 } = useMoto();
 const [MARKETING, , FINANCE] = SEED_VPCS as [SeedVpcSpec, SeedVpcSpec, SeedVpcSpec];
@@ -129,4 +130,41 @@ it('a block Marketing disassociates loses our route and rules in Finance, from t
     (await routesIn(ec2, finance.vpcId)).filter((r) => r.table === finance.routeTableId && r.target === pcx)
       .length,
   ).toBe(2);
+});
+
+it('an edited routed tag is harmless: a person’s 10.0.0.0/8 route through the peering survives the sweep and the deletion; the tag is rewritten from the trusted record (issue 19 §3)', async () => {
+  // Prepare: a configured peering; a person routes 10.0.0.0/8 through it in Finance's table, and
+  // whoever can tag the peering adds 10.0.0.0/8 to the record on its tags.
+  await reset();
+  const marketing = await buildVpc(ec2, MARKETING);
+  const finance = await buildVpc(ec2, FINANCE);
+  const pcx = await requestPeering(ec2, marketing, finance);
+  expect((await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false })).status).toBe('SUCCEEDED');
+  await ec2.send(
+    new CreateRouteCommand({
+      RouteTableId: finance.routeTableId,
+      DestinationCidrBlock: '10.0.0.0/8',
+      VpcPeeringConnectionId: pcx,
+    }),
+  );
+  await tag(ec2, pcx, 'peering-autopilot:routed', '10.0.0.0/8 10.10.0.0/16 172.31.0.0/16');
+  const harness = await starterHarness(motoEndpoint());
+
+  // Act: the sweep sees the hint and starts a run; the run checks the hub's trusted copy.
+  const { runs } = await harness.deliver({ sweep: true });
+
+  // Assess: nothing of the person's was removed, and the hint says the truth again.
+  expect(runs.map((r) => r.status)).toEqual(['SUCCEEDED']);
+  expect(await routesIn(ec2, finance.vpcId)).toContainEqual(
+    expect.objectContaining({ table: finance.routeTableId, dest: '10.0.0.0/8', target: pcx }),
+  );
+  expect(await recordOf(pcx)).toBe('10.10.0.0/16 172.31.0.0/16');
+
+  // The same edit before a deletion: cleanup still leaves the person's route.
+  await tag(ec2, pcx, 'peering-autopilot:routed', '10.0.0.0/8 10.10.0.0/16 172.31.0.0/16');
+  await ec2.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+  await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
+  const left = await routesIn(ec2, finance.vpcId);
+  expect(left).toContainEqual(expect.objectContaining({ dest: '10.0.0.0/8', target: pcx }));
+  expect(left).not.toContainEqual(expect.objectContaining({ dest: '10.10.0.0/16', target: pcx }));
 });

@@ -17,8 +17,15 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { run } from '../../functions/apply/apply.js';
 
 /** Apply as the workflow calls it. */
+/** The hub's trusted copy of the routed record (routed-record.ts), as a plain fake. */
+const trusted: string[] = [];
+const record = {
+  read: async () => [...trusted],
+  write: async () => undefined,
+  remove: async () => undefined,
+};
 const applyChanges = (inspection: Inspection, changes: Changes, ec2For: () => EC2Client) =>
-  run({ inspection, changes }, { ec2For });
+  run({ inspection, changes }, { ec2For, record });
 
 import type { Changes, Inspection } from '../../functions/commons/schemas.js';
 import type { RouteChange, RuleChange } from '../../functions/network/model.js';
@@ -228,7 +235,8 @@ describe('apply', () => {
     expect(ec2Mock.commandCalls(DeleteRouteCommand)).toHaveLength(0);
   });
 
-  it('removes our route to a block the peer disassociated when the peering’s own record (its tags, read again) names it', async () => {
+  it('removes our route to a block the peer disassociated when the peering’s record (its tags, read again, and the hub’s trusted copy) names it', async () => {
+    trusted.splice(0, trusted.length, '10.12.0.0/16');
     const described = peering();
     const recorded = {
       VpcPeeringConnections: [
@@ -259,6 +267,23 @@ describe('apply', () => {
     await expect(
       applyChanges(inspection, plan([{ ...route('rtb-1', '10.12.0.0/16'), action: 'removed' }]), ec2For),
     ).rejects.toMatchObject({ name: 'InputValidationError' });
+    expect(ec2Mock.commandCalls(DeleteRouteCommand)).toHaveLength(0);
+  });
+
+  it('refuses to remove a route to 10.0.0.0/8 that an edited routed tag names but the trusted copy does not (issue 19 §3)', async () => {
+    trusted.splice(0, trusted.length, '10.12.0.0/16');
+    const described = peering();
+    ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves({
+      VpcPeeringConnections: [
+        {
+          ...described.VpcPeeringConnections[0],
+          Tags: [{ Key: 'peering-autopilot:routed', Value: '10.0.0.0/8 10.12.0.0/16' }],
+        },
+      ],
+    });
+    await expect(
+      applyChanges(inspection, plan([{ ...route('rtb-1', '10.0.0.0/8'), action: 'removed' }]), ec2For),
+    ).rejects.toThrow(/route destination 10\.0\.0\.0\/8 in rtb-1 is not part of peering/);
     expect(ec2Mock.commandCalls(DeleteRouteCommand)).toHaveLength(0);
   });
 
