@@ -31,6 +31,7 @@ import { cost, statesEntered, taskMillis } from './cost.js';
 import { buildHubAndSpokes } from './hub-and-spokes.js';
 import { goals, md, say, table } from './output.js';
 import { sweepAtScale } from './sweep.js';
+import { sweepAcrossPlaces } from './sweep-places.js';
 
 const smoke = process.argv.includes('--smoke');
 const sizes = smoke ? [2] : [10, 50, 125];
@@ -353,6 +354,12 @@ async function main() {
     await bundles(coldRuns);
     cost(seed);
     await sweepAtScale(ec2, moto.endpoint, sweepSizes);
+    await sweepAcrossPlaces(
+      moto.endpoint,
+      smoke
+        ? { accounts: 2, regions: 2, peeringsPerPlace: 2 }
+        : { accounts: 10, regions: 4, peeringsPerPlace: 10 },
+    );
   } finally {
     await moto.stop();
   }

@@ -90,6 +90,7 @@ export const RESULT_FIELDS = {
   reason: '$.inspection.reason',
   invalidTag: '$.inspection.invalidTag',
   status: '$.inspection.status',
+  seenIn: '$.inspection.seenIn',
   recordedStatus: '$.inspection.recordedStatus',
   dryRun: '$.inspection.dryRun',
   trigger: '$.inspection.trigger',

@@ -5,8 +5,9 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import Table from 'cli-table3';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { CLIENT_TIMEOUTS } from '../../functions/commons/aws-clients.js';
+import { CLIENT_TIMEOUTS, homeRegion } from '../../functions/commons/aws-clients.js';
 import { PEERING_ID } from '../../functions/commons/schemas.js';
+import { readSettings } from '../../functions/commons/settings.js';
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { runDemo } from './demo.js';
 import { runAccountsDemo } from './demo-accounts.js';
@@ -25,6 +26,19 @@ const stdio: Io = {
   out: (t) => process.stdout.write(`${t}\n`),
   err: (t) => process.stderr.write(`${t}\n`),
 };
+
+function accountId(value: string): string {
+  if (!/^\d{12}$/.test(value))
+    throw new InvalidArgumentError(`expected a 12-digit AWS account id, got "${value}"`);
+  return value;
+}
+
+function regionName(value: string): string {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(value)) {
+    throw new InvalidArgumentError(`expected an AWS region name such as "us-east-1", got "${value}"`);
+  }
+  return value;
+}
 
 function peeringId(value: string): string {
   if (!PEERING_ID.test(value)) {
@@ -87,12 +101,24 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       '--state-machine <arn>',
       'the deployed state machine (default: the one named PeeringAutopilotWorkflow*)',
     )
+    .option(
+      '--account <id>',
+      'the account whose view to describe the peering in (default: the hub, then each member)',
+      accountId,
+    )
+    .option(
+      '--region <region>',
+      'the region to describe the peering in (default: the home region, then each configured region)',
+      regionName,
+    )
     .option('--json', 'print exactly the workflow result as JSON')
     .option('--verbose', "show the step functions' structured logs (local runs)")
     .addHelpText(
       'after',
       `
 Exit codes: 0 configured or already fine, 1 failed, 2 refused, 64 bad usage.
+Without --account/--region the workflow looks for the peering in the hub's home region, then in
+the hub and every member in every configured region, and says where it found it.
 A run whose ping failed, or that a quota or a cross-Region group reference left partly
 unconfigured, is failed (1).
 
@@ -111,9 +137,16 @@ Examples:
           verbose?: boolean;
           follow?: boolean;
           stateMachine?: string;
+          account?: string;
+          region?: string;
         },
       ) => {
-        const input = { peeringConnectionId: pcx, dryRun: opts.dryRun ?? false };
+        const input = {
+          peeringConnectionId: pcx,
+          dryRun: opts.dryRun ?? false,
+          ...(opts.account ? { account: opts.account } : {}),
+          ...(opts.region ? { region: opts.region } : {}),
+        };
         let status: string;
         let output: Record<string, unknown> | undefined;
         let error: string | undefined;
@@ -150,7 +183,19 @@ Examples:
           return;
         }
         const result = output as unknown as WorkflowResult;
-        io.out(opts.json ? JSON.stringify(result, null, 2) : renderResult(result));
+        const seen = result.seenIn;
+        // Say where the workflow found a peering the operator did not place: another region, a member.
+        const members = readSettings().members;
+        const searched =
+          !opts.account &&
+          !opts.region &&
+          seen &&
+          (seen.region !== homeRegion() || members.includes(seen.account));
+        io.out(
+          opts.json
+            ? JSON.stringify(result, null, 2)
+            : `${searched ? `Found in account ${seen.account}, region ${seen.region}.\n` : ''}${renderResult(result)}`,
+        );
         setExit(exitCodeFor(result));
       },
     );

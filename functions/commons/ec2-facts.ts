@@ -72,10 +72,12 @@ export function sideFromPeering(
 /** A side refreshed from its VPC as described (current CIDR blocks, tags, name). */
 export function sideFromVpc(vpc: Vpc, side: VpcSide): VpcSide {
   const associated = (state?: string) => state === undefined || state === 'associated';
+  // Primary first (VpcSide's order): the one block AWS never lets a VPC give up.
   const cidrs = (vpc.CidrBlockAssociationSet ?? [])
     .filter((a) => associated(a.CidrBlockState?.State))
     .map((a) => a.CidrBlock)
-    .filter((c): c is string => !!c);
+    .filter((c): c is string => !!c)
+    .sort((a, b) => Number(b === vpc.CidrBlock) - Number(a === vpc.CidrBlock));
   const ipv6Cidrs = (vpc.Ipv6CidrBlockAssociationSet ?? [])
     .filter((a) => associated(a.Ipv6CidrBlockState?.State))
     .map((a) => a.Ipv6CidrBlock)

@@ -44,6 +44,8 @@ export type WorkflowInput = z.output<typeof WorkflowInputSchema>;
 /** What Inspect found and decided; every later step starts from it. */
 export const InspectionSchema = z.object({
   peeringConnectionId: z.string().check(z.startsWith('pcx-')),
+  /** Where the peering was described (the input's place, or where a search found it). */
+  seenIn: z.optional(z.object({ account: z.string(), region: z.string() })),
   dryRun: z.boolean(),
   status: z.string(),
   decision: z.enum(['accepted', 'already-active', 'refused']),
@@ -108,6 +110,8 @@ export const WorkflowResultSchema = z.object({
   invalidTag: z.optional(z.string()),
   /** The peering's status when the run inspected it. */
   status: z.optional(z.string()),
+  /** Where the run described the peering: the account and region (a manual run finds it there). */
+  seenIn: z.optional(z.object({ account: z.string(), region: z.string() })),
   /** The outcome the previous run recorded: a person is told of a failure or a partial run once, not every run. */
   recordedStatus: z.optional(z.string()),
   dryRun: z.optional(z.boolean()),

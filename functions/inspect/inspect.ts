@@ -3,9 +3,10 @@
  * Read-only: a refused or invalid peering leaves the account exactly as it was.
  */
 
-import type { Ec2For } from '../commons/aws-clients.js';
+import type { VpcPeeringConnection } from '@aws-sdk/client-ec2';
+import type { Ec2For, Place } from '../commons/aws-clients.js';
 import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
-import { InputValidationError } from '../commons/errors.js';
+import { InputValidationError, PeeringNotFoundError } from '../commons/errors.js';
 import { type RoutedRecordStore, trustedRouted } from '../commons/routed-record.js';
 import type { Inspection, WorkflowInput } from '../commons/schemas.js';
 import {
@@ -47,6 +48,52 @@ export function isFresh(tags: Readonly<Record<string, string>>, now: Date, fresh
   return age >= 0 && age < freshSeconds * 1000;
 }
 
+/**
+ * The peering where the input says (the hub's home region by default); a manual run that names no
+ * place also looks in every other (hub or member, configured region), so an operator reaches a
+ * peering that lives only in a member or another region. A place that cannot be read is passed over.
+ */
+async function findPeering(
+  input: WorkflowInput,
+  where: Place,
+  deps: InspectDeps,
+): Promise<{ peering: VpcPeeringConnection; where: Place }> {
+  let notHere: PeeringNotFoundError;
+  try {
+    return { peering: await describePeering(deps.ec2For, where, input.peeringConnectionId), where };
+  } catch (error) {
+    const named = input.account !== undefined || input.region !== undefined;
+    if (!(error instanceof PeeringNotFoundError) || named) throw error;
+    notHere = error;
+  }
+  const places = [deps.accountId, ...deps.members].flatMap((ownerId) =>
+    (deps.regions ?? [deps.region]).map((region) => ({ ownerId, region })),
+  );
+  const looked = [where];
+  for (const place of places) {
+    if (place.ownerId === where.ownerId && place.region === where.region) continue;
+    looked.push(place);
+    try {
+      const peering = await describePeering(deps.ec2For, place, input.peeringConnectionId);
+      deps.warn?.('found the peering outside the place the run named', {
+        peeringConnectionId: input.peeringConnectionId,
+        account: place.ownerId,
+        region: place.region,
+      });
+      return { peering, where: place };
+    } catch {
+      // Not there, or that place cannot be read now: the next one.
+    }
+  }
+  if (looked.length === 1) throw notHere;
+  throw new PeeringNotFoundError(
+    `${notHere.message}, nor in any other place the autopilot acts in (${looked
+      .slice(1)
+      .map((p) => `account ${p.ownerId} ${p.region}`)
+      .join(', ')})`,
+  );
+}
+
 /** Inspect: validate, describe the peering and both VPCs, decide. */
 export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Inspection> {
   const { accountId, members } = deps;
@@ -56,14 +103,19 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
       `account "${input.account}" is neither this account ${accountId} nor a member (${members.join(', ') || 'none configured'})`,
     );
   }
-  const where = { ownerId: input.account ?? accountId, region: input.region ?? deps.region };
+  const where: { ownerId: string; region: string } = {
+    ownerId: input.account ?? accountId,
+    region: input.region ?? deps.region,
+  };
   const bounds = { hub: accountId, members, ...(deps.regions ? { regions: deps.regions } : {}) };
   if (!actsAt(bounds, where)) {
     throw new InputValidationError(
       `region "${where.region}" of member ${where.ownerId} is outside the configured regions (${deps.regions?.join(', ')})`,
     );
   }
-  const peering = await describePeering(deps.ec2For, where, input.peeringConnectionId);
+  const found = await findPeering(input, where, deps);
+  const peering = found.peering;
+  Object.assign(where, found.where);
   const status = peering.Status?.Code ?? 'unknown';
   const tags = tagsToRecord(peering.Tags);
   let requester = sideFromPeering(peering.RequesterVpcInfo, 'requester', where.region);
@@ -99,6 +151,7 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
   });
   return {
     peeringConnectionId: input.peeringConnectionId,
+    seenIn: { account: where.ownerId, region: where.region },
     dryRun: input.dryRun,
     status,
     decision: verdict.decision,

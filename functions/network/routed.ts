@@ -86,3 +86,14 @@ export function routedNow(
   }
   return [...out].sort();
 }
+
+/**
+ * Whether the record needs its trusted copy (routed-record.ts): only a block a VPC can give up can
+ * ever be "former". AWS never disassociates a VPC's primary IPv4 block (VPC user guide, "Disassociate
+ * a CIDR block": the primary cannot be removed), so a record of primary blocks alone needs no copy
+ * and costs no call. Sides list their primary block first.
+ */
+export function needsTrustedCopy(routed: readonly string[], sides: readonly VpcSide[]): boolean {
+  const primaries = sides.map((s) => s.cidrs[0]);
+  return routed.some((b) => !primaries.includes(b));
+}

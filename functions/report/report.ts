@@ -12,7 +12,7 @@ import type { Outcome } from '../commons/catalog.js';
 import type { RoutedRecordStore } from '../commons/routed-record.js';
 import { PEERING_ID, WorkflowResultSchema } from '../commons/schemas.js';
 import { TAGS } from '../network/model.js';
-import { routedTags } from '../network/routed.js';
+import { needsTrustedCopy, routedTags } from '../network/routed.js';
 import { printable } from '../network/text.js';
 
 export const ReportRequestSchema = z.object({
@@ -177,7 +177,14 @@ export async function run(
     }
   }
   // The trusted copy of the record, in the hub (the tags above are only its hint; routed-record.ts).
-  if (record.length > 0 && places.length > 0 && deps.record && req.result?.routed) {
+  const sides = [req.result?.requester, req.result?.accepter].filter((x) => x !== undefined);
+  if (
+    record.length > 0 &&
+    places.length > 0 &&
+    deps.record &&
+    req.result?.routed &&
+    needsTrustedCopy(req.result.routed, sides)
+  ) {
     try {
       await deps.record.write(pcx, req.result.routed);
     } catch (error) {

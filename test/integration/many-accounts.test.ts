@@ -253,6 +253,41 @@ describe('one hub, one member account', () => {
     expect(doctor.code).toBe(EXIT.ok);
   });
 
+  it('run reaches a peering that lives only in a member, in another region too, and refuses an outsider naming it (issue 19 §4)', async () => {
+    // Prepare: two VPCs of the member peered with each other (the hub has no view of it), one pair
+    // in the home region and one in us-west-2; and a stranger's request to Finance.
+    const a = await buildVpc(member, { ...spec('Developer'), name: 'MemberA' });
+    const b = await buildVpc(member, { ...spec('Marketing'), name: 'MemberB' });
+    const local = await requestPeering(member, a, b);
+    const memberWest = ec2In('us-west-2', MEMBER);
+    const c = await buildVpc(memberWest, { ...spec('Developer'), name: 'MemberC' });
+    const d = await buildVpc(memberWest, { ...spec('Marketing'), name: 'MemberD' });
+    const west = await requestPeering(memberWest, c, d);
+    const stranger = await buildVpc(outsider, { ...spec('Developer'), name: 'Stranger' });
+    const foreign = await requestPeering(outsider, stranger, s.finance, { ownerId: HUB });
+
+    // Act + Assess: found without a hint, and said where.
+    const found = await cli('run', local, '--local');
+    expect(found.code).toBe(EXIT.ok);
+    expect(found.stdout).toContain(`Found in account ${MEMBER}, region us-east-1.`);
+    expect(await routes(member, a.routeTableId)).toContain(`10.10.0.0/16 -> ${local}`);
+    const searched = JSON.parse((await cli('run', west, '--local', '--json')).stdout);
+    expect(searched).toMatchObject({
+      decision: 'accepted',
+      seenIn: { account: MEMBER, region: 'us-west-2' },
+    });
+    // Or told where: --account and --region (what a manual execution's input carries).
+    const told = await cli('run', west, '--local', '--json', '--account', MEMBER, '--region', 'us-west-2');
+    expect(JSON.parse(told.stdout)).toMatchObject({
+      decision: 'already-active',
+      seenIn: { account: MEMBER },
+    });
+    // A peering with an account that is not a member: refused, exit 2, the reason names it.
+    const refused = await cli('run', foreign, '--local');
+    expect(refused.code).toBe(EXIT.refused);
+    expect(refused.stdout).toContain(`owned by ${OUTSIDER}`);
+  });
+
   it('the sweep starts each peering once, however many (account, region) views list it', async () => {
     const harness = await starterHarness(motoEndpoint());
     const { starter } = await harness.deliver({ sweep: true });

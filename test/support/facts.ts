@@ -26,6 +26,7 @@ export function group(
 export function inspectionOf(peeringConnectionId: string, over: Partial<Inspection> = {}): Inspection {
   return {
     peeringConnectionId,
+    seenIn: { account: ACCOUNT, region: 'us-east-1' },
     dryRun: false,
     status: 'active',
     decision: 'already-active',

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { planRoutes } from '../../functions/network/plan.js';
 import {
   MAX_ROUTED_CHUNKS,
+  needsTrustedCopy,
   ROUTED_TAG_KEYS,
   readRouted,
   routedNow,
@@ -147,5 +148,15 @@ describe('routes to a block the peer disassociated (DisassociateVpcCidrBlock)', 
   it('keeps a recorded block that is still the peer’s', () => {
     const changes = planRoutes(PCX, pairs([withOldBlock([current])]), undefined, ['172.31.0.0/16']);
     expect(changes.map((c) => c.action)).toEqual(['exists']);
+  });
+});
+
+describe('the trusted copy of the record (issue 19 §3)', () => {
+  // VPC user guide, "Disassociate a CIDR block from your VPC": the primary IPv4 block cannot be
+  // disassociated, so only a secondary (or IPv6) block can ever become a former block.
+  it('is needed only when the record names a block a VPC can give up', () => {
+    const m = { ...marketing, cidrs: ['10.10.0.0/16', '10.11.0.0/16'] };
+    expect(needsTrustedCopy(['10.10.0.0/16', '172.31.0.0/16'], [m, finance])).toBe(false);
+    expect(needsTrustedCopy(['10.10.0.0/16', '10.11.0.0/16', '172.31.0.0/16'], [m, finance])).toBe(true);
   });
 });
