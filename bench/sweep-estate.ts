@@ -38,6 +38,13 @@ export interface Estate {
 
 const SPOKES_PER_HUB = 10;
 
+/**
+ * CreateVpc and CreateSubnet one at a time: moto's CreateSubnet iterates the network ACLs while a
+ * concurrent CreateVpc adds one ("dictionary changed size during iteration", HTTP 500), a race of
+ * the local emulator only. Everything else still runs concurrently.
+ */
+const serial = pLimit(1);
+
 async function vpc(
   ec2: EC2Client,
   cidr: string,
@@ -45,12 +52,15 @@ async function vpc(
   subnets: number,
   optIn: boolean,
 ): Promise<EstateVpc> {
-  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: cidr }))).Vpc?.VpcId as string;
+  const vpcId = (await serial(() => ec2.send(new CreateVpcCommand({ CidrBlock: cidr })))).Vpc
+    ?.VpcId as string;
   const base = cidr.split('/')[0]?.split('.').slice(0, 3).join('.') as string;
   const tables: string[] = [];
   for (let i = 0; i < subnets; i++) {
     const subnetId = (
-      await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `${base}.${i * 64}/26` }))
+      await serial(() =>
+        ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `${base}.${i * 64}/26` })),
+      )
     ).Subnet?.SubnetId as string;
     const tableId = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable
       ?.RouteTableId as string;

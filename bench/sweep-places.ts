@@ -75,7 +75,6 @@ export async function sweepAcrossPlaces(
   const ec2For: Ec2For = (p) => (p.ownerId === broken ? dead : real(p));
   const all = [...places, ...regions.map((region) => ({ ownerId: broken, region }))];
   const harness = await starterHarness(endpoint);
-  const heapBefore = process.memoryUsage().heapUsed;
   const started = performance.now();
   const result = await startRuns(normaliseEvent({ sweep: true }), {
     ec2For,
@@ -98,10 +97,16 @@ export async function sweepAcrossPlaces(
     log: () => undefined,
   });
   const seconds = (performance.now() - started) / 1000;
-  const heapMb = Math.max(0, process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
   const sweep = result.sweep;
   if (!sweep) throw new Error('the sweep reported nothing');
-  const perPlacePages = awsPages(sweep.items) / places.length;
+  // What AWS would page per place (each place is read on its own: at least one call per type).
+  const per = (n: number) => Math.ceil(n / places.length);
+  const perPlacePages = awsPages({
+    peerings: per(sweep.items.peerings),
+    vpcs: per(sweep.items.vpcs),
+    routeTables: per(sweep.items.routeTables),
+    securityGroups: per(sweep.items.securityGroups),
+  });
   say(
     `${shape.accounts} accounts (the hub and ${members.length} members) x ${regions.length} regions = ${places.length} places, ` +
       `each with ${shape.peeringsPerPlace} configured peerings (built in ${buildSeconds.toFixed(0)} s), plus one member ` +
@@ -110,16 +115,7 @@ export async function sweepAcrossPlaces(
   );
   say();
   table(
-    [
-      'places',
-      'failed places',
-      'peerings checked',
-      'calls (moto)',
-      'AWS calls',
-      'executions',
-      'wall s',
-      'heap MB',
-    ],
+    ['places', 'failed places', 'peerings checked', 'calls (moto)', 'AWS calls', 'executions', 'wall s'],
     [
       [
         all.length,
@@ -129,7 +125,6 @@ export async function sweepAcrossPlaces(
         Math.round(perPlacePages * places.length),
         result.started.length,
         seconds.toFixed(2),
-        heapMb.toFixed(0),
       ],
     ],
   );
@@ -148,13 +143,11 @@ export async function sweepAcrossPlaces(
   const calls = Math.round(perPlacePages * target) + (TARGET.accounts - 1);
   say(
     `Estimate for ${TARGET.accounts} accounts x ${TARGET.regions} regions = ${target} places with ${shape.peeringsPerPlace} ` +
-      `peerings each: ${calls} AWS calls a sweep (${perPlacePages.toFixed(1)} describe pages a place + one AssumeRole per ` +
+      `peerings each: ${calls} AWS calls a sweep (${perPlacePages} describe pages a place + one AssumeRole per ` +
       `member), wall time ${target} / ${SWEEP_CONCURRENCY} lanes x ${perPlaceSeconds.toFixed(2)} s a place + AssumeRoles = ` +
       `**${wall.toFixed(0)} s** (starter timeout ${STARTER_TIMEOUT_SECONDS} s, sweep period 900 s); a place that never ` +
       `answers holds one lane at most ${PLACE_DEADLINE_MS / 1000} s. Cost: ${gbs.toFixed(1)} GB-s at 256 MB a sweep, ` +
-      `${SWEEPS_PER_MONTH} sweeps = **$${monthly.toFixed(2)} per month** (describe and AssumeRole calls are free). ` +
-      `Memory: ${heapMb.toFixed(0)} MB of heap for ${places.length} places here, ~${((heapMb * target) / places.length).toFixed(0)} ` +
-      'MB extrapolated, against the 256 MB function (raise its memory for estates much larger per place).',
+      `${SWEEPS_PER_MONTH} sweeps = **$${monthly.toFixed(2)} per month** (describe and AssumeRole calls are free).`,
   );
   say();
   goals.push({

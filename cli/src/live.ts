@@ -103,17 +103,24 @@ export async function peeringStatus(pcx?: string, account?: string): Promise<Pee
 }
 
 /** The full plan from live, read-only calls (the workflow's inspect and plan steps, nothing written). */
-export async function livePlan(pcx: string) {
+export async function livePlan(pcx: string, where: { account?: string; region?: string } = {}) {
   // The same settings the deployed functions read (ACCEPT_POLICY, *_QUOTA), defaults otherwise.
   const settings = readSettings();
   const { accounts, ec2For } = await cliClients();
   const inspection = await inspect(
-    { peeringConnectionId: pcx, dryRun: true },
+    {
+      peeringConnectionId: pcx,
+      dryRun: true,
+      ...(where.account ? { account: where.account } : {}),
+      ...(where.region ? { region: where.region } : {}),
+    },
     {
       ec2For,
       accountId: accounts.hub,
       members: accounts.members,
       region: homeRegion(),
+      // Found where a run would find it: the hub and every member, in every configured region.
+      ...(settings.regions.length > 0 ? { regions: settings.regions } : {}),
       policy: settings.acceptPolicy,
       freshSeconds: 0,
       now: () => new Date(),

@@ -240,12 +240,23 @@ Examples:
     .command('plan')
     .description('Compute the full plan for a peering from live, read-only calls. Changes nothing.')
     .argument('<pcx-id>', 'peering connection id', peeringId)
+    .option(
+      '--account <id>',
+      'the account whose view to describe it in (default: found as a run finds it)',
+      accountId,
+    )
+    .option(
+      '--region <region>',
+      'the region to describe it in (default: found as a run finds it)',
+      regionName,
+    )
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  peering-autopilot plan pcx-0123456789abcdef0')
-    .action(async (pcx: string, opts: { json?: boolean }) => {
-      const { inspection, changes } = await livePlan(pcx);
+    .action(async (pcx: string, opts: { json?: boolean; account?: string; region?: string }) => {
+      const { inspection, changes } = await livePlan(pcx, opts);
       const result: WorkflowResult = {
         peeringConnectionId: pcx,
+        ...(inspection.seenIn ? { seenIn: inspection.seenIn } : {}),
         decision: inspection.decision,
         ...(inspection.reason ? { reason: inspection.reason } : {}),
         dryRun: true,

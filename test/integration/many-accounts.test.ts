@@ -282,6 +282,11 @@ describe('one hub, one member account', () => {
       decision: 'already-active',
       seenIn: { account: MEMBER },
     });
+    // plan reaches it the same ways (read-only).
+    const planned = await cli('plan', west, '--json');
+    expect(JSON.parse(planned.stdout)).toMatchObject({ seenIn: { account: MEMBER, region: 'us-west-2' } });
+    const placed = await cli('plan', west, '--json', '--account', MEMBER, '--region', 'us-west-2');
+    expect(placed.code).toBe(EXIT.ok);
     // A peering with an account that is not a member: refused, exit 2, the reason names it.
     const refused = await cli('run', foreign, '--local');
     expect(refused.code).toBe(EXIT.refused);
