@@ -239,10 +239,13 @@ export class PeeringAutopilotMember extends Construct {
           appliesTo: [
             {
               regex:
-                '/^Resource::arn:<AWS::Partition>:ec2:.*:(route-table|security-group|vpc-peering-connection|vpc|instance|prefix-list)\\/\\*$/g',
+                '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):ec2:.*:(route-table|security-group|vpc-peering-connection|vpc|instance|prefix-list)\\/\\*$/g',
             },
             // The AWS-owned document, in any region the hub may probe in.
-            'Resource::arn:<AWS::Partition>:ssm:*::document/AWS-RunShellScript',
+            {
+              regex:
+                '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):ssm:\\*::document\\/AWS-RunShellScript$/g',
+            },
             'Resource::*',
           ],
         },

@@ -7,6 +7,7 @@
 import { Stack } from 'aws-cdk-lib';
 import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Rule } from 'aws-cdk-lib/aws-events';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -72,6 +73,25 @@ export class PeeringAutopilot extends Construct {
 
   /** cdk-nag findings that are deliberate, each with its reason. */
   private suppressJustifiedFindings(): void {
+    // Under the feature flags `cdk init` writes (@aws-cdk/aws-kms:aliasNameRef and friends), the
+    // topic's grantPublish adds KMS data-key use for the key behind alias/aws/sns.
+    NagSuppressions.addResourceSuppressions(
+      this.functions.Report.role as IRole,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            "CDK's grantPublish on a topic encrypted with the AWS managed alias/aws/sns: kms:GenerateDataKey* and " +
+            'Decrypt on key/* of this account and region, limited by condition to the key that alias names ' +
+            '(kms:ResourceAliases); the key id of an AWS managed key is not known at synth.',
+          appliesTo: [
+            'Action::kms:GenerateDataKey*',
+            { regex: '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):kms:.*:key\\/\\*$/g' },
+          ],
+        },
+      ],
+      true,
+    );
     NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
       {
         id: 'AwsSolutions-SQS3',
@@ -108,11 +128,11 @@ export class PeeringAutopilot extends Construct {
           appliesTo: [
             {
               regex:
-                '/^Resource::arn:<AWS::Partition>:ec2:.*:(route-table|security-group|vpc-peering-connection|vpc|instance|prefix-list)\\/\\*$/g',
+                '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):ec2:.*:(route-table|security-group|vpc-peering-connection|vpc|instance|prefix-list)\\/\\*$/g',
             },
             {
               regex:
-                '/^Resource::arn:<AWS::Partition>:ssm:.*:parameter\\/peering-autopilot\\/routed\\/\\*$/g',
+                '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):ssm:.*:parameter\\/peering-autopilot\\/routed\\/\\*$/g',
             },
           ],
         },

@@ -7,6 +7,7 @@
  */
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { CURRENTLY_RECOMMENDED_FLAGS, NEW_PROJECT_DEFAULT_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PeeringAutopilotMember } from '../../infra/member.js';
 import { PeeringAutopilot } from '../../infra/peering-autopilot.js';
@@ -381,5 +382,37 @@ describe('the member', () => {
     const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'));
     expect([...errors, ...warnings].map((e) => `${e.id}: ${String(e.entry.data).slice(0, 120)}`)).toEqual([]);
+  });
+});
+
+describe("in a user's own CDK app (issue 20 §5)", () => {
+  it('hub, hub with members and member stacks with a concrete env and the feature flags `cdk init` writes have zero unsuppressed cdk-nag findings', () => {
+    // Prepare: what `cdk init app` gives a user: the recommended flags in cdk.json, a concrete env
+    // (literal partition and account in every ARN, not <AWS::Partition>).
+    const a = new App({
+      context: {
+        ...NEW_PROJECT_DEFAULT_CONTEXT,
+        ...CURRENTLY_RECOMMENDED_FLAGS,
+        'aws:cdk:bundling-stacks': [],
+      },
+    });
+    const alone = new Stack(a, 'Alone', { env: { account: HUB, region: 'eu-west-1' } });
+    new PeeringAutopilot(alone, 'PeeringAutopilot');
+    const withMembers = new Stack(a, 'WithMembers', { env: { account: HUB, region: 'eu-west-1' } });
+    new PeeringAutopilot(withMembers, 'PeeringAutopilot', {
+      members: MEMBERS,
+      regions: ['eu-west-1', 'us-east-1'],
+    });
+    const memberStack = new Stack(a, 'Member', { env: { account: '111111111111', region: 'eu-west-1' } });
+    new PeeringAutopilotMember(memberStack, 'Member', { hubAccount: HUB, hubRegion: 'eu-west-1' });
+    Aspects.of(a).add(new AwsSolutionsChecks());
+    // Act + Assess
+    for (const stack of [alone, withMembers, memberStack]) {
+      const found = [
+        ...Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+        ...Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+      ].map((e) => `${stack.stackName} ${e.id}: ${String(e.entry.data).slice(0, 160)}`);
+      expect(found).toEqual([]);
+    }
   });
 });
