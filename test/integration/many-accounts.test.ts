@@ -34,7 +34,7 @@ import {
   SEED_VPCS,
 } from '../../local/seed.js';
 import { cli } from '../support/cli.js';
-import { changedModels, motoEndpoint, motoState, reset, useMoto } from '../support/local-aws.js';
+import { changedModels, motoEndpoint, motoState, reset, tag, useMoto } from '../support/local-aws.js';
 
 const HUB = '123456789012';
 const MEMBER = LOCAL_MEMBER_ACCOUNT;
@@ -213,6 +213,36 @@ describe('one hub, one member account', () => {
     expect(recorder.actions.filter((a) => a.action === 'ec2:CreateTags').map((a) => [a.by, a.as])).toEqual([
       ['Report', undefined],
     ]);
+  });
+
+  it("a routed tag the member edits in its own view never removes a route in the hub's tables (issue 19 §3)", async () => {
+    // Prepare: configured; a person in the hub routes 10.0.0.0/8 through the peering in Finance's
+    // table; whoever tags the peering in the member's view adds 10.0.0.0/8 to the routed record.
+    await runLocalWorkflow({ peeringConnectionId: s.peering, dryRun: false });
+    await hub.send(
+      new CreateRouteCommand({
+        RouteTableId: s.finance.routeTableId,
+        DestinationCidrBlock: '10.0.0.0/8',
+        VpcPeeringConnectionId: s.peering,
+      }),
+    );
+    await tag(member, s.peering, 'peering-autopilot:routed', '10.0.0.0/8 10.10.0.0/16 172.31.0.0/16');
+
+    // Act: a run that starts in the member's view (as one from a member's event does: input account)
+    // after the member's route was deleted, so it heals there and reads the edited tag.
+    await member.send(
+      new DeleteRouteCommand({
+        RouteTableId: s.marketing.routeTableId,
+        DestinationCidrBlock: '172.31.0.0/16',
+      }),
+    );
+    const run = await runLocalWorkflow({ peeringConnectionId: s.peering, dryRun: false, account: MEMBER });
+
+    // Assess: the member's route is healed; nothing of the person's in the hub was removed.
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.output).toMatchObject({ seenIn: { account: MEMBER } });
+    expect(await routes(member, s.marketing.routeTableId)).toContain(`172.31.0.0/16 -> ${s.peering}`);
+    expect(await routes(hub, s.finance.routeTableId)).toContain(`10.0.0.0/8 -> ${s.peering}`);
   });
 
   it('status lists the peering across the hub and its member, or in one --account, and refuses an outsider', async () => {
