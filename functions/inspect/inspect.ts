@@ -103,19 +103,14 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
       `account "${input.account}" is neither this account ${accountId} nor a member (${members.join(', ') || 'none configured'})`,
     );
   }
-  const where: { ownerId: string; region: string } = {
-    ownerId: input.account ?? accountId,
-    region: input.region ?? deps.region,
-  };
+  const asked: Place = { ownerId: input.account ?? accountId, region: input.region ?? deps.region };
   const bounds = { hub: accountId, members, ...(deps.regions ? { regions: deps.regions } : {}) };
-  if (!actsAt(bounds, where)) {
+  if (!actsAt(bounds, asked)) {
     throw new InputValidationError(
-      `region "${where.region}" of member ${where.ownerId} is outside the configured regions (${deps.regions?.join(', ')})`,
+      `region "${asked.region}" of member ${asked.ownerId} is outside the configured regions (${deps.regions?.join(', ')})`,
     );
   }
-  const found = await findPeering(input, where, deps);
-  const peering = found.peering;
-  Object.assign(where, found.where);
+  const { peering, where } = await findPeering(input, asked, deps);
   const status = peering.Status?.Code ?? 'unknown';
   const tags = tagsToRecord(peering.Tags);
   let requester = sideFromPeering(peering.RequesterVpcInfo, 'requester', where.region);
