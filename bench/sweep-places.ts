@@ -8,11 +8,9 @@ import { performance } from 'node:perf_hooks';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { type Ec2For, ec2Clients } from '../functions/commons/aws-clients.js';
-import { normaliseEvent } from '../functions/starter/events.js';
-import { startRuns } from '../functions/starter/starter.js';
 import { PLACE_DEADLINE_MS, SWEEP_CONCURRENCY } from '../functions/starter/sweep.js';
 import { localAccount } from '../local/local-runner.js';
-import { starterHarness } from '../local/local-starter.js';
+import { starterHarness, sweepWith } from '../local/local-starter.js';
 import { resetMoto } from '../local/moto.js';
 import { PRICE } from './cost.js';
 import { goals, say, table } from './output.js';
@@ -76,25 +74,12 @@ export async function sweepAcrossPlaces(
   const all = [...places, ...regions.map((region) => ({ ownerId: broken, region }))];
   const harness = await starterHarness(endpoint);
   const started = performance.now();
-  const result = await startRuns(normaliseEvent({ sweep: true }), {
+  const result = await sweepWith(harness, {
     ec2For,
     home: { ownerId: hub, region: 'us-east-1' },
     places: all,
-    actsIn: (a) => a === hub || accounts.members.includes(a),
-    judge: {
-      members: accounts.members,
-      regions,
-      policy: 'same-account',
-      quotas: { routesPerTable: 50, rulesPerSecurityGroup: 60 },
-      reverifySeconds: 24 * 3600,
-      dnsResolution: 'tagged',
-    },
-    sfn: harness.sfn,
-    stateMachineArn: harness.stateMachineArn,
-    windowSeconds: 3,
-    sweepSeconds: 900,
-    now: () => new Date(),
-    log: () => undefined,
+    members: accounts.members,
+    regions,
   });
   const seconds = (performance.now() - started) / 1000;
   const sweep = result.sweep;

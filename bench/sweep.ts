@@ -7,10 +7,9 @@ import { performance } from 'node:perf_hooks';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ec2Clients } from '../functions/commons/aws-clients.js';
 import { PAGE_SIZES } from '../functions/commons/ec2-place.js';
-import { normaliseEvent } from '../functions/starter/events.js';
-import { type StarterResult, startRuns } from '../functions/starter/starter.js';
+import type { StarterResult } from '../functions/starter/starter.js';
 import { localAccount } from '../local/local-runner.js';
-import { starterHarness } from '../local/local-starter.js';
+import { starterHarness, sweepWith } from '../local/local-starter.js';
 import { resetMoto } from '../local/moto.js';
 import { PRICE } from './cost.js';
 import { goals, say, table } from './output.js';
@@ -59,24 +58,10 @@ export async function sweepAtScale(ec2: EC2Client, endpoint: string, sizes: read
     const harness = await starterHarness(endpoint);
     const run = async (label: string) => {
       const started = performance.now();
-      const result = await startRuns(normaliseEvent({ sweep: true }), {
+      const result = await sweepWith(harness, {
         ec2For: ec2Clients(accounts, `bench-${label}-${n}`),
         home: { ownerId: hub, region: 'us-east-1' },
         places: [{ ownerId: hub, region: 'us-east-1' }],
-        actsIn: (account) => account === hub,
-        judge: {
-          members: [],
-          policy: 'same-account',
-          quotas: { routesPerTable: 50, rulesPerSecurityGroup: 60 },
-          reverifySeconds: 24 * 3600,
-          dnsResolution: 'tagged' as const,
-        },
-        sfn: harness.sfn,
-        stateMachineArn: harness.stateMachineArn,
-        windowSeconds: 3,
-        sweepSeconds: 900,
-        now: () => new Date(),
-        log: () => undefined,
       });
       return { result, seconds: (performance.now() - started) / 1000 };
     };

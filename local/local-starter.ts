@@ -10,6 +10,11 @@ import {
   ListExecutionsCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
+import type { Ec2For, Place } from '../functions/commons/aws-clients.js';
+import { actsIn } from '../functions/network/decision.js';
+import { DEFAULT_QUOTAS } from '../functions/network/plan.js';
+import { normaliseEvent } from '../functions/starter/events.js';
+import { type StarterResult, startRuns } from '../functions/starter/starter.js';
 import { readWorkflowDefinition } from '../state-machines/peering-workflow.js';
 import { type LocalRunOutcome, localAccount, runLocalWorkflow, runningFunction } from './local-runner.js';
 
@@ -64,6 +69,44 @@ export async function starterHarness(endpoint: string): Promise<Harness> {
       return (await list()).map((e) => e.name as string);
     },
   };
+}
+
+/**
+ * One sweep through the starter's own logic (not its handler), into the harness's Step Functions,
+ * with a deployment's defaults (same-account policy, default quotas, daily re-verification, 3 s
+ * debounce, 15-minute sweep): for tests and the bench that choose the places and their clients.
+ */
+export function sweepWith(
+  harness: Harness,
+  deps: {
+    readonly ec2For: Ec2For;
+    readonly home: Place;
+    readonly places: readonly Place[];
+    readonly members?: readonly string[];
+    readonly regions?: readonly string[];
+  },
+): Promise<StarterResult> {
+  const members = deps.members ?? [];
+  return startRuns(normaliseEvent({ sweep: true }), {
+    ec2For: deps.ec2For,
+    home: deps.home,
+    places: deps.places,
+    actsIn: (account) => actsIn({ hub: deps.home.ownerId, members }, account),
+    judge: {
+      members,
+      ...(deps.regions ? { regions: deps.regions } : {}),
+      policy: 'same-account',
+      quotas: DEFAULT_QUOTAS,
+      reverifySeconds: 24 * 3600,
+      dnsResolution: 'tagged',
+    },
+    sfn: harness.sfn,
+    stateMachineArn: harness.stateMachineArn,
+    windowSeconds: 3,
+    sweepSeconds: 900,
+    now: () => new Date(),
+    log: () => undefined,
+  });
 }
 
 let counter = 0;

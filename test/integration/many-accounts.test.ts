@@ -21,10 +21,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import { EXIT } from '../../cli/src/main.js';
 import { ec2Clients, observeClients } from '../../functions/commons/aws-clients.js';
-import { startRuns } from '../../functions/starter/starter.js';
 import { CallRecorder } from '../../local/call-recorder.js';
 import { runLocalWorkflow, runningFunction } from '../../local/local-runner.js';
-import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
+import { cloudTrailEvent, starterHarness, sweepWith } from '../../local/local-starter.js';
 import {
   type AccountsScenario,
   buildAccountsScenario,
@@ -361,36 +360,12 @@ describe('a member that cannot be reached (issue 19 §1)', () => {
     );
 
     // Act: one sweep over the six places.
-    const out = await startRuns(
-      {
-        trigger: 'sweep',
-        peeringIds: [],
-        vpcIds: [],
-        routeTableIds: [],
-        groupIds: [],
-        all: true,
-        deletion: false,
-      },
-      {
-        ec2For: (p) => (p.ownerId === BROKEN ? unreachable : real(p)),
-        home: { ownerId: HUB, region: 'us-east-1' },
-        places,
-        actsIn: (id) => accounts.members.includes(id) || id === HUB,
-        judge: {
-          members: accounts.members,
-          policy: 'same-account',
-          quotas: { routesPerTable: 50, rulesPerSecurityGroup: 60 },
-          reverifySeconds: 24 * 3600,
-          dnsResolution: 'tagged',
-        },
-        sfn: harness.sfn,
-        stateMachineArn: harness.stateMachineArn,
-        windowSeconds: 3,
-        sweepSeconds: 900,
-        now: () => new Date(),
-        log: () => undefined,
-      },
-    );
+    const out = await sweepWith(harness, {
+      ec2For: (p) => (p.ownerId === BROKEN ? unreachable : real(p)),
+      home: { ownerId: HUB, region: 'us-east-1' },
+      places,
+      members: accounts.members,
+    });
 
     // Assess: both of the broken member's places are named; the drifted peering still got its run.
     expect(out.sweep?.failedPlaces.map((f) => `${f.place.ownerId} ${f.place.region}`)).toEqual([
