@@ -6,9 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
-import { LAMBDA_BUNDLE } from '../infra/workflow-function.js';
 import { REPO_ROOT } from '../local/local-runner.js';
-import { WORKFLOW_FUNCTIONS } from '../state-machines/peering-workflow.js';
+import { bundleOptions, HANDLERS } from '../packaging/bundle.js';
 import { goals, say, table } from './output.js';
 
 function median(values: number[]): number {
@@ -27,7 +26,6 @@ export async function bundles(coldRuns: number) {
   say();
   const dir = join(REPO_ROOT, '.bench');
   mkdirSync(dir, { recursive: true });
-  const entries = [...WORKFLOW_FUNCTIONS, { id: 'Starter', entry: 'functions/starter/handler.ts' }];
   const env = {
     ...process.env,
     AWS_REGION: 'us-east-1',
@@ -43,18 +41,7 @@ export async function bundles(coldRuns: number) {
   };
   /** esbuild with the construct's settings; `extra` makes the unbundled baseline. */
   const bundle = (entry: string, outfile: string, extra: Partial<BuildOptions> = {}) =>
-    build({
-      ...LAMBDA_BUNDLE,
-      mainFields: [...LAMBDA_BUNDLE.mainFields],
-      banner: { js: LAMBDA_BUNDLE.banner },
-      alias: { ...LAMBDA_BUNDLE.alias },
-      absWorkingDir: REPO_ROOT,
-      entryPoints: [entry],
-      bundle: true,
-      outfile,
-      logLevel: 'silent',
-      ...extra,
-    });
+    build(bundleOptions({ entryPoints: [entry], outfile, logLevel: 'silent', ...extra }));
   // The floor of every function's cold start: the bare EC2 client alone — as the package ships
   // (its full credential chain: the goal's yardstick), and with the functions' own environment-only
   // chain (shown for comparison: the floor the functions really stand on).
@@ -68,7 +55,7 @@ export async function bundles(coldRuns: number) {
   const ec2OursFile = join(dir, 'ec2-client-only.env-chain.mjs');
   await bundle(ec2Entry, ec2OursFile);
   const files = new Map<string, { bundled: string; external: string }>();
-  for (const fn of entries) {
+  for (const fn of HANDLERS) {
     const bundled = join(dir, `${fn.id}.mjs`);
     const external = join(dir, `${fn.id}.external.mjs`);
     await bundle(join(REPO_ROOT, fn.entry), bundled);
@@ -86,7 +73,7 @@ export async function bundles(coldRuns: number) {
   const ec2Ms = ms(ec2File);
   const ec2OursMs = ms(ec2OursFile);
   const rows: Array<Array<string | number>> = [];
-  for (const fn of entries) {
+  for (const fn of HANDLERS) {
     const { bundled, external } = files.get(fn.id) as { bundled: string; external: string };
     const size = statSync(bundled).size;
     const b = ms(bundled);

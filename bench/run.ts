@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CreateTagsCommand, DescribeVpcPeeringConnectionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { observeClients } from '../functions/commons/aws-clients.js';
-import { TAGS } from '../functions/network/model.js';
+import { TAGS } from '../functions/commons/contracts.js';
 import { CallRecorder } from '../local/call-recorder.js';
 import { localAccount, REPO_ROOT, runLocalWorkflow, runningFunction } from '../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../local/local-starter.js';

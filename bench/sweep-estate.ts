@@ -20,7 +20,8 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import pLimit from 'p-limit';
-import { ruleDescription, TAGS } from '../functions/network/model.js';
+import { TAGS } from '../functions/commons/contracts.js';
+import { ruleDescription } from '../functions/network/model.js';
 
 interface EstateVpc {
   readonly vpcId: string;

@@ -25,9 +25,9 @@ import {
 } from 'aws-cdk-lib/aws-ec2';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { TAGS } from '../functions/network/model.js';
+import { TAGS } from '../functions/commons/contracts.js';
+import { suppressFindings } from './nag.js';
 
 interface Department {
   readonly name: 'Marketing' | 'Developer' | 'Finance';
@@ -53,7 +53,7 @@ export class DemoNetworkStack extends Stack {
       managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
       description: 'Demo servers: SSM agent only (Session Manager, Run Command for the ping probe)',
     });
-    NagSuppressions.addResourceSuppressions(role, [
+    suppressFindings(role, [
       {
         id: 'AwsSolutions-IAM4',
         reason:
@@ -134,7 +134,7 @@ export class DemoNetworkStack extends Stack {
       (server.node.defaultChild as CfnInstance).metadataOptions = { httpTokens: 'required' };
       Tags.of(server).add(TAGS.probe, d.probe);
       servers[d.name] = server;
-      NagSuppressions.addResourceSuppressions(server, [
+      suppressFindings(server, [
         {
           id: 'AwsSolutions-EC29',
           reason: 'A demo stack must be destroyable with cdk destroy: no termination protection.',

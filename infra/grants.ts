@@ -43,10 +43,11 @@ function resources(grant: Grant, stack: Stack, regions: readonly string[]): stri
 }
 
 function fill(value: string | readonly string[], stack: Stack, peers: readonly string[]): string | string[] {
-  const one = (v: string) =>
-    v.replaceAll('<Partition>', stack.partition).replaceAll('<Account>', stack.account);
+  // split/join, not replaceAll: the package compiles for ES2020 (jsii), where strings have no replaceAll.
+  const put = (v: string, name: string, text: string) => v.split(name).join(text);
+  const one = (v: string) => put(put(v, '<Partition>', stack.partition), '<Account>', stack.account);
   const all = (typeof value === 'string' ? [value] : value).flatMap((v) =>
-    v.includes('<Peers>') ? peers.map((p) => one(v.replaceAll('<Peers>', p))) : [one(v)],
+    v.includes('<Peers>') ? peers.map((p) => one(put(v, '<Peers>', p))) : [one(v)],
   );
   return typeof value === 'string' && all.length === 1 ? (all[0] as string) : all;
 }

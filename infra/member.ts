@@ -19,11 +19,11 @@ import {
 } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { DEFAULT_MEMBER_ROLE } from '../functions/commons/aws-clients.js';
+import { DEFAULT_MEMBER_ROLE } from '../functions/commons/contracts.js';
 import { type Grant, STARTER_GRANTS, STEPS } from '../state-machines/steps.js';
 import { HUB_ROLE_PATH, type MemberRoleUser, memberRoleFor, STEP_TAG, statementsFor } from './grants.js';
+import { suppressFindings } from './nag.js';
 import { WATCHED_EVENT_RULES } from './triggers.js';
 
 export interface PeeringAutopilotMemberProps {
@@ -47,13 +47,13 @@ export interface PeeringAutopilotMemberProps {
    * The hub's `regions`: the only regions in which the roles act (`aws:RequestedRegion`).
    * @default - a `Regions` CloudFormation parameter (comma-separated; empty: the hub's region)
    */
-  readonly regions?: readonly string[];
+  readonly regions?: string[];
   /**
    * The hub's member accounts: a peering is accepted here only when its requester VPC is the hub's
    * or one of theirs (as the hub's own accept statement says).
    * @default - a `MemberAccounts` CloudFormation parameter (comma-separated; empty: the hub only)
    */
-  readonly members?: readonly string[];
+  readonly members?: string[];
   /**
    * An SNS topic in this account the dead-letter alarm notifies.
    * @default - the alarm has no action (it shows in this account's CloudWatch console)
@@ -63,7 +63,7 @@ export interface PeeringAutopilotMemberProps {
 
 export class PeeringAutopilotMember extends Construct {
   /** CloudTrail peering, drift and tag events -> the hub's bus (not made in the hub's own account and region). */
-  public readonly forwardingRules: readonly Rule[];
+  public readonly forwardingRules: Rule[];
   /** Events the rules could not put on the hub's bus (kept 14 days, as the hub's own). */
   public readonly deadLetterQueue: Queue;
   /** Fires when an event waits in the dead-letter queue (the hub never heard of it). */
@@ -72,7 +72,7 @@ export class PeeringAutopilotMember extends Construct {
    * The roles the hub assumes, one per step (made only in a member account, once: in the hub's
    * region). Each is trusted by that step's hub role alone and holds that step's statements alone.
    */
-  public readonly memberRoles: Readonly<Record<MemberRoleUser, Role>>;
+  public readonly memberRoles: Record<string, Role>;
 
   constructor(scope: Construct, id: string, props: PeeringAutopilotMemberProps = {}) {
     super(scope, id);
@@ -219,7 +219,7 @@ export class PeeringAutopilotMember extends Construct {
   }
 
   private suppressJustifiedFindings(): void {
-    NagSuppressions.addResourceSuppressions(
+    suppressFindings(
       this,
       [
         {

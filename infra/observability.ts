@@ -20,8 +20,12 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { METRIC, OUTCOMES, VERIFICATION_STATUSES } from '../functions/commons/catalog.js';
-import { METRICS_NAMESPACE } from '../functions/commons/powertools/metrics.js';
+import {
+  METRIC,
+  METRICS_NAMESPACE,
+  OUTCOMES,
+  VERIFICATION_STATUSES,
+} from '../functions/commons/contracts.js';
 
 export interface ObservedParts {
   readonly alarmTopic: ITopic;

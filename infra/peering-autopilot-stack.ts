@@ -4,7 +4,8 @@
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { type AcceptPolicy, PeeringAutopilot } from './peering-autopilot.js';
+import { PeeringAutopilot } from './peering-autopilot.js';
+import type { AcceptPolicy, DnsResolution } from './props.js';
 
 export class PeeringAutopilotStack extends Stack {
   public readonly autopilot: PeeringAutopilot;
@@ -34,7 +35,7 @@ export class PeeringAutopilotStack extends Stack {
       ...(regions && regions.length > 0 ? { regions } : {}),
       ...(members && members.length > 0 ? { members } : {}),
       ...(organizationId ? { organizationId } : {}),
-      ...(dnsResolution ? { dnsResolution: dnsResolution as 'tagged' | 'always' | 'never' } : {}),
+      ...(dnsResolution ? { dnsResolution: dnsResolution as DnsResolution } : {}),
       ...(memberRoleName ? { memberRoleName } : {}),
       ...(sweep ? { sweepRate: parseRate(sweep) } : {}),
     });

@@ -9,37 +9,38 @@ import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { Alias } from 'aws-cdk-lib/aws-kms';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import type { StepId } from '../state-machines/steps.js';
+import { suppressFindings } from './nag.js';
 import { buildAlarms, buildDashboard } from './observability.js';
 import { checkProps, type PeeringAutopilotProps } from './props.js';
 import { buildTriggers } from './triggers.js';
 import { buildWorkflow } from './workflow.js';
-import type { WorkflowFunction } from './workflow-function.js';
-
-export type { AcceptPolicy, PeeringAutopilotProps } from './props.js';
 
 export class PeeringAutopilot extends Construct {
   /** The peering workflow (Standard). */
   public readonly stateMachine: StateMachine;
-  /** The workflow's step functions, by step id. */
-  public readonly functions: Readonly<Record<StepId, WorkflowFunction>>;
+  /**
+   * The workflow's step functions, by step id: Inspect, Activation, Plan, Apply, Verify, Cleanup,
+   * Report.
+   */
+  public readonly functions: Record<string, LambdaFunction>;
   /** Turns every trigger into deduplicated, debounced executions. */
-  public readonly starter: WorkflowFunction;
+  public readonly starter: LambdaFunction;
   /** CloudTrail peering, drift and tag events -> starter. */
-  public readonly eventRules: readonly Rule[];
+  public readonly eventRules: Rule[];
   /** The scheduled sweep -> starter. */
   public readonly sweepRule: Rule;
   /** Events EventBridge or the starter could not deliver after their retries. */
   public readonly deadLetterQueue: Queue;
   /** Every alarm notifies this topic (and Report's notices go there too). */
   public readonly alarmTopic: Topic;
-  public readonly alarms: readonly Alarm[];
+  /** Failed runs, failed verifications, the dead-letter queue, sweep places that cannot be read, … */
+  public readonly alarms: Alarm[];
   /** Executions by outcome, verification results, heals, durations, DLQ depth. */
   public readonly dashboard: Dashboard;
 
@@ -55,12 +56,12 @@ export class PeeringAutopilot extends Construct {
     if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
 
     const workflow = buildWorkflow(this, config, this.alarmTopic);
-    this.functions = workflow.functions;
+    this.functions = { ...workflow.functions };
     this.stateMachine = workflow.stateMachine;
 
     const triggers = buildTriggers(this, config, this.stateMachine);
     this.starter = triggers.starter;
-    this.eventRules = triggers.eventRules;
+    this.eventRules = [...triggers.eventRules];
     this.sweepRule = triggers.sweepRule;
     this.deadLetterQueue = triggers.deadLetterQueue;
 
@@ -68,15 +69,15 @@ export class PeeringAutopilot extends Construct {
     this.alarms = buildAlarms(this, observed);
     this.dashboard = buildDashboard(this, observed, this.alarms);
 
-    this.suppressJustifiedFindings();
+    this.suppressJustifiedFindings(workflow.functions.Report);
   }
 
   /** cdk-nag findings that are deliberate, each with its reason. */
-  private suppressJustifiedFindings(): void {
+  private suppressJustifiedFindings(report: LambdaFunction): void {
     // Under the feature flags `cdk init` writes (@aws-cdk/aws-kms:aliasNameRef and friends), the
     // topic's grantPublish adds KMS data-key use for the key behind alias/aws/sns.
-    NagSuppressions.addResourceSuppressions(
-      this.functions.Report.role as IRole,
+    suppressFindings(
+      report.role as IRole,
       [
         {
           id: 'AwsSolutions-IAM5',
@@ -92,13 +93,13 @@ export class PeeringAutopilot extends Construct {
       ],
       true,
     );
-    NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
+    suppressFindings(this.deadLetterQueue, [
       {
         id: 'AwsSolutions-SQS3',
         reason: 'This queue is itself the dead-letter queue of the EventBridge target.',
       },
     ]);
-    NagSuppressions.addResourceSuppressions(
+    suppressFindings(
       this.stateMachine,
       [
         {
@@ -110,7 +111,7 @@ export class PeeringAutopilot extends Construct {
       ],
       true,
     );
-    NagSuppressions.addResourceSuppressions(
+    suppressFindings(
       this,
       [
         {

@@ -4,11 +4,27 @@
  */
 import { Duration, type Stack } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DEFAULT_MEMBER_ROLE } from '../functions/commons/aws-clients.js';
+import { DEFAULT_MEMBER_ROLE } from '../functions/commons/contracts.js';
 import { type StepSettings, step } from '../state-machines/steps.js';
 import { MEMBER_ROLE_NAME_MAX } from './grants.js';
 
-export type AcceptPolicy = 'same-account' | 'tagged-only';
+/** Who may be auto-accepted (see `PeeringAutopilotProps.acceptPolicy`). */
+export enum AcceptPolicy {
+  /** Any same-account (or member), non-overlapping peering whose VPCs are not tagged `accept=false`. */
+  SAME_ACCOUNT = 'same-account',
+  /** As SAME_ACCOUNT, and both VPCs must carry `peering-autopilot:accept=true`. */
+  TAGGED_ONLY = 'tagged-only',
+}
+
+/** DNS resolution across peerings for VPCs without a `peering-autopilot:dns` tag. */
+export enum DnsResolution {
+  /** Only VPCs tagged `peering-autopilot:dns=true`. */
+  TAGGED = 'tagged',
+  /** Every VPC not tagged `peering-autopilot:dns=false`. */
+  ALWAYS = 'always',
+  /** Never: the tags are ignored. */
+  NEVER = 'never',
+}
 
 export interface PeeringAutopilotProps {
   /**
@@ -16,23 +32,23 @@ export interface PeeringAutopilotProps {
    * VPCs are not tagged `peering-autopilot:accept=false`. `tagged-only`: additionally both VPCs
    * must carry `peering-autopilot:accept=true`. A peering with an account that is neither this
    * one nor a member is never auto-accepted.
-   * @default 'same-account'
+   * @default AcceptPolicy.SAME_ACCOUNT
    */
   readonly acceptPolicy?: AcceptPolicy;
   /**
    * DNS resolution across peerings (`AllowDnsResolutionFromRemoteVpc` on a VPC's side) for VPCs
    * without a `peering-autopilot:dns` tag: `tagged` (only VPCs tagged `true`), `always` (every VPC
    * not tagged `false`), `never` (tags ignored). The autopilot only ever turns it on.
-   * @default 'tagged'
+   * @default DnsResolution.TAGGED
    */
-  readonly dnsResolution?: 'tagged' | 'always' | 'never';
+  readonly dnsResolution?: DnsResolution;
   /**
    * Member accounts (12-digit ids) whose peerings this hub configures too, through the role
    * `memberRoleName` that the PeeringAutopilotMember stack creates in each. The hub's default
    * event bus accepts their forwarded events.
    * @default - none: this account only
    */
-  readonly members?: readonly string[];
+  readonly members?: string[];
   /**
    * An AWS Organizations id (`o-…`): the event bus admits forwarded events from any account of the
    * organization (`aws:PrincipalOrgID`) instead of listing `members` one by one. The hub still
@@ -55,7 +71,7 @@ export interface PeeringAutopilotProps {
    * peerings. IAM write permissions are scoped to exactly these regions.
    * @default - the stack's own region only
    */
-  readonly regions?: readonly string[];
+  readonly regions?: string[];
   /**
    * Retention of the functions' and the workflow's log groups.
    * @default RetentionDays.ONE_MONTH
@@ -128,12 +144,12 @@ export interface ResolvedProps {
 /** Validates every prop, collects every problem, and throws once; else the props with defaults. */
 export function checkProps(props: PeeringAutopilotProps, stack: Stack): ResolvedProps {
   const problems: string[] = [];
-  const acceptPolicy = props.acceptPolicy ?? 'same-account';
-  if (!['same-account', 'tagged-only'].includes(acceptPolicy)) {
+  const acceptPolicy = props.acceptPolicy ?? AcceptPolicy.SAME_ACCOUNT;
+  if (!Object.values(AcceptPolicy).includes(acceptPolicy)) {
     problems.push(`acceptPolicy must be 'same-account' or 'tagged-only', got '${acceptPolicy}'`);
   }
-  const dnsResolution = props.dnsResolution ?? 'tagged';
-  if (!['tagged', 'always', 'never'].includes(dnsResolution)) {
+  const dnsResolution = props.dnsResolution ?? DnsResolution.TAGGED;
+  if (!Object.values(DnsResolution).includes(dnsResolution)) {
     problems.push(`dnsResolution must be 'tagged', 'always' or 'never', got '${dnsResolution}'`);
   }
   const members = [...new Set(props.members ?? [])];

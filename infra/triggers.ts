@@ -15,8 +15,8 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { TAG_PREFIX } from '../functions/network/model.js';
-import { DRIFT_EVENTS, PEERING_EVENTS } from '../functions/starter/events.js';
+import { DRIFT_EVENTS, PEERING_EVENTS, TAG_PREFIX } from '../functions/commons/contracts.js';
+
 import { STARTER_GRANTS, sharedEnvironment } from '../state-machines/steps.js';
 import { memberRoleFor, memberRoleStatements, statementsFor } from './grants.js';
 import type { ResolvedProps } from './props.js';
@@ -75,7 +75,6 @@ export function buildTriggers(scope: Construct, config: ResolvedProps, stateMach
     retentionPeriod: Duration.days(14),
   });
   const starter = new WorkflowFunction(scope, 'StarterFunction', {
-    entry: 'functions/starter/handler.ts',
     step: 'Starter',
     // A sweep reads the (account, region) places a few at a time, each with its own deadline, so a
     // slow or broken member costs one place, never the sweep; 400 places fit (BENCHMARKS.md).

@@ -1,45 +1,30 @@
 /**
  * The one opinionated function construct: runtime, architecture, tracing, log group, role and
- * bundling are decided here once, never copied per function.
+ * code (the pre-built handler of its step, infra/handler-assets.ts) are decided here once, never
+ * copied per function.
  */
-
-import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type CfnEventInvokeConfig, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  type CfnEventInvokeConfig,
+  Function as LambdaFunction,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { HUB_ROLE_PATH, type MemberRoleUser, STEP_TAG } from './grants.js';
-
-const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
-
-/**
- * How every function is bundled (esbuild): ESM, minified, AWS SDK included (a bundled SDK loads
- * ~3x faster than the runtime's, and INIT time is billed), `module` entry points first for
- * tree-shaking. The bench (`npm run bench`) builds with exactly these settings.
- */
-export const LAMBDA_BUNDLE = {
-  format: 'esm',
-  mainFields: ['module', 'main'],
-  minify: true,
-  target: 'node22',
-  platform: 'node',
-  // Some dependencies (X-Ray SDK) still call require(): give the ESM bundle one.
-  banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
-  // Lambda gives the execution role's credentials in environment variables: the SDK's default
-  // chain becomes the environment provider alone (functions/commons/lambda-credentials.ts), about
-  // 115 KB less in every bundle. Relative to the project root, where bundling runs.
-  alias: { '@aws-sdk/credential-provider-node': './functions/commons/lambda-credentials.ts' },
-} as const;
+import { handlerCode } from './handler-assets.js';
+import { suppressFindings } from './nag.js';
 
 export interface WorkflowFunctionProps {
-  /** Handler module relative to the repository root, e.g. `functions/plan/handler.ts`. */
-  readonly entry: string;
-  /** The step this function is (its role's `peering-autopilot:step` tag: the member role it may assume). */
+  /**
+   * The step this function is: its code (`handlers/<step>/` of the assets) and its role's
+   * `peering-autopilot:step` tag (the member role it may assume).
+   */
   readonly step: MemberRoleUser;
   /** Exactly the IAM statements this function's code needs. */
   readonly statements: readonly PolicyStatement[];
@@ -55,8 +40,8 @@ export interface WorkflowFunctionProps {
   readonly deadLetterQueue?: IQueue;
 }
 
-/** NodejsFunction on nodejs22.x/arm64 with X-Ray, its own log group and a role scoped to it. */
-export class WorkflowFunction extends NodejsFunction {
+/** A function on nodejs22.x/arm64 with X-Ray, its own log group and a role scoped to it. */
+export class WorkflowFunction extends LambdaFunction {
   /** The function's own log group (retention set, removed with the stack). */
   public readonly functionLogGroup: LogGroup;
 
@@ -74,9 +59,8 @@ export class WorkflowFunction extends NodejsFunction {
     });
     Tags.of(role).add(STEP_TAG, props.step);
     super(scope, id, {
-      entry: `${REPO_ROOT}${props.entry}`,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      code: handlerCode(scope, props.step),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: 256,
@@ -100,18 +84,6 @@ export class WorkflowFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: [...LAMBDA_BUNDLE.mainFields],
-        minify: LAMBDA_BUNDLE.minify,
-        sourceMap: true,
-        bundleAwsSDK: true,
-        target: LAMBDA_BUNDLE.target,
-        banner: LAMBDA_BUNDLE.banner,
-        esbuildArgs: {
-          '--alias': Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => `${from}=${to}`),
-        },
-      },
     });
     this.functionLogGroup = logGroup;
     if (props.deadLetterQueue) {
@@ -127,7 +99,7 @@ export class WorkflowFunction extends NodejsFunction {
       }),
     );
     for (const statement of props.statements) role.addToPrincipalPolicy(statement);
-    NagSuppressions.addResourceSuppressions(
+    suppressFindings(
       role,
       [
         {
@@ -140,7 +112,7 @@ export class WorkflowFunction extends NodejsFunction {
       ],
       true,
     );
-    NagSuppressions.addResourceSuppressions(this, [
+    suppressFindings(this, [
       {
         id: 'AwsSolutions-L1',
         reason: 'The design card fixes nodejs22.x (aws-local-stepfunctions and our tests run on Node 22).',

@@ -5,11 +5,11 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { PEERING_WORKFLOW_ASL } from '../state-machines/peering-workflow.js';
 import { STEPS, type StepId, sharedEnvironment } from '../state-machines/steps.js';
 import { memberRoleFor, memberRoleStatements, statementsFor } from './grants.js';
+import { workflowDefinition } from './handler-assets.js';
 import { type ResolvedProps, WORKFLOW_TIMEOUT } from './props.js';
 import { WorkflowFunction } from './workflow-function.js';
 
@@ -25,7 +25,6 @@ export function buildWorkflow(scope: Construct, config: ResolvedProps, alarmTopi
     STEPS.map((s) => [
       s.id,
       new WorkflowFunction(scope, `${s.id}Function`, {
-        entry: s.entry,
         step: s.id,
         statements: [
           ...statementsFor(s.grants, stack, config.regions, [stack.account, ...config.members]),
@@ -45,7 +44,7 @@ export function buildWorkflow(scope: Construct, config: ResolvedProps, alarmTopi
 
   const stateMachine = new StateMachine(scope, 'Workflow', {
     stateMachineType: StateMachineType.STANDARD,
-    definitionBody: DefinitionBody.fromFile(PEERING_WORKFLOW_ASL),
+    definitionBody: workflowDefinition(scope),
     definitionSubstitutions: Object.fromEntries(
       STEPS.map((s) => [s.placeholder, functions[s.id].functionArn]),
     ),

@@ -20,8 +20,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { DEFAULT_MEMBER_ROLE } from '../functions/commons/aws-clients.js';
-import { TAGS } from '../functions/network/model.js';
+import { DEFAULT_MEMBER_ROLE, TAGS } from '../functions/commons/contracts.js';
 
 export interface SeedVpcSpec {
   readonly name: string;

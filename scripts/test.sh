@@ -8,13 +8,20 @@ bash scripts/ensure-moto.sh
 npx --no-install biome check .
 npx --no-install tsc --noEmit
 npm run --silent test:unit
-# Offline synth: bundles every function with esbuild and fails on any unsuppressed cdk-nag finding.
+# Offline synth: bundles every function with esbuild (packaging/bundle.ts) and fails on any
+# unsuppressed cdk-nag finding.
 npx --no-install cdk synth -q > /dev/null
 # The hub as an organization deploys it (members: AssumeRole grants, the bus policy, member env).
 npx --no-install cdk synth -q -o cdk.out.members -c peering-autopilot:members=111111111111,222222222222 \
   PeeringAutopilot > /dev/null
 # Every IAM statement of every template against AWS's Service Authorization Reference (offline).
 bash scripts/iam-reference-check.sh cdk.out cdk.out.members
+
+# The construct package as users get it (jsii: dist/js tarball, dist/python wheel, API.md), then fresh
+# `cdk init` apps in TypeScript, CommonJS, ESM and Python that install it and synthesize with cdk-nag.
+npm run --silent package > .package.log 2>&1 || { cat .package.log; exit 1; }
+git diff --quiet -- API.md || { echo "API.md is stale: commit the one \`npm run package\` wrote"; exit 1; }
+npm run --silent test:package
 
 PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 .venv/bin/moto_server -H 127.0.0.1 -p "$PORT" > .moto.log 2>&1 &

@@ -10,7 +10,7 @@
  * makes in the moto scenarios is checked against its role (`test/integration/iam-coverage.test.ts`).
  */
 
-import { TAGS, WORKFLOW_TAG_KEYS } from '../functions/network/model.js';
+import { TAGS, WORKFLOW_TAG_KEYS } from '../functions/commons/contracts.js';
 
 export type StepId = 'Inspect' | 'Activation' | 'Plan' | 'Apply' | 'Verify' | 'Cleanup' | 'Report';
 
@@ -261,6 +261,9 @@ export const STARTER_GRANTS: readonly Grant[] = [
     'ec2:DescribeSecurityGroups',
   ),
 ];
+
+/** The starter's handler (it is no step of the workflow: it starts executions). */
+export const STARTER_ENTRY = 'functions/starter/handler.ts';
 
 /** Every step, in flow order, with its id and placeholder filled in. */
 export const STEPS: readonly StepSpec[] = (Object.keys(table) as StepId[]).map((id) => ({

@@ -6,7 +6,7 @@
  * account is healed through the hub.
  */
 import { DeleteRouteCommand, DescribeVpcPeeringConnectionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { TAGS } from '../../functions/network/model.js';
+import { TAGS } from '../../functions/commons/contracts.js';
 import { localAccount } from '../../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { startMoto, useLocalAws } from '../../local/moto.js';

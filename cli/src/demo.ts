@@ -10,8 +10,8 @@ import {
   ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { homeRegion } from '../../functions/commons/aws-clients.js';
+import { TAGS } from '../../functions/commons/contracts.js';
 import { describeGroupsById, describeRouteTablesById } from '../../functions/commons/ec2-facts.js';
-import { TAGS } from '../../functions/network/model.js';
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { startMoto, useLocalAws } from '../../local/moto.js';

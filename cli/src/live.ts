@@ -4,6 +4,7 @@
  * workflow would do.
  */
 import { type Accounts, ec2Clients, homeRegion, type Place } from '../../functions/commons/aws-clients.js';
+import { TAGS } from '../../functions/commons/contracts.js';
 import {
   describeGroups,
   describeInstances,
@@ -24,7 +25,6 @@ import {
   type InstanceFacts,
   type PeeringFacts,
 } from '../../functions/network/diagnose.js';
-import { TAGS } from '../../functions/network/model.js';
 import { printable } from '../../functions/network/text.js';
 import { run as plan } from '../../functions/plan/plan.js';
 import { localAccount } from '../../local/local-runner.js';

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { accountsOf, ec2Clients } from '../commons/aws-clients.js';
-import { METRIC } from '../commons/catalog.js';
+import { METRIC } from '../commons/contracts.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { metrics } from '../commons/powertools/metrics.js';
 import { readSettings } from '../commons/settings.js';

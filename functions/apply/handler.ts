@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { accountsOf, ec2Clients, hubSsmClient } from '../commons/aws-clients.js';
-import { METRIC } from '../commons/catalog.js';
+import { METRIC } from '../commons/contracts.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';

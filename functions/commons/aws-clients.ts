@@ -33,9 +33,6 @@ export type Ec2For = (place: Place) => EC2Client;
 /** Returns the SSM client acting as a place's owner in its region (the probe runs where its source is). */
 export type SsmFor = (place: Place) => SSMClient;
 
-/** The default name of the role the hub assumes in member accounts (ARCHITECTURE: hub and members). */
-export const DEFAULT_MEMBER_ROLE = 'PeeringAutopilotMember';
-
 /** Who the functions act for: the hub account, its member accounts and the role to reach them. */
 export interface Accounts {
   readonly hub: string;

@@ -11,7 +11,7 @@ import {
   SecurityGroupFactsSchema,
   VpcSideSchema,
 } from '../network/model.js';
-import { VERIFICATION_STATUSES } from './catalog.js';
+import { VERIFICATION_STATUSES } from './contracts.js';
 
 /** AWS peering ids: `pcx-` and 8 (older) or 17 hex digits. */
 export const PEERING_ID = /^pcx-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;

@@ -5,6 +5,7 @@
 
 import type { VpcPeeringConnection } from '@aws-sdk/client-ec2';
 import type { Ec2For, Place } from '../commons/aws-clients.js';
+import { TAGS } from '../commons/contracts.js';
 import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
 import { InputValidationError, PeeringNotFoundError } from '../commons/errors.js';
 import { type RoutedRecordStore, trustedRouted } from '../commons/routed-record.js';
@@ -17,7 +18,7 @@ import {
   decide,
   TERMINAL_STATUSES,
 } from '../network/decision.js';
-import { TAGS, tagsToRecord, tagValue, type VpcSide } from '../network/model.js';
+import { tagsToRecord, tagValue, type VpcSide } from '../network/model.js';
 import { readRouted } from '../network/routed.js';
 import { printable } from '../network/text.js';
 

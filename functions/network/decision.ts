@@ -1,10 +1,12 @@
 /**
  * The accept policy: whether a peering may be configured automatically. Pure.
  */
-import { overlappingPairs } from './cidr.js';
-import { TAGS, tagValue, type VpcSide } from './model.js';
 
-export type Decision = 'accepted' | 'already-active' | 'refused';
+import { type DECISIONS, TAGS } from '../commons/contracts.js';
+import { overlappingPairs } from './cidr.js';
+import { tagValue, type VpcSide } from './model.js';
+
+export type Decision = (typeof DECISIONS)[number];
 
 /**
  * `same-account`: accept any non-overlapping peering between the hub's and its members' VPCs unless a VPC is protected

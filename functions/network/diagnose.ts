@@ -14,6 +14,8 @@
  * - network ACLs: https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
  * - peer security groups: https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html
  */
+
+import { TAGS } from '../commons/contracts.js';
 import { cidrContains, parseCidr } from './cidr.js';
 import {
   admitsIcmp,
@@ -25,7 +27,7 @@ import {
   ruleLabel,
 } from './icmp-rules.js';
 import { parseIngressTag } from './ingress-tag.js';
-import { type RuleRefFacts, referencesPeerGroups, type SecurityGroupFacts, TAGS, tagValue } from './model.js';
+import { type RuleRefFacts, referencesPeerGroups, type SecurityGroupFacts, tagValue } from './model.js';
 import type { Check, Diagnosis, Finding, InstanceFacts, PathFacts } from './path-model.js';
 import { type EffectiveRoute, effectiveRouteTable, longestPrefixMatch } from './routing.js';
 

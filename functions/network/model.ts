@@ -4,38 +4,6 @@
  */
 import * as z from 'zod/mini';
 
-export const TAG_PREFIX = 'peering-autopilot:';
-export const TAGS = {
-  ingress: 'peering-autopilot:ingress',
-  routes: 'peering-autopilot:routes',
-  accept: 'peering-autopilot:accept',
-  probe: 'peering-autopilot:probe',
-  status: 'peering-autopilot:status',
-  checkedAt: 'peering-autopilot:checked-at',
-  dns: 'peering-autopilot:dns',
-  excludeCidrs: 'peering-autopilot:exclude-cidrs',
-  /** On a group with `ingress`: `sources` admits the peer's source groups instead of its CIDRs. */
-  ingressFrom: 'peering-autopilot:ingress-from',
-  /** On a group: `true` lets peer groups with `ingress-from=sources` reference it. */
-  source: 'peering-autopilot:source',
-  /** On the peering: the blocks this autopilot routed through it (see routed.ts). */
-  routed: 'peering-autopilot:routed',
-} as const;
-
-/** The record `peering-autopilot:routed` spans at most this many keys (routed.ts). */
-export const MAX_ROUTED_CHUNKS = 8;
-
-/** The record's tag keys, in reading order: `…:routed`, `…:routed-2` … `…:routed-8`. */
-export const ROUTED_TAG_KEYS: readonly string[] = Array.from({ length: MAX_ROUTED_CHUNKS }, (_, i) =>
-  i === 0 ? TAGS.routed : `${TAGS.routed}-${i + 1}`,
-);
-
-/**
- * Tags only the workflow writes on a peering: Report's IAM allows no other key, and their events
- * start no run (no feedback loop).
- */
-export const WORKFLOW_TAG_KEYS: readonly string[] = [TAGS.status, TAGS.checkedAt, ...ROUTED_TAG_KEYS];
-
 export type Tags = Readonly<Record<string, string>>;
 
 /**

@@ -4,7 +4,9 @@
  * VPC resolve that side's public DNS hostnames to private IPs; it needs the side's VPC to have DNS
  * support and DNS hostnames. Options exist only on an active peering. Pure.
  */
-import { type DnsResolutionMode, type OptionChange, TAGS, tagValue, type VpcSide } from './model.js';
+
+import { TAGS } from '../commons/contracts.js';
+import { type DnsResolutionMode, type OptionChange, tagValue, type VpcSide } from './model.js';
 
 /** Whether a side wants DNS resolution, or the tag error that stops it (fail safe: nothing set). */
 function wanted(side: VpcSide, mode: DnsResolutionMode): boolean | { invalid: string } {

@@ -3,6 +3,8 @@
  * same described facts and the same planners, so the sweep calls clean exactly what the workflow
  * would leave unchanged. Pure.
  */
+
+import { TAGS } from '../commons/contracts.js';
 import { CLEANUP_STATUSES, type DecisionOutput, TERMINAL_STATUSES } from './decision.js';
 import {
   type DnsResolutionMode,
@@ -12,7 +14,6 @@ import {
   type RuleChange,
   ruleDescription,
   type SecurityGroupFacts,
-  TAGS,
   type Tags,
   tagValue,
   type VpcSide,

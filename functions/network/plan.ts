@@ -2,8 +2,10 @@
  * Route planning (rules: rule-plan.ts): from described facts to the exact list of changes.
  * Pure: the apply step only carries out what this decides.
  */
+
+import { TAGS } from '../commons/contracts.js';
 import { cidrFamily } from './cidr.js';
-import { type RouteChange, type RouteTableFacts, type RuleChange, TAGS, type VpcSide } from './model.js';
+import type { RouteChange, RouteTableFacts, RuleChange, VpcSide } from './model.js';
 import { exclusions, tableSkip } from './selection.js';
 
 /** Default EC2 quotas (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html). */

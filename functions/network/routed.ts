@@ -12,16 +12,10 @@
  * stops at the first value without it (a longer record left from before is ignored, never read).
  * Blocks are separated by spaces: characters every AWS service allows in tag values.
  */
-import {
-  MAX_ROUTED_CHUNKS,
-  ROUTED_TAG_KEYS,
-  type RouteTableFacts,
-  type Tags,
-  type VpcSide,
-} from './model.js';
-import { tableSkip } from './selection.js';
 
-export { MAX_ROUTED_CHUNKS, ROUTED_TAG_KEYS } from './model.js';
+import { MAX_ROUTED_CHUNKS, ROUTED_TAG_KEYS } from '../commons/contracts.js';
+import type { RouteTableFacts, Tags, VpcSide } from './model.js';
+import { tableSkip } from './selection.js';
 
 export const TAG_VALUE_MAX = 256;
 const MORE = ' +';

@@ -8,6 +8,8 @@
  * own rules (their description names the peering) that a group no longer asks for are removed.
  * Pure.
  */
+
+import { TAGS } from '../commons/contracts.js';
 import { cidrFamily } from './cidr.js';
 import { parseIngressTag, type TrafficSpec } from './ingress-tag.js';
 import {
@@ -15,7 +17,6 @@ import {
   referencesPeerGroups,
   ruleDescription,
   type SecurityGroupFacts,
-  TAGS,
   tagValue,
   type VpcSide,
 } from './model.js';

@@ -2,7 +2,9 @@
  * What the tags select: which route tables get a peering's routes, and which blocks of a VPC its
  * peers get routes and rules for. Pure.
  */
-import { type RouteTableFacts, TAGS, tagValue, type VpcSide } from './model.js';
+
+import { TAGS } from '../commons/contracts.js';
+import { type RouteTableFacts, tagValue, type VpcSide } from './model.js';
 
 /**
  * Why a table gets none of this peering's routes, or undefined when it gets them. The table's own

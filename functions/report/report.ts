@@ -8,10 +8,10 @@ import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod/mini';
 import { type Ec2For, type Place, placeKey } from '../commons/aws-clients.js';
-import type { Outcome } from '../commons/catalog.js';
+import { type Outcome, TAGS } from '../commons/contracts.js';
 import type { RoutedRecordStore } from '../commons/routed-record.js';
 import { PEERING_ID, WorkflowResultSchema } from '../commons/schemas.js';
-import { TAGS } from '../network/model.js';
+
 import { needsTrustedCopy, routedTags } from '../network/routed.js';
 import { printable } from '../network/text.js';
 

@@ -5,32 +5,9 @@
  */
 
 import * as z from 'zod/mini';
+import { TAG_PREFIX, WATCHED_EVENTS, WORKFLOW_TAG_KEYS } from '../commons/contracts.js';
 import { InputValidationError } from '../commons/errors.js';
 import { describeIssues } from '../commons/validation.js';
-import { TAG_PREFIX, WORKFLOW_TAG_KEYS } from '../network/model.js';
-
-export const PEERING_EVENTS = [
-  'CreateVpcPeeringConnection',
-  'AcceptVpcPeeringConnection',
-  'DeleteVpcPeeringConnection',
-  'RejectVpcPeeringConnection',
-  'ModifyVpcPeeringConnectionOptions',
-];
-export const DRIFT_EVENTS = [
-  'DeleteRoute',
-  'ReplaceRoute',
-  'CreateRouteTable',
-  'AssociateRouteTable',
-  'ReplaceRouteTableAssociation',
-  'DisassociateRouteTable',
-  'AssociateVpcCidrBlock',
-  'DisassociateVpcCidrBlock',
-  'RevokeSecurityGroupIngress',
-  'ModifySecurityGroupRules',
-  'CreateTags',
-  'DeleteTags',
-];
-export const WATCHED_EVENTS = [...PEERING_EVENTS, ...DRIFT_EVENTS];
 
 const CloudTrailEventSchema = z.object({
   source: z.literal('aws.ec2'),

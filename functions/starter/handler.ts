@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
 import { accountsOf, CLIENT_TIMEOUTS, ec2Clients, homeRegion } from '../commons/aws-clients.js';
-import { METRIC } from '../commons/catalog.js';
+import { METRIC } from '../commons/contracts.js';
 import { InputValidationError } from '../commons/errors.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';

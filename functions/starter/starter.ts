@@ -6,9 +6,10 @@
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import pLimit from 'p-limit';
 import { type Ec2For, isAwsError, type Place } from '../commons/aws-clients.js';
+import { TAGS } from '../commons/contracts.js';
 import { describeGroupsById, describePeerings, describeRouteTablesById } from '../commons/ec2-facts.js';
 import { actsAt } from '../network/decision.js';
-import { isOurRule, TAGS } from '../network/model.js';
+import { isOurRule } from '../network/model.js';
 import { type Affected, executionName, windowStart } from './events.js';
 import { type SweepDeps, type SweepReport, sweep } from './sweep.js';
 

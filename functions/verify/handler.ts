@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod/mini';
 import { accountsOf, ec2Clients, ssmClients } from '../commons/aws-clients.js';
-import { METRIC } from '../commons/catalog.js';
+import { METRIC } from '../commons/contracts.js';
 import { lambdaHandler } from '../commons/handler.js';
 import { logger } from '../commons/powertools/logger.js';
 import { metrics } from '../commons/powertools/metrics.js';

@@ -9,7 +9,7 @@ import {
   type SendCommandCommandOutput,
 } from '@aws-sdk/client-ssm';
 import { isAwsError, type SsmFor } from '../commons/aws-clients.js';
-import type { VerificationStatus } from '../commons/catalog.js';
+import type { VerificationStatus } from '../commons/contracts.js';
 import type { InstanceFacts } from '../network/diagnose.js';
 import { type PingResult, parsePing, probeScript } from '../network/ping.js';
 

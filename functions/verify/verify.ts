@@ -5,6 +5,7 @@
  */
 import pLimit from 'p-limit';
 import type { Ec2For, Place } from '../commons/aws-clients.js';
+import { TAGS } from '../commons/contracts.js';
 import {
   describeInstances,
   describeNetworkAcls,
@@ -21,7 +22,7 @@ import {
   longestPrefixMatch,
   type PeeringFacts,
 } from '../network/diagnose.js';
-import { TAGS, tagValue } from '../network/model.js';
+import { tagValue } from '../network/model.js';
 import { type Probe, type ProbeDeps, type ProbeInstance, type ProbeStatus, runProbe } from './probes.js';
 import { probeText, verdictText, whoMustAct } from './render.js';
 

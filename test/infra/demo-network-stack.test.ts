@@ -1,9 +1,10 @@
-import { App, Aspects } from 'aws-cdk-lib';
+import { Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DemoNetworkStack } from '../../infra/demo-network-stack.js';
+import { testApp } from '../support/cdk.js';
 
-const app = new App();
+const app = testApp();
 const stack = new DemoNetworkStack(app, 'Demo', { env: { account: '123456789012', region: 'us-east-1' } });
 Aspects.of(app).add(new AwsSolutionsChecks());
 const template = Template.fromStack(stack);

@@ -5,16 +5,16 @@
  * the trust policy names the hub account, `aws:PrincipalArn` narrows it to roles under one path)
  * and EventBridge's cross-account delivery (the receiving bus's resource policy must allow it).
  */
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CURRENTLY_RECOMMENDED_FLAGS, NEW_PROJECT_DEFAULT_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PeeringAutopilotMember } from '../../infra/member.js';
 import { PeeringAutopilot } from '../../infra/peering-autopilot.js';
 import { PeeringAutopilotMemberStack } from '../../infra/peering-autopilot-member-stack.js';
+import { testApp } from '../support/cdk.js';
 
-const app = (context: Record<string, unknown> = {}) =>
-  new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+const app = (context: Record<string, unknown> = {}) => testApp(context);
 const HUB = '123456789012';
 const env = { account: HUB, region: 'us-east-1' };
 const MEMBERS = ['111111111111', '222222222222'];
@@ -389,13 +389,7 @@ describe("in a user's own CDK app (issue 20 §5)", () => {
   it('hub, hub with members and member stacks with a concrete env and the feature flags `cdk init` writes have zero unsuppressed cdk-nag findings', () => {
     // Prepare: what `cdk init app` gives a user: the recommended flags in cdk.json, a concrete env
     // (literal partition and account in every ARN, not <AWS::Partition>).
-    const a = new App({
-      context: {
-        ...NEW_PROJECT_DEFAULT_CONTEXT,
-        ...CURRENTLY_RECOMMENDED_FLAGS,
-        'aws:cdk:bundling-stacks': [],
-      },
-    });
+    const a = testApp({ ...NEW_PROJECT_DEFAULT_CONTEXT, ...CURRENTLY_RECOMMENDED_FLAGS });
     const alone = new Stack(a, 'Alone', { env: { account: HUB, region: 'eu-west-1' } });
     new PeeringAutopilot(alone, 'PeeringAutopilot');
     const withMembers = new Stack(a, 'WithMembers', { env: { account: HUB, region: 'eu-west-1' } });

@@ -1,17 +1,19 @@
-import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
+import { Aspects, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PeeringAutopilot } from '../../infra/peering-autopilot.js';
 import { PeeringAutopilotStack } from '../../infra/peering-autopilot-stack.js';
+import { AcceptPolicy, DnsResolution } from '../../infra/props.js';
 import {
   placeholdersIn,
   readWorkflowDefinition,
   WORKFLOW_FUNCTIONS,
 } from '../../state-machines/peering-workflow.js';
+import { testApp } from '../support/cdk.js';
 
 // Skip esbuild bundling in template tests: they assert intent, not bundle bytes.
-const app = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const app = () => testApp();
 const env = { account: '123456789012', region: 'us-east-1' };
 
 function synth(props: ConstructorParameters<typeof PeeringAutopilot>[2] = {}) {
@@ -368,7 +370,7 @@ describe('PeeringAutopilot construct', () => {
 
   it('passes the accept policy and quotas to the functions', () => {
     const { template } = synth({
-      acceptPolicy: 'tagged-only',
+      acceptPolicy: AcceptPolicy.TAGGED_ONLY,
       routesPerTableQuota: 100,
       rulesPerSecurityGroupQuota: 120,
     });
@@ -385,7 +387,7 @@ describe('PeeringAutopilot construct', () => {
 
   it('a stack built with non-default props reflects every prop', () => {
     const { template } = synth({
-      acceptPolicy: 'tagged-only',
+      acceptPolicy: AcceptPolicy.TAGGED_ONLY,
       alarmEmail: 'netops@example.com',
       regions: ['us-east-1', 'eu-west-1'],
       logRetention: RetentionDays.THREE_MONTHS,
@@ -477,7 +479,7 @@ describe('PeeringAutopilot construct', () => {
 
   it('passes the DNS resolution default to every function and the starter, and names a bad value', () => {
     const fns = Object.values(
-      synth({ dnsResolution: 'always' }).template.findResources('AWS::Lambda::Function', {
+      synth({ dnsResolution: DnsResolution.ALWAYS }).template.findResources('AWS::Lambda::Function', {
         Properties: { Environment: { Variables: Match.objectLike({ DNS_RESOLUTION: 'always' }) } },
       }),
     );

@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { LAMBDA_BUNDLE } from '../../infra/workflow-function.js';
 import { REPO_ROOT } from '../../local/local-runner.js';
 import { buildAccountsScenario } from '../../local/seed.js';
+import { bundleOptions } from '../../packaging/bundle.js';
 import { motoEndpoint, reset, useMoto } from '../support/local-aws.js';
 
 const { ec2, ec2In } = useMoto();
@@ -19,17 +19,7 @@ const dir = join(REPO_ROOT, '.bench', 'bundled-test');
 async function bundle(entry: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, `${entry.split('/')[1]}.mjs`);
-  await build({
-    ...LAMBDA_BUNDLE,
-    mainFields: [...LAMBDA_BUNDLE.mainFields],
-    banner: { js: LAMBDA_BUNDLE.banner },
-    alias: { ...LAMBDA_BUNDLE.alias },
-    absWorkingDir: REPO_ROOT,
-    entryPoints: [join(REPO_ROOT, entry)],
-    bundle: true,
-    outfile,
-    logLevel: 'silent',
-  });
+  await build(bundleOptions({ entryPoints: [join(REPO_ROOT, entry)], outfile, logLevel: 'silent' }));
   return outfile;
 }
 

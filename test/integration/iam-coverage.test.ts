@@ -13,7 +13,7 @@ import {
   DeleteTagsCommand,
   DeleteVpcPeeringConnectionCommand,
 } from '@aws-sdk/client-ec2';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { observeClients } from '../../functions/commons/aws-clients.js';
 import { PeeringAutopilotMember } from '../../infra/member.js';
@@ -22,6 +22,7 @@ import { CallRecorder } from '../../local/call-recorder.js';
 import { runLocalWorkflow, runningFunction } from '../../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { buildAccountsScenario, buildSeedScenario } from '../../local/seed.js';
+import { testApp } from '../support/cdk.js';
 import { motoEndpoint, reset, tag, useMoto } from '../support/local-aws.js';
 
 const { ec2, ec2In } = useMoto();
@@ -34,7 +35,7 @@ const actionsIn = (statements: Array<{ Action: string | string[] }>) =>
 
 /** function id (step id or Starter) -> the actions its role grants. */
 function grantedActions(members: string[] = []): Record<string, Set<string>> {
-  const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Coverage', {
+  const stack = new Stack(testApp(), 'Coverage', {
     env: { account: '123456789012', region: 'us-east-1' },
   });
   new PeeringAutopilot(stack, 'PeeringAutopilot', { members });
@@ -51,7 +52,7 @@ function grantedActions(members: string[] = []): Record<string, Set<string>> {
 
 /** function id (step id or Starter) -> the actions its role in a member (`PeeringAutopilotMember-<id>`) grants. */
 function memberRoleActions(): Record<string, Set<string>> {
-  const stack = new Stack(new App(), 'Member', { env: { account: '111111111111', region: 'us-east-1' } });
+  const stack = new Stack(testApp(), 'Member', { env: { account: '111111111111', region: 'us-east-1' } });
   new PeeringAutopilotMember(stack, 'Member', {
     hubAccount: '123456789012',
     hubRegion: 'us-east-1',

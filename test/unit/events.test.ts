@@ -1,11 +1,7 @@
 import fc from 'fast-check';
+import { WATCHED_EVENTS } from '../../functions/commons/contracts.js';
 import { InputValidationError } from '../../functions/commons/errors.js';
-import {
-  executionName,
-  normaliseEvent,
-  WATCHED_EVENTS,
-  windowStart,
-} from '../../functions/starter/events.js';
+import { executionName, normaliseEvent, windowStart } from '../../functions/starter/events.js';
 import { cloudTrailEvent } from '../../local/local-starter.js';
 
 describe('starter event normaliser', () => {

@@ -4,11 +4,10 @@
  * most 256 characters (EC2 User Guide, "Tag restrictions"), so a long record spans several keys.
  */
 import fc from 'fast-check';
+import { MAX_ROUTED_CHUNKS, ROUTED_TAG_KEYS } from '../../functions/commons/contracts.js';
 import { planRoutes } from '../../functions/network/plan.js';
 import {
-  MAX_ROUTED_CHUNKS,
   needsTrustedCopy,
-  ROUTED_TAG_KEYS,
   readRouted,
   routedNow,
   routedTags,
