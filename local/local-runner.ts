@@ -9,12 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
-import {
-  readWorkflowDefinition,
-  substitute,
-  WORKFLOW_FUNCTIONS,
-  type WorkflowFunction,
-} from '../state-machines/peering-workflow.js';
+import { substitute } from '../state-machines/builder.js';
+import { readWorkflowDefinition } from '../state-machines/peering-workflow.js';
+import { STEPS, type StepSpec } from '../state-machines/steps.js';
 
 /** One execution event (StateEntered, StateRetried, ExecutionFailed, …) as the library emits it. */
 export type EventLog =
@@ -63,7 +60,7 @@ export interface LocalRunOutcome {
   readonly events: EventLog[];
 }
 
-function fakeContext(fn: WorkflowFunction, accountId: string): Context {
+function fakeContext(fn: StepSpec, accountId: string): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `peering-autopilot-${fn.id}`,
@@ -86,7 +83,7 @@ export const runningFunction = new AsyncLocalStorage<string>();
 const realHandlers = new Map<string, Promise<TaskFunction>>();
 
 /** Loads the real handler module for a step (once per process, as a warm Lambda would). */
-function realHandler(fn: WorkflowFunction, accountId: string): Promise<TaskFunction> {
+function realHandler(fn: StepSpec, accountId: string): Promise<TaskFunction> {
   let loaded = realHandlers.get(fn.placeholder);
   if (!loaded) {
     const url = new URL(fn.entry, repoRoot).href;
@@ -119,11 +116,9 @@ export async function runLocalWorkflow(
   input: unknown,
   options: LocalRunOptions = {},
 ): Promise<LocalRunOutcome> {
-  const arns = Object.fromEntries(
-    WORKFLOW_FUNCTIONS.map((f) => [f.placeholder, `${LOCAL_ARN_PREFIX}${f.id}`]),
-  );
+  const arns = Object.fromEntries(STEPS.map((f) => [f.placeholder, `${LOCAL_ARN_PREFIX}${f.id}`]));
   const definition = JSON.parse(substitute(readWorkflowDefinition(), arns));
-  const byArn = new Map(WORKFLOW_FUNCTIONS.map((f) => [`${LOCAL_ARN_PREFIX}${f.id}`, f]));
+  const byArn = new Map(STEPS.map((f) => [`${LOCAL_ARN_PREFIX}${f.id}`, f]));
 
   const invoke = async (params: JsonValue): Promise<JsonValue> => {
     const { FunctionName, Payload } = params as { FunctionName: string; Payload: unknown };

@@ -137,3 +137,15 @@ export function when(
 ): Record<string, unknown> {
   return { Variable: variable, ...test, ...(next ? { Next: next } : {}) };
 }
+
+/** Every `${Name}` placeholder in an ASL text. */
+export function placeholdersIn(definition: string): string[] {
+  return [...new Set([...definition.matchAll(/\$\{([A-Za-z0-9]+)\}/g)].map((m) => m[1] as string))].sort();
+}
+
+/** Replaces each `${Name}` with its value; throws naming any placeholder left without one. */
+export function substitute(definition: string, values: Readonly<Record<string, string>>): string {
+  const missing = placeholdersIn(definition).filter((p) => values[p] === undefined);
+  if (missing.length > 0) throw new Error(`no substitution for ASL placeholder(s): ${missing.join(', ')}`);
+  return definition.replace(/\$\{([A-Za-z0-9]+)\}/g, (_, name: string) => values[name] as string);
+}

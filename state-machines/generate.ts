@@ -3,8 +3,7 @@
  * test/unit/asl-generated.test.ts fails when it is stale.
  */
 import { writeFileSync } from 'node:fs';
-import { peeringWorkflow } from './peering-workflow.definition.js';
-import { PEERING_WORKFLOW_ASL } from './peering-workflow.js';
+import { PEERING_WORKFLOW_ASL, peeringWorkflow } from './peering-workflow.js';
 
 writeFileSync(PEERING_WORKFLOW_ASL, `${JSON.stringify(peeringWorkflow(), null, 2)}\n`);
 process.stdout.write(`wrote ${PEERING_WORKFLOW_ASL}\n`);

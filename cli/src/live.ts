@@ -5,26 +5,20 @@
  */
 import { type Accounts, ec2Clients, homeRegion, type Place } from '../../functions/commons/aws-clients.js';
 import { TAGS } from '../../functions/commons/contracts.js';
+import { describeInstances, describePeerings, describeSides } from '../../functions/commons/ec2-facts.js';
 import {
   describeGroups,
-  describeInstances,
   describeNetworkAcls,
-  describePeerings,
   describePrefixLists,
   describeRouteTables,
-  describeSides,
   prefixListIdsIn,
-} from '../../functions/commons/ec2-facts.js';
+} from '../../functions/commons/ec2-rule-facts.js';
 import type { Changes } from '../../functions/commons/schemas.js';
 import { readSettings } from '../../functions/commons/settings.js';
 import { run as inspect } from '../../functions/inspect/inspect.js';
 import { actsIn } from '../../functions/network/decision.js';
-import {
-  type Diagnosis,
-  diagnosePath,
-  type InstanceFacts,
-  type PeeringFacts,
-} from '../../functions/network/diagnose.js';
+import { diagnosePath } from '../../functions/network/diagnose.js';
+import type { Diagnosis, InstanceFacts, PeeringFacts } from '../../functions/network/path-model.js';
 import { printable } from '../../functions/network/text.js';
 import { run as plan } from '../../functions/plan/plan.js';
 import { localAccount } from '../../local/local-runner.js';

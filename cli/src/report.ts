@@ -3,12 +3,13 @@
  * change replaces). `--json` bypasses this and prints the result as is.
  */
 import Table from 'cli-table3';
+import { outcomeOf } from '../../functions/commons/outcome.js';
 import type { WorkflowResult } from '../../functions/commons/schemas.js';
 import { ruleSource, type VpcSide } from '../../functions/network/model.js';
+import type { PathVerdict } from '../../functions/network/path-model.js';
+import type { Probe } from '../../functions/network/ping.js';
+import { probeText, verdictText } from '../../functions/network/probe-text.js';
 import { printable } from '../../functions/network/text.js';
-import type { Probe } from '../../functions/verify/probes.js';
-import { probeText, verdictText } from '../../functions/verify/render.js';
-import type { PathVerdict } from '../../functions/verify/verify.js';
 
 export type { WorkflowResult };
 
@@ -28,10 +29,9 @@ const label = (side?: VpcSide, other?: VpcSide) =>
  */
 export function exitCodeFor(result: WorkflowResult): number {
   if (result.decision === 'refused') return 2;
-  const lines = [...result.routes, ...result.securityGroupRules];
-  const partial = lines.some((l) => l.action === 'quota-exceeded' || l.action === 'unsupported-cross-region');
-  if (result.verification.status === 'failed' || partial) return 1;
-  return 0;
+  // Report's own word for the run: `failed` (the ping failed after the repair) and `partial` exit 1.
+  const outcome = outcomeOf(result);
+  return outcome === 'failed' || outcome === 'partial' ? 1 : 0;
 }
 
 export function renderResult(result: WorkflowResult): string {

@@ -15,13 +15,8 @@
  */
 import { DeleteRouteCommand } from '@aws-sdk/client-ec2';
 import { type Ec2For, isAwsError } from '../commons/aws-clients.js';
-import {
-  describeGroups,
-  describePeering,
-  describeRouteTables,
-  describeSides,
-  sideFromPeering,
-} from '../commons/ec2-facts.js';
+import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
+import { describeGroups, describeRouteTables } from '../commons/ec2-rule-facts.js';
 import { revokeIngress, routeDestination } from '../commons/ec2-writes.js';
 import { CleanupIncompleteError, InputValidationError } from '../commons/errors.js';
 import { type RoutedRecordStore, trustedRouted } from '../commons/routed-record.js';

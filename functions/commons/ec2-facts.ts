@@ -13,15 +13,12 @@ import {
   type Vpc,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
-import type { InstanceFacts, PeeringFacts } from '../network/diagnose.js';
 import { tagsToRecord, type VpcSide } from '../network/model.js';
+import type { InstanceFacts, PeeringFacts } from '../network/path-model.js';
 import { printable } from '../network/text.js';
 import { type Ec2For, isAwsError, type Place } from './aws-clients.js';
 import { vpcIdsByPlace } from './ec2-describe.js';
 import { PeeringNotFoundError } from './errors.js';
-
-export * from './ec2-describe.js';
-export * from './ec2-rule-facts.js';
 
 /** Describes one peering; an unknown id becomes PeeringNotFoundError naming it. */
 export async function describePeering(

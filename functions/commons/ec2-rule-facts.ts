@@ -17,7 +17,6 @@ import {
   type RouteTable,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
-import type { NaclFacts } from '../network/diagnose.js';
 import {
   type IngressRuleFacts,
   type RouteTableFacts,
@@ -26,6 +25,7 @@ import {
   tagsToRecord,
   type VpcSide,
 } from '../network/model.js';
+import type { NaclFacts } from '../network/path-model.js';
 import { printable } from '../network/text.js';
 import { type Ec2For, isAwsError, type Place } from './aws-clients.js';
 import { describeLive, vpcIdsByPlace } from './ec2-describe.js';

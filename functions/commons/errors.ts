@@ -1,6 +1,9 @@
 /**
- * Errors the workflow branches on. Each `name` is matched by `ErrorEquals` in the ASL, so the
- * names are a contract between the functions and state-machines/peering-workflow.asl.json.
+ * The failures the functions throw, by name. The ASL does not branch on them: each Task catches
+ * `States.ALL` and hands `{Error, Cause}` to Report (state-machines/builder.ts), which matches the
+ * name as a string — an `InputValidationError` writes nothing, any other becomes the `failed`
+ * outcome with its message — and the failed execution shows the same name. The `name` is set as a
+ * string, not taken from the class, because the bundles are minified.
  */
 
 /** The workflow input or an event failed validation; nothing was changed. */

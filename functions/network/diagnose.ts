@@ -31,10 +31,6 @@ import { type RuleRefFacts, referencesPeerGroups, type SecurityGroupFacts, tagVa
 import type { Check, Diagnosis, Finding, InstanceFacts, PathFacts } from './path-model.js';
 import { type EffectiveRoute, effectiveRouteTable, longestPrefixMatch } from './routing.js';
 
-export * from './icmp-rules.js';
-export * from './path-model.js';
-export * from './routing.js';
-
 const name = (i: InstanceFacts) => i.name ?? i.instanceId;
 
 function vpcName(facts: PathFacts, vpcId: string): string {

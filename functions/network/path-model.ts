@@ -91,3 +91,14 @@ export interface Diagnosis {
   /** The first missing piece, in the tutorial's terms. */
   readonly missing?: string;
 }
+
+/** One probe pair's static verdict, as Verify reports it (`diagnosis` in the workflow result). */
+export interface PathVerdict {
+  readonly source: string;
+  readonly target: string;
+  /** Static analysis of the described state (not a measurement). */
+  readonly reachable: boolean;
+  readonly missing?: string;
+  readonly repairable: boolean;
+  readonly findings: Diagnosis['findings'];
+}

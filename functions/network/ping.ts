@@ -3,6 +3,8 @@
  * iputils, so the verdict comes from the summary line, never from the exit code alone.
  */
 
+import type { VerificationStatus } from '../commons/contracts.js';
+
 export interface PingResult {
   readonly transmitted: number;
   readonly received: number;
@@ -45,4 +47,18 @@ export function probeScript(targetIp: string, count: number, waitSeconds: number
     `echo "$out" | grep -q ' 0% packet loss' || exit 1`,
     'exit $rc',
   ];
+}
+
+/** One probe's outcome as the workflow result reports it (`verification.probes`). */
+export interface Probe {
+  readonly source?: string;
+  readonly sourceName?: string;
+  readonly target: string;
+  readonly targetName?: string;
+  readonly targetIp: string;
+  readonly status: VerificationStatus;
+  readonly reason: string;
+  readonly ping?: PingResult;
+  readonly commandId?: string;
+  readonly invocationStatus?: string;
 }

@@ -5,7 +5,8 @@
  * read, so the plan can warn when they are off.
  */
 import type { Ec2For } from '../commons/aws-clients.js';
-import { describeGroups, describeRouteTables, withDnsAttributes } from '../commons/ec2-facts.js';
+import { withDnsAttributes } from '../commons/ec2-facts.js';
+import { describeGroups, describeRouteTables } from '../commons/ec2-rule-facts.js';
 import type { Changes, Inspection } from '../commons/schemas.js';
 import type { DnsResolutionMode } from '../network/model.js';
 import { planChanges } from '../network/peering-plan.js';

@@ -9,6 +9,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod/mini';
 import { type Ec2For, type Place, placeKey } from '../commons/aws-clients.js';
 import { type Outcome, TAGS } from '../commons/contracts.js';
+import { outcomeOf } from '../commons/outcome.js';
 import type { RoutedRecordStore } from '../commons/routed-record.js';
 import { PEERING_ID, WorkflowResultSchema } from '../commons/schemas.js';
 
@@ -23,33 +24,6 @@ export const ReportRequestSchema = z.object({
   executionId: z.optional(z.string()),
 });
 export type ReportRequest = z.output<typeof ReportRequestSchema>;
-
-/**
- * One word for the run, used as the status tag value and as the metric dimension. The worst
- * finding wins: a failed ping, then objects left unconfigured for want of quota (`partial`), then a
- * foreign route in the way, then a tag we could not read.
- */
-export function outcomeOf(req: ReportRequest): Outcome {
-  const r = req.result;
-  if (req.error || !r) return 'failed';
-  if (r.cleanup) return r.status === 'rejected' || r.status === 'expired' ? r.status : 'cleaned-up';
-  if (r.decision === 'refused') return r.invalidTag ? 'invalid-tag' : 'refused';
-  if (r.verification?.status === 'failed') return 'failed';
-  const lines = [...r.routes, ...r.securityGroupRules];
-  // An object left unconfigured: no quota room, or a group reference AWS allows only within one Region.
-  if (lines.some((c) => c.action === 'quota-exceeded' || c.action === 'unsupported-cross-region')) {
-    return 'partial';
-  }
-  if (r.routes.some((c) => c.action === 'conflict')) return 'conflict';
-  if (
-    r.routes.some((c) => c.invalidTag) ||
-    r.securityGroupRules.some((c) => c.action === 'invalid-tag') ||
-    (r.options ?? []).some((o) => o.action === 'invalid-tag')
-  ) {
-    return 'invalid-tag';
-  }
-  return 'configured';
-}
 
 /**
  * What a person must read about this run (SNS), or undefined when nobody needs to act — or was
@@ -144,7 +118,7 @@ export async function run(
   req: ReportRequest,
   deps: ReportDeps,
 ): Promise<{ outcome: Outcome; tagged: boolean; notified: boolean }> {
-  const outcome = outcomeOf(req);
+  const outcome = outcomeOf(req.result, req.error !== undefined);
   const fromInput = (req.input as { peeringConnectionId?: unknown } | undefined)?.peeringConnectionId;
   const pcx = req.result?.peeringConnectionId ?? (typeof fromInput === 'string' ? fromInput : undefined);
   let tagged = false;

@@ -10,8 +10,8 @@ import {
 } from '@aws-sdk/client-ssm';
 import { isAwsError, type SsmFor } from '../commons/aws-clients.js';
 import type { VerificationStatus } from '../commons/contracts.js';
-import type { InstanceFacts } from '../network/diagnose.js';
-import { type PingResult, parsePing, probeScript } from '../network/ping.js';
+import type { InstanceFacts } from '../network/path-model.js';
+import { type PingResult, type Probe, parsePing, probeScript } from '../network/ping.js';
 
 export type ProbeStatus = VerificationStatus;
 
@@ -20,19 +20,6 @@ export interface ProbeInstance extends InstanceFacts {
   readonly ownerId: string;
   readonly region: string;
   readonly role?: string;
-}
-
-export interface Probe {
-  readonly source?: string;
-  readonly sourceName?: string;
-  readonly target: string;
-  readonly targetName?: string;
-  readonly targetIp: string;
-  readonly status: ProbeStatus;
-  readonly reason: string;
-  readonly ping?: PingResult;
-  readonly commandId?: string;
-  readonly invocationStatus?: string;
 }
 
 export interface ProbeSettings {

@@ -6,35 +6,17 @@
 import pLimit from 'p-limit';
 import type { Ec2For, Place } from '../commons/aws-clients.js';
 import { TAGS } from '../commons/contracts.js';
-import {
-  describeInstances,
-  describeNetworkAcls,
-  describePeerings,
-  describePrefixLists,
-  prefixListIdsIn,
-  vpcIdsByPlace,
-} from '../commons/ec2-facts.js';
+import { vpcIdsByPlace } from '../commons/ec2-describe.js';
+import { describeInstances, describePeerings } from '../commons/ec2-facts.js';
+import { describeNetworkAcls, describePrefixLists, prefixListIdsIn } from '../commons/ec2-rule-facts.js';
 import type { Inspection, NetworkFacts } from '../commons/schemas.js';
-import {
-  type Diagnosis,
-  diagnosePath,
-  effectiveRouteTable,
-  longestPrefixMatch,
-  type PeeringFacts,
-} from '../network/diagnose.js';
+import { diagnosePath } from '../network/diagnose.js';
 import { tagValue } from '../network/model.js';
-import { type Probe, type ProbeDeps, type ProbeInstance, type ProbeStatus, runProbe } from './probes.js';
-import { probeText, verdictText, whoMustAct } from './render.js';
-
-export interface PathVerdict {
-  readonly source: string;
-  readonly target: string;
-  /** Static analysis of the described state (not a measurement). */
-  readonly reachable: boolean;
-  readonly missing?: string;
-  readonly repairable: boolean;
-  readonly findings: Diagnosis['findings'];
-}
+import type { PathVerdict, PeeringFacts } from '../network/path-model.js';
+import type { Probe } from '../network/ping.js';
+import { probeText, verdictText, whoMustAct } from '../network/probe-text.js';
+import { effectiveRouteTable, longestPrefixMatch } from '../network/routing.js';
+import { type ProbeDeps, type ProbeInstance, type ProbeStatus, runProbe } from './probes.js';
 
 export interface Verification {
   readonly status: ProbeStatus;

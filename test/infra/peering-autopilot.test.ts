@@ -5,11 +5,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { PeeringAutopilot } from '../../infra/peering-autopilot.js';
 import { PeeringAutopilotStack } from '../../infra/peering-autopilot-stack.js';
 import { AcceptPolicy, DnsResolution } from '../../infra/props.js';
-import {
-  placeholdersIn,
-  readWorkflowDefinition,
-  WORKFLOW_FUNCTIONS,
-} from '../../state-machines/peering-workflow.js';
+import { placeholdersIn } from '../../state-machines/builder.js';
+import { readWorkflowDefinition } from '../../state-machines/peering-workflow.js';
+import { STEPS } from '../../state-machines/steps.js';
 import { testApp } from '../support/cdk.js';
 
 // Skip esbuild bundling in template tests: they assert intent, not bundle bytes.
@@ -55,9 +53,7 @@ describe('PeeringAutopilot construct', () => {
     expect(Object.keys(sm.Properties.DefinitionSubstitutions).sort()).toEqual(
       placeholdersIn(readWorkflowDefinition()),
     );
-    expect(placeholdersIn(readWorkflowDefinition())).toEqual(
-      WORKFLOW_FUNCTIONS.map((f) => f.placeholder).sort(),
-    );
+    expect(placeholdersIn(readWorkflowDefinition())).toEqual(STEPS.map((f) => f.placeholder).sort());
     expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: true });
   });
 
@@ -300,7 +296,7 @@ describe('PeeringAutopilot construct', () => {
     const fns = template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } },
     });
-    expect(Object.keys(fns)).toHaveLength(WORKFLOW_FUNCTIONS.length + 1); // + the starter
+    expect(Object.keys(fns)).toHaveLength(STEPS.length + 1); // + the starter
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
   });
 

@@ -1,11 +1,10 @@
 /**
- * The committed ASL is generated from state-machines/peering-workflow.definition.ts: these tests
+ * The committed ASL is generated from state-machines/peering-workflow.ts: these tests
  * fail when someone edits one without the other (`npm run generate` fixes it).
  */
 import { readFileSync } from 'node:fs';
-import { AWS_RETRY, LAMBDA_RETRY, RESULT_FIELDS } from '../../state-machines/builder.js';
-import { peeringWorkflow } from '../../state-machines/peering-workflow.definition.js';
-import { PEERING_WORKFLOW_ASL, placeholdersIn } from '../../state-machines/peering-workflow.js';
+import { AWS_RETRY, LAMBDA_RETRY, placeholdersIn, RESULT_FIELDS } from '../../state-machines/builder.js';
+import { PEERING_WORKFLOW_ASL, peeringWorkflow } from '../../state-machines/peering-workflow.js';
 import { STEPS } from '../../state-machines/steps.js';
 
 const committed = JSON.parse(readFileSync(PEERING_WORKFLOW_ASL, 'utf8')) as ReturnType<

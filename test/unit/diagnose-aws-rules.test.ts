@@ -13,15 +13,15 @@
  *         https://docs.aws.amazon.com/vpc/latest/peering/
  * EC2     EC2 User Guide, instance lifecycle
  */
-import {
-  type Check,
-  diagnosePath,
-  type InstanceFacts,
-  type NaclEntry,
-  type NaclFacts,
-  type PathFacts,
-} from '../../functions/network/diagnose.js';
+import { diagnosePath } from '../../functions/network/diagnose.js';
 import type { RouteFacts, RouteTableFacts, SecurityGroupFacts } from '../../functions/network/model.js';
+import type {
+  Check,
+  InstanceFacts,
+  NaclEntry,
+  NaclFacts,
+  PathFacts,
+} from '../../functions/network/path-model.js';
 
 const PCX = 'pcx-0000000000000mf01';
 const route = (destination: string, target: string, extra: Partial<RouteFacts> = {}): RouteFacts => ({

@@ -1,8 +1,9 @@
 /**
  * The static path diagnosis, scenario by scenario (the tutorial's silent failures first).
  */
-import { diagnosePath, type NaclFacts, type PathFacts } from '../../functions/network/diagnose.js';
+import { diagnosePath } from '../../functions/network/diagnose.js';
 import type { RouteTableFacts, SecurityGroupFacts } from '../../functions/network/model.js';
+import type { NaclFacts, PathFacts } from '../../functions/network/path-model.js';
 
 const PCX = 'pcx-0000000000000mf01';
 const local = (destination: string) => ({ destination, target: 'local', propagated: false });

@@ -4,8 +4,9 @@
 import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { outcomeOf } from '../../functions/commons/outcome.js';
 import type { WorkflowResult } from '../../functions/commons/schemas.js';
-import { outcomeOf, type ReportRequest, run as report, tagPlaces } from '../../functions/report/report.js';
+import { type ReportRequest, run as report, tagPlaces } from '../../functions/report/report.js';
 
 const ec2Mock = mockClient(EC2Client);
 const snsMock = mockClient(SNSClient);
@@ -197,7 +198,8 @@ describe('report', () => {
       'expired',
     ],
   ])('names the outcome %#', (req, outcome) => {
-    expect(outcomeOf(req as ReportRequest)).toBe(outcome);
+    const r = req as ReportRequest;
+    expect(outcomeOf(r.result, r.error !== undefined)).toBe(outcome);
   });
 
   it('an input rejected by validation, and a failed dry run, write no status tag at all', async () => {

@@ -2,8 +2,9 @@
  * One wording for probes and path verdicts, used by Verify's SNS message and by the CLI: a person
  * reads the same sentence in an alarm e-mail and in a terminal.
  */
-import type { Probe } from './probes.js';
-import type { PathVerdict } from './verify.js';
+
+import type { PathVerdict } from './path-model.js';
+import type { Probe } from './ping.js';
 
 /** `ping MarketingServer -> FinanceServer 172.31.1.4: failed (0/3 replies, 100% loss) [3 sent, 0 received, 100% loss]` */
 export function probeText(p: Probe): string {
