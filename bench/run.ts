@@ -13,10 +13,10 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CreateTagsCommand, DescribeVpcPeeringConnectionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { observeClients } from '../functions/commons/aws-clients.js';
+import { callerAccount, observeClients } from '../functions/commons/aws-clients.js';
 import { TAGS } from '../functions/commons/contracts.js';
 import { CallRecorder } from '../local/call-recorder.js';
-import { localAccount, REPO_ROOT, runLocalWorkflow, runningFunction } from '../local/local-runner.js';
+import { REPO_ROOT, runLocalWorkflow, runningFunction } from '../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../local/local-starter.js';
 import { resetMoto, startMoto, useLocalAws } from '../local/moto.js';
 import {
@@ -157,7 +157,7 @@ async function crossAccountCalls(ec2: EC2Client, endpoint: string) {
   await resetMoto(endpoint);
   const member = await memberEc2(LOCAL_MEMBER_ACCOUNT);
   const s = await buildAccountsScenario(ec2, member, {
-    hub: await localAccount(),
+    hub: await callerAccount(),
     member: LOCAL_MEMBER_ACCOUNT,
   });
   watchClients();

@@ -4,12 +4,13 @@
  * estate, plus one member whose role cannot be assumed. The real starter logic reads the places a
  * few at a time, each on its own; the figures are extrapolated to 100 accounts x 4 regions.
  */
+
 import { performance } from 'node:perf_hooks';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { type Ec2For, ec2Clients } from '../functions/commons/aws-clients.js';
+import { callerAccount, type Ec2For, ec2Clients } from '../functions/commons/aws-clients.js';
 import { PLACE_DEADLINE_MS, SWEEP_CONCURRENCY } from '../functions/starter/sweep.js';
-import { localAccount } from '../local/local-runner.js';
+
 import { starterHarness, sweepWith } from '../local/local-starter.js';
 import { resetMoto } from '../local/moto.js';
 import { PRICE } from './cost.js';
@@ -48,7 +49,7 @@ export async function sweepAcrossPlaces(
   say('## 6. The sweep across accounts and regions');
   say();
   await resetMoto(endpoint);
-  const hub = await localAccount();
+  const hub = await callerAccount();
   const members = Array.from({ length: shape.accounts - 1 }, (_, i) => String(111111111111 + i * 1000));
   const broken = '999999999999';
   const regions = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'].slice(0, shape.regions);

@@ -3,12 +3,13 @@
  * 1% drifted (a route deleted with no event). Calls are what moto answered; AWS pages by MaxResults,
  * so the AWS call count is computed from what the pages held and each API's page size.
  */
+
 import { performance } from 'node:perf_hooks';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { ec2Clients } from '../functions/commons/aws-clients.js';
+import { callerAccount, ec2Clients } from '../functions/commons/aws-clients.js';
 import { PAGE_SIZES } from '../functions/commons/ec2-place.js';
 import type { StarterResult } from '../functions/starter/starter.js';
-import { localAccount } from '../local/local-runner.js';
+
 import { starterHarness, sweepWith } from '../local/local-starter.js';
 import { resetMoto } from '../local/moto.js';
 import { PRICE } from './cost.js';
@@ -46,7 +47,7 @@ export async function sweepAtScale(ec2: EC2Client, endpoint: string, sizes: read
       'answers some of them in one page.',
   );
   say();
-  const hub = await localAccount();
+  const hub = await callerAccount();
   const accounts = { hub, members: [], memberRole: 'PeeringAutopilotMember', partition: 'aws' };
   const rows: Array<Array<string | number>> = [];
   let atLargest: { n: number; pages: number; seconds: number } | undefined;

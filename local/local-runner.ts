@@ -6,9 +6,9 @@
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { fileURLToPath } from 'node:url';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import { callerAccount } from '../functions/commons/aws-clients.js';
 import { substitute } from '../state-machines/builder.js';
 import { readWorkflowDefinition } from '../state-machines/peering-workflow.js';
 import { STEPS, type StepSpec } from '../state-machines/steps.js';
@@ -22,23 +22,6 @@ export type TaskFunction = (payload: unknown) => Promise<unknown>;
 
 const LOCAL_ARN_PREFIX = 'arn:aws:lambda:local:000000000000:function:peering-autopilot-';
 
-let account: Promise<string> | undefined;
-
-/**
- * The caller's account (what a deployed function reads from its own ARN): AWS_ACCOUNT_ID, else
- * STS GetCallerIdentity once per process.
- */
-export function localAccount(): Promise<string> {
-  if (process.env.AWS_ACCOUNT_ID) return Promise.resolve(process.env.AWS_ACCOUNT_ID);
-  account ??= new STSClient({})
-    .send(new GetCallerIdentityCommand({}))
-    .then((r) => r.Account as string)
-    .catch((error: unknown) => {
-      account = undefined;
-      throw error;
-    });
-  return account;
-}
 const repoRoot = new URL('../', import.meta.url);
 
 export interface LocalRunOptions {
@@ -124,7 +107,7 @@ export async function runLocalWorkflow(
     const { FunctionName, Payload } = params as { FunctionName: string; Payload: unknown };
     const fn = byArn.get(FunctionName);
     if (!fn) throw new Error(`no local function for ${FunctionName}`);
-    const run = options.functions?.[fn.placeholder] ?? (await realHandler(fn, await localAccount()));
+    const run = options.functions?.[fn.placeholder] ?? (await realHandler(fn, await callerAccount()));
     const result = await run(structuredClone(Payload));
     return { StatusCode: 200, Payload: (result ?? null) as JsonValue };
   };

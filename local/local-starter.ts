@@ -4,6 +4,7 @@
  * through the real ASL and handlers with aws-local-stepfunctions, as AWS would run it.
  * Used by the demo (drift repair) and the self-healing tests.
  */
+
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
@@ -11,12 +12,13 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import type { Ec2For, Place } from '../functions/commons/aws-clients.js';
+import { callerAccount } from '../functions/commons/aws-clients.js';
 import { actsIn } from '../functions/network/decision.js';
 import { DEFAULT_QUOTAS } from '../functions/network/plan.js';
 import { normaliseEvent } from '../functions/starter/events.js';
 import { type StarterResult, startRuns } from '../functions/starter/starter.js';
 import { readWorkflowDefinition } from '../state-machines/peering-workflow.js';
-import { type LocalRunOutcome, localAccount, runLocalWorkflow, runningFunction } from './local-runner.js';
+import { type LocalRunOutcome, runLocalWorkflow, runningFunction } from './local-runner.js';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -51,7 +53,7 @@ export async function starterHarness(endpoint: string): Promise<Harness> {
     stateMachineArn,
     async deliver(event) {
       const region = process.env.AWS_REGION ?? 'us-east-1';
-      const invokedFunctionArn = `arn:aws:lambda:${region}:${await localAccount()}:function:peering-autopilot-starter`;
+      const invokedFunctionArn = `arn:aws:lambda:${region}:${await callerAccount()}:function:peering-autopilot-starter`;
       const starter = await runningFunction.run('Starter', () =>
         handler(event, { functionName: 'starter', awsRequestId: 'local', invokedFunctionArn }),
       );

@@ -5,9 +5,11 @@
  * step as each side's owner (through the member role for Marketing). Then a drift in the member
  * account is healed through the hub.
  */
+
 import { DeleteRouteCommand, DescribeVpcPeeringConnectionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { callerAccount } from '../../functions/commons/aws-clients.js';
 import { TAGS } from '../../functions/commons/contracts.js';
-import { localAccount } from '../../local/local-runner.js';
+
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { startMoto, useLocalAws } from '../../local/moto.js';
 import { buildAccountsScenario, LOCAL_MEMBER_ACCOUNT, memberEc2 } from '../../local/seed.js';
@@ -35,7 +37,7 @@ export async function runAccountsDemo(io: Io): Promise<number> {
     process.env.PROBE_FIRST_POLL_MS ??= '100';
     // What the hub deployment's `members` prop sets on every function.
     process.env.PEERING_AUTOPILOT_MEMBER_ACCOUNTS = LOCAL_MEMBER_ACCOUNT;
-    const hubAccount = await localAccount();
+    const hubAccount = await callerAccount();
     const hub = new EC2Client({});
     const member = await memberEc2(LOCAL_MEMBER_ACCOUNT);
     const s = await buildAccountsScenario(hub, member, { hub: hubAccount, member: LOCAL_MEMBER_ACCOUNT });

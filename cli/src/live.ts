@@ -3,7 +3,13 @@
  * `plan` and `doctor`. They reuse the functions' own logic, so what they say is what the
  * workflow would do.
  */
-import { type Accounts, ec2Clients, homeRegion, type Place } from '../../functions/commons/aws-clients.js';
+import {
+  type Accounts,
+  callerAccount,
+  ec2Clients,
+  homeRegion,
+  type Place,
+} from '../../functions/commons/aws-clients.js';
 import { TAGS } from '../../functions/commons/contracts.js';
 import { describeInstances, describePeerings, describeSides } from '../../functions/commons/ec2-facts.js';
 import {
@@ -21,7 +27,6 @@ import { diagnosePath } from '../../functions/network/diagnose.js';
 import type { Diagnosis, InstanceFacts, PeeringFacts } from '../../functions/network/path-model.js';
 import { printable } from '../../functions/network/text.js';
 import { run as plan } from '../../functions/plan/plan.js';
-import { localAccount } from '../../local/local-runner.js';
 
 /** A clear, one-line error for an operator (exit code 1). */
 export class CliError extends Error {
@@ -32,7 +37,7 @@ export class CliError extends Error {
 async function cliAccounts(): Promise<Accounts> {
   const settings = readSettings();
   return {
-    hub: await localAccount(),
+    hub: await callerAccount(),
     partition: 'aws',
     members: settings.members,
     memberRole: settings.memberRole,

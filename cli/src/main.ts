@@ -8,9 +8,6 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CLIENT_TIMEOUTS, homeRegion } from '../../functions/commons/aws-clients.js';
 import { PEERING_ID } from '../../functions/commons/schemas.js';
 import { readSettings } from '../../functions/commons/settings.js';
-import { runLocalWorkflow } from '../../local/local-runner.js';
-import { runDemo } from './demo.js';
-import { runAccountsDemo } from './demo-accounts.js';
 import { findStateMachine, runDeployed } from './deployed.js';
 import { oneLine } from './errors.js';
 import { CliError, doctor, livePlan, peeringStatus } from './live.js';
@@ -153,6 +150,9 @@ Examples:
         let cause: string | undefined;
         if (opts.local) {
           quietLocalHandlers(opts.verbose ?? false);
+          // The local engine (aws-local-stepfunctions, every handler) loads only for --local.
+          // biome-ignore lint/style/noRestrictedImports: the one place the CLI loads local/, lazily, for --local
+          const { runLocalWorkflow } = await import('../../local/local-runner.js');
           const outcome = await runLocalWorkflow(input);
           ({ status, output, error, cause } = outcome);
         } else {
@@ -313,7 +313,12 @@ Examples:
     )
     .action(async (opts: { verbose?: boolean; accounts?: boolean }) => {
       quietLocalHandlers(opts.verbose ?? false);
-      setExit(await (opts.accounts ? runAccountsDemo(io) : runDemo(io)));
+      // The demos (moto, the local engine) load only for `demo`.
+      setExit(
+        await (opts.accounts
+          ? (await import('./demo-accounts.js')).runAccountsDemo(io)
+          : (await import('./demo.js')).runDemo(io)),
+      );
     });
   return program;
 }

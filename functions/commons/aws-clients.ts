@@ -8,7 +8,7 @@
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { actsAt, actsIn } from '../network/decision.js';
 
@@ -229,4 +229,22 @@ export function isAwsError(error: unknown, ...codes: string[]): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const e = error as { name?: unknown; Code?: unknown };
   return codes.some((c) => e.name === c || e.Code === c);
+}
+
+let callerAccountOnce: Promise<string> | undefined;
+
+/**
+ * The caller's account (what a deployed function reads from its own ARN; the CLI and local runs
+ * act as their credentials): AWS_ACCOUNT_ID, else STS GetCallerIdentity once per process.
+ */
+export function callerAccount(): Promise<string> {
+  if (process.env.AWS_ACCOUNT_ID) return Promise.resolve(process.env.AWS_ACCOUNT_ID);
+  callerAccountOnce ??= stsClient()
+    .send(new GetCallerIdentityCommand({}))
+    .then((r) => r.Account as string)
+    .catch((error: unknown) => {
+      callerAccountOnce = undefined;
+      throw error;
+    });
+  return callerAccountOnce;
 }

@@ -3,6 +3,7 @@
  * a peering it calls clean gets no write when run anyway, and a change made with no event (a lost
  * CloudTrail event) is healed by the next sweep — with no execution for the healthy peerings.
  */
+
 import {
   AssociateRouteTableCommand,
   AssociateVpcCidrBlockCommand,
@@ -14,9 +15,9 @@ import {
   DisassociateVpcCidrBlockCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import { ec2Clients } from '../../functions/commons/aws-clients.js';
+import { callerAccount, ec2Clients } from '../../functions/commons/aws-clients.js';
 import { sweep } from '../../functions/starter/sweep.js';
-import { localAccount, runLocalWorkflow } from '../../local/local-runner.js';
+import { runLocalWorkflow } from '../../local/local-runner.js';
 import { starterHarness } from '../../local/local-starter.js';
 import { buildSeedScenario, type SeedScenario } from '../../local/seed.js';
 import { motoEndpoint, reset, useMoto } from '../support/local-aws.js';
@@ -24,7 +25,7 @@ import { motoEndpoint, reset, useMoto } from '../support/local-aws.js';
 const { ec2 } = useMoto();
 
 async function findings() {
-  const hub = await localAccount();
+  const hub = await callerAccount();
   const accounts = { hub, members: [], memberRole: 'PeeringAutopilotMember', partition: 'aws' };
   return sweep({
     ec2For: ec2Clients(accounts, 'sweep'),
