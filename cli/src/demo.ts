@@ -11,7 +11,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { homeRegion } from '../../functions/commons/aws-clients.js';
 import { TAGS } from '../../functions/commons/contracts.js';
-import { describeGroupsById, describeRouteTablesById } from '../../functions/commons/ec2-rule-facts.js';
+import { describeRouteTablesById } from '../../functions/commons/ec2-route-tables.js';
+import { describeGroupsById } from '../../functions/commons/ec2-security-groups.js';
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { startMoto, useLocalAws } from '../../local/moto.js';

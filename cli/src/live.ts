@@ -11,14 +11,13 @@ import {
   type Place,
 } from '../../functions/commons/aws-clients.js';
 import { TAGS } from '../../functions/commons/contracts.js';
-import { describeInstances, describePeerings, describeSides } from '../../functions/commons/ec2-facts.js';
-import {
-  describeGroups,
-  describeNetworkAcls,
-  describePrefixLists,
-  describeRouteTables,
-  prefixListIdsIn,
-} from '../../functions/commons/ec2-rule-facts.js';
+import { describeInstances } from '../../functions/commons/ec2-instances.js';
+import { describeNetworkAcls } from '../../functions/commons/ec2-network-acls.js';
+import { describePeerings } from '../../functions/commons/ec2-peerings.js';
+import { describePrefixLists, prefixListIdsIn } from '../../functions/commons/ec2-prefix-lists.js';
+import { describeRouteTables } from '../../functions/commons/ec2-route-tables.js';
+import { describeGroups } from '../../functions/commons/ec2-security-groups.js';
+import { describeSides } from '../../functions/commons/ec2-vpcs.js';
 import type { Changes } from '../../functions/commons/schemas.js';
 import { readSettings } from '../../functions/commons/settings.js';
 import { run as inspect } from '../../functions/inspect/inspect.js';

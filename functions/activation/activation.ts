@@ -5,7 +5,7 @@
 import { AcceptVpcPeeringConnectionCommand } from '@aws-sdk/client-ec2';
 import * as z from 'zod/mini';
 import { type Ec2For, isAwsError } from '../commons/aws-clients.js';
-import { describePeering } from '../commons/ec2-facts.js';
+import { describePeering } from '../commons/ec2-peerings.js';
 import { PEERING_ID } from '../commons/schemas.js';
 
 export const ActivationRequestSchema = z.object({

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import pLimit from 'p-limit';
 import { type Ec2For, isAwsError } from '../commons/aws-clients.js';
-import { describeRouteTablesById } from '../commons/ec2-rule-facts.js';
+import { describeRouteTablesById } from '../commons/ec2-route-tables.js';
 import { ipPermissions, revokeIngress, routeDestination } from '../commons/ec2-writes.js';
 import { PeeringNotActiveError } from '../commons/errors.js';
 import type { RoutedRecordStore } from '../commons/routed-record.js';

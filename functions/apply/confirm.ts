@@ -2,8 +2,9 @@
  * Apply's guard, right before any write: the input is checked against AWS, not trusted.
  */
 import type { Ec2For } from '../commons/aws-clients.js';
-import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
-import { describeGroupsById } from '../commons/ec2-rule-facts.js';
+import { describePeering, sideFromPeering } from '../commons/ec2-peerings.js';
+import { describeGroupsById } from '../commons/ec2-security-groups.js';
+import { describeSides } from '../commons/ec2-vpcs.js';
 import { InputValidationError, PeeringNotActiveError } from '../commons/errors.js';
 import { type RoutedRecordStore, trustedRouted } from '../commons/routed-record.js';
 import type { Changes, Inspection } from '../commons/schemas.js';

@@ -15,8 +15,10 @@
  */
 import { DeleteRouteCommand } from '@aws-sdk/client-ec2';
 import { type Ec2For, isAwsError } from '../commons/aws-clients.js';
-import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
-import { describeGroups, describeRouteTables } from '../commons/ec2-rule-facts.js';
+import { describePeering, sideFromPeering } from '../commons/ec2-peerings.js';
+import { describeRouteTables } from '../commons/ec2-route-tables.js';
+import { describeGroups } from '../commons/ec2-security-groups.js';
+import { describeSides } from '../commons/ec2-vpcs.js';
 import { revokeIngress, routeDestination } from '../commons/ec2-writes.js';
 import { CleanupIncompleteError, InputValidationError } from '../commons/errors.js';
 import { type RoutedRecordStore, trustedRouted } from '../commons/routed-record.js';

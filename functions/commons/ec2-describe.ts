@@ -1,6 +1,7 @@
 /**
  * How every describe call here is shaped: batched per place (account and region), and tolerant of resources that no
- * longer exist. Shared by ec2-facts.ts and ec2-rule-facts.ts.
+ * longer exist. Shared by the read-side adapters, one per resource family (ec2-peerings.ts, ec2-vpcs.ts,
+ * ec2-instances.ts, ec2-route-tables.ts, ec2-security-groups.ts, ec2-network-acls.ts, ec2-prefix-lists.ts).
  */
 import type { VpcSide } from '../network/model.js';
 import { isAwsError, type Place, placeKey } from './aws-clients.js';

@@ -15,7 +15,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { RouteTableFacts, SecurityGroupFacts } from '../network/model.js';
 import type { Ec2For, Place } from './aws-clients.js';
-import { routeTableFacts, securityGroupFacts } from './ec2-rule-facts.js';
+import { routeTableFacts } from './ec2-route-tables.js';
+import { securityGroupFacts } from './ec2-security-groups.js';
 
 export interface PlaceFacts {
   readonly place: Place;

@@ -6,7 +6,8 @@
 import type { VpcPeeringConnection } from '@aws-sdk/client-ec2';
 import type { Ec2For, Place } from '../commons/aws-clients.js';
 import { TAGS } from '../commons/contracts.js';
-import { describePeering, describeSides, sideFromPeering } from '../commons/ec2-facts.js';
+import { describePeering, sideFromPeering } from '../commons/ec2-peerings.js';
+import { describeSides } from '../commons/ec2-vpcs.js';
 import { InputValidationError, PeeringNotFoundError } from '../commons/errors.js';
 import { type RoutedRecordStore, trustedRouted } from '../commons/routed-record.js';
 import type { Inspection, WorkflowInput } from '../commons/schemas.js';

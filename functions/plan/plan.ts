@@ -5,8 +5,9 @@
  * read, so the plan can warn when they are off.
  */
 import type { Ec2For } from '../commons/aws-clients.js';
-import { withDnsAttributes } from '../commons/ec2-facts.js';
-import { describeGroups, describeRouteTables } from '../commons/ec2-rule-facts.js';
+import { describeRouteTables } from '../commons/ec2-route-tables.js';
+import { describeGroups } from '../commons/ec2-security-groups.js';
+import { withDnsAttributes } from '../commons/ec2-vpcs.js';
 import type { Changes, Inspection } from '../commons/schemas.js';
 import type { DnsResolutionMode } from '../network/model.js';
 import { planChanges } from '../network/peering-plan.js';

@@ -8,8 +8,9 @@
 import type { VpcPeeringConnection } from '@aws-sdk/client-ec2';
 import pLimit from 'p-limit';
 import { type Ec2For, type Place, placeKey } from '../commons/aws-clients.js';
-import { sideFromPeering, sideFromVpc } from '../commons/ec2-facts.js';
+import { sideFromPeering } from '../commons/ec2-peerings.js';
 import { describePlace, type PlaceFacts } from '../commons/ec2-place.js';
+import { sideFromVpc } from '../commons/ec2-vpcs.js';
 import { type AcceptPolicy, actsAt, actsIn, decide, TERMINAL_STATUSES } from '../network/decision.js';
 import { type DnsResolutionMode, tagsToRecord } from '../network/model.js';
 import { type SweepReason, sweepVerdict } from '../network/peering-plan.js';
