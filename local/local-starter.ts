@@ -14,7 +14,7 @@ import {
 import type { Ec2For, Place } from '../functions/commons/aws-clients.js';
 import { callerAccount } from '../functions/commons/aws-clients.js';
 import { actsIn } from '../functions/network/decision.js';
-import { DEFAULT_QUOTAS } from '../functions/network/plan.js';
+import { DEFAULT_QUOTAS } from '../functions/network/model.js';
 import { normaliseEvent } from '../functions/starter/events.js';
 import { type StarterResult, startRuns } from '../functions/starter/starter.js';
 import { readWorkflowDefinition } from '../state-machines/peering-workflow.js';

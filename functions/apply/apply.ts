@@ -17,7 +17,7 @@ import { PeeringNotActiveError } from '../commons/errors.js';
 import type { RoutedRecordStore } from '../commons/routed-record.js';
 import type { Changes, Inspection, NetworkFacts } from '../commons/schemas.js';
 import { type RouteChange, type RuleChange, type RuleRefFacts, ruleSource } from '../network/model.js';
-import { countWrites, isClean } from '../network/plan.js';
+import { summarize } from '../network/peering-plan.js';
 import { routedNow } from '../network/routed.js';
 import { confirmAgainstPeering } from './confirm.js';
 import { setOptions } from './options.js';
@@ -206,8 +206,7 @@ export async function run(
     securityGroupRules,
     options,
     routed: routedNow(pcx, [inspection.requester, inspection.accepter], facts.routeTables, inspection.routed),
-    writes: countWrites(routes, securityGroupRules) + options.filter((o) => o.action === 'enabled').length,
-    clean: isClean(routes, securityGroupRules) && options.every((o) => o.action === 'exists'),
+    ...summarize(routes, securityGroupRules, options),
     facts,
   };
 }

@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import type { AcceptPolicy } from '../network/decision.js';
 import type { DnsResolutionMode } from '../network/model.js';
-import { DEFAULT_QUOTAS, type Quotas } from '../network/plan.js';
+import { DEFAULT_QUOTAS, type Quotas } from '../network/model.js';
 import { DEFAULT_MEMBER_ROLE } from './contracts.js';
 import { parseOrThrow } from './validation.js';
 import { envInt } from './zod.js';

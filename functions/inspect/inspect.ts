@@ -16,8 +16,8 @@ import {
   actsAt,
   actsIn,
   CLEANUP_STATUSES,
-  decide,
-  TERMINAL_STATUSES,
+  decideFor,
+  describable,
 } from '../network/decision.js';
 import { tagsToRecord, tagValue, type VpcSide } from '../network/model.js';
 import { readRouted } from '../network/routed.js';
@@ -120,11 +120,14 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
 
   // Only describe VPCs of the hub and its members that can still be configured (each as its owner);
   // the peering's own view is enough to refuse a foreign or dead peering, and nothing is read there.
-  const describable =
-    actsAt(bounds, requester) &&
-    actsAt(bounds, accepter) &&
-    !(TERMINAL_STATUSES as readonly string[]).includes(status);
-  if (describable)
+  const settings = {
+    accountId,
+    members,
+    ...(deps.regions ? { regions: deps.regions } : {}),
+    policy: deps.policy,
+  };
+  const canDescribe = describable(settings, status, requester, accepter);
+  if (canDescribe)
     [requester, accepter] = (await describeSides(deps.ec2For, [requester, accepter])) as [VpcSide, VpcSide];
 
   // The record on the tags is a hint anyone who tags the peering can edit: a block it names that is
@@ -137,15 +140,7 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
       ignored: record.ignored,
     });
   }
-  const verdict = decide({
-    status,
-    accountId,
-    members,
-    ...(deps.regions ? { regions: deps.regions } : {}),
-    requester,
-    accepter,
-    policy: deps.policy,
-  });
+  const verdict = decideFor(settings, status, requester, accepter);
   return {
     peeringConnectionId: input.peeringConnectionId,
     seenIn: { account: where.ownerId, region: where.region },
@@ -161,7 +156,7 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
     recordedStatus: printable(tagValue(tags, TAGS.status) ?? ''),
     reason: verdict.reason ?? '',
     invalidTag: verdict.invalidTag ?? '',
-    removalsOnly: verdict.decision === 'refused' && describable && status === 'active',
+    removalsOnly: verdict.decision === 'refused' && canDescribe && status === 'active',
     requester,
     accepter,
   };

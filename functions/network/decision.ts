@@ -69,6 +69,43 @@ export const TERMINAL_STATUSES = ['failed', 'rejected', 'expired', 'deleted', 'd
 /** Terminal statuses after which nothing of ours may stay behind: the run cleans up. */
 export const CLEANUP_STATUSES: readonly string[] = ['deleted', 'deleting', 'rejected', 'expired'];
 
+/** Who decides about a peering: the hub, its members, their regions and the accept policy. */
+export interface DecisionSettings {
+  readonly accountId: string;
+  readonly members: readonly string[];
+  readonly regions?: readonly string[];
+  readonly policy: AcceptPolicy;
+}
+
+/**
+ * Whether a peering's two VPCs may be described, each as its owner: both are places the autopilot
+ * acts at, and the peering is not dead. Otherwise its own view is all that is read (a foreign or
+ * dead peering is refused from it). Inspect and the sweep ask exactly this.
+ */
+export function describable(
+  settings: DecisionSettings,
+  status: string,
+  requester: { readonly ownerId: string; readonly region: string },
+  accepter: { readonly ownerId: string; readonly region: string },
+): boolean {
+  const bounds = { hub: settings.accountId, ...settings };
+  return (
+    actsAt(bounds, requester) &&
+    actsAt(bounds, accepter) &&
+    !(TERMINAL_STATUSES as readonly string[]).includes(status)
+  );
+}
+
+/** `decide` under the functions' settings: what Inspect decides and the sweep foresees. */
+export function decideFor(
+  settings: DecisionSettings,
+  status: string,
+  requester: DecisionInput['requester'],
+  accepter: DecisionInput['accepter'],
+): DecisionOutput {
+  return decide({ status, ...settings, requester, accepter });
+}
+
 /**
  * Decides accept / already-active / refused. Refusals are checked in order of how certain they
  * are to be deliberate: terminal state, foreign account, overlap, protection tags.

@@ -29,7 +29,7 @@ import {
 import { parseIngressTag } from './ingress-tag.js';
 import { type RuleRefFacts, referencesPeerGroups, type SecurityGroupFacts, tagValue } from './model.js';
 import type { Check, Diagnosis, Finding, InstanceFacts, PathFacts } from './path-model.js';
-import { type EffectiveRoute, effectiveRouteTable, longestPrefixMatch } from './routing.js';
+import { type EffectiveRoute, effectiveRouteTable, longestPrefixMatch } from './route-priority.js';
 
 const name = (i: InstanceFacts) => i.name ?? i.instanceId;
 

@@ -244,3 +244,17 @@ export type OptionChange = z.output<typeof OptionChangeSchema>;
 
 /** Untagged VPCs: `tagged` (only `peering-autopilot:dns=true`), `always`, or `never` (tags ignored). */
 export type DnsResolutionMode = 'tagged' | 'always' | 'never';
+
+export interface SidePlanInput<T> {
+  readonly self: VpcSide;
+  readonly peer: VpcSide;
+  readonly items: readonly T[];
+}
+
+export interface Quotas {
+  readonly routesPerTable: number;
+  readonly rulesPerSecurityGroup: number;
+}
+
+/** Default EC2 quotas (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html). */
+export const DEFAULT_QUOTAS = { routesPerTable: 50, rulesPerSecurityGroup: 60 } as const;

@@ -7,8 +7,10 @@
 import { TAGS } from '../commons/contracts.js';
 import { CLEANUP_STATUSES, type DecisionOutput, TERMINAL_STATUSES } from './decision.js';
 import {
+  DEFAULT_QUOTAS,
   type DnsResolutionMode,
   type OptionChange,
+  type Quotas,
   type RouteChange,
   type RouteTableFacts,
   type RuleChange,
@@ -19,7 +21,7 @@ import {
   type VpcSide,
 } from './model.js';
 import { planOptions } from './options.js';
-import { countWrites, DEFAULT_QUOTAS, isClean, planRoutes, type Quotas } from './plan.js';
+import { planRoutes } from './route-plan.js';
 import { readRouted } from './routed.js';
 import { planRules, rulesOf } from './rule-plan.js';
 
@@ -78,8 +80,7 @@ export function planChanges(
     routes: planned,
     securityGroupRules,
     options,
-    writes: countWrites(planned, securityGroupRules) + options.filter((o) => o.action === 'enabled').length,
-    clean: isClean(planned, securityGroupRules) && options.every((o) => o.action === 'exists'),
+    ...summarize(planned, securityGroupRules, options),
   };
 }
 
@@ -196,4 +197,37 @@ export function sweepVerdict(input: SweepInput): SweepVerdict {
     );
   }
   return { run: false };
+}
+
+/**
+ * A plan's (or an applied plan's) summary: `writes`, the count the workflow's Choice uses to skip
+ * the apply step on a no-op re-run, and `clean`. Plan and Apply both report it.
+ */
+export function summarize(
+  routes: readonly RouteChange[],
+  rules: readonly RuleChange[],
+  options: readonly OptionChange[],
+): { writes: number; clean: boolean } {
+  return {
+    writes: countWrites(routes, rules) + options.filter((o) => o.action === 'enabled').length,
+    clean: isClean(routes, rules) && options.every((o) => o.action === 'exists'),
+  };
+}
+
+function countWrites(routes: readonly RouteChange[], rules: readonly RuleChange[]): number {
+  return (
+    routes.filter((r) => r.action === 'created' || r.action === 'removed').length +
+    rules.filter((r) => r.action === 'created' || r.action === 'removed').length
+  );
+}
+
+/**
+ * Nothing to report and nothing to change: every route `exists` or is `skipped` by a valid tag, and
+ * every rule `exists`. Only then may a recently verified peering skip its ping and status write.
+ */
+export function isClean(routes: readonly RouteChange[], rules: readonly RuleChange[]): boolean {
+  return (
+    routes.every((r) => r.action === 'exists' || (r.action === 'skipped' && r.invalidTag === undefined)) &&
+    rules.every((r) => r.action === 'exists')
+  );
 }

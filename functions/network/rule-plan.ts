@@ -13,15 +13,17 @@ import { TAGS } from '../commons/contracts.js';
 import { cidrFamily } from './cidr.js';
 import { parseIngressTag, type TrafficSpec } from './ingress-tag.js';
 import {
+  DEFAULT_QUOTAS,
+  type Quotas,
   type RuleChange,
   referencesPeerGroups,
   ruleDescription,
   type SecurityGroupFacts,
+  type SidePlanInput,
   tagValue,
   type VpcSide,
 } from './model.js';
-import { DEFAULT_QUOTAS, peerDestinations, type Quotas, type SidePlanInput } from './plan.js';
-import { exclusions } from './selection.js';
+import { exclusions, peerDestinations } from './selection.js';
 
 type Base = Pick<RuleChange, 'groupId' | 'vpcId' | 'ownerId' | 'region' | 'applied'>;
 type Source = Pick<RuleChange, 'cidr' | 'sourceGroupId' | 'sourceOwnerId'>;

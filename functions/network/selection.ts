@@ -56,3 +56,14 @@ export function exclusions(side: VpcSide): { blocks: string[] } | { invalid: str
   }
   return { blocks };
 }
+
+/**
+ * The CIDRs a side must reach on its peer: all IPv4 blocks, and IPv6 only when both have it, less
+ * the blocks the peer keeps out of its peerings (`peering-autopilot:exclude-cidrs`).
+ */
+export function peerDestinations(self: VpcSide, peer: VpcSide): string[] {
+  const ipv6 = self.ipv6Cidrs.length > 0 && peer.ipv6Cidrs.length > 0 ? peer.ipv6Cidrs : [];
+  const kept = exclusions(peer);
+  const out = 'blocks' in kept ? kept.blocks : [];
+  return [...peer.cidrs, ...ipv6].filter((c) => !out.includes(c));
+}

@@ -9,9 +9,8 @@ import { describeRouteTables } from '../commons/ec2-route-tables.js';
 import { describeGroups } from '../commons/ec2-security-groups.js';
 import { withDnsAttributes } from '../commons/ec2-vpcs.js';
 import type { Changes, Inspection } from '../commons/schemas.js';
-import type { DnsResolutionMode } from '../network/model.js';
+import type { DnsResolutionMode, Quotas } from '../network/model.js';
 import { planChanges } from '../network/peering-plan.js';
-import type { Quotas } from '../network/plan.js';
 import { routedNow } from '../network/routed.js';
 
 export interface PlanDeps {

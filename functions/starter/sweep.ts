@@ -11,10 +11,10 @@ import { type Ec2For, type Place, placeKey } from '../commons/aws-clients.js';
 import { sideFromPeering } from '../commons/ec2-peerings.js';
 import { describePlace, type PlaceFacts } from '../commons/ec2-place.js';
 import { sideFromVpc } from '../commons/ec2-vpcs.js';
-import { type AcceptPolicy, actsAt, actsIn, decide, TERMINAL_STATUSES } from '../network/decision.js';
+import { type AcceptPolicy, actsIn, decideFor, describable } from '../network/decision.js';
+import type { Quotas } from '../network/model.js';
 import { type DnsResolutionMode, tagsToRecord } from '../network/model.js';
 import { type SweepReason, sweepVerdict } from '../network/peering-plan.js';
-import type { Quotas } from '../network/plan.js';
 
 export interface SweepDeps {
   readonly ec2For: Ec2For;
@@ -117,10 +117,12 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   };
   const vpcOf = (side: Place & { vpcId: string }) =>
     views.find((v) => placeKey(v.place) === placeKey(side))?.vpcs.get(side.vpcId);
-  const bounds = {
-    hub: deps.accountId,
+  const bounds = { hub: deps.accountId, members: deps.members };
+  const settings = {
+    accountId: deps.accountId,
     members: deps.members,
     ...(deps.regions ? { regions: deps.regions } : {}),
+    policy: deps.policy,
   };
 
   const seen = new Set<string>();
@@ -159,21 +161,12 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     const id = p.VpcPeeringConnectionId as string;
     let requester = sideFromPeering(p.RequesterVpcInfo, 'requester', place.region);
     let accepter = sideFromPeering(p.AccepterVpcInfo, 'accepter', place.region);
-    const live = !(TERMINAL_STATUSES as readonly string[]).includes(status);
     const rv = vpcOf(requester);
     const av = vpcOf(accepter);
-    const described = live && actsAt(bounds, requester) && actsAt(bounds, accepter) && !!rv && !!av;
+    const described = describable(settings, status, requester, accepter) && !!rv && !!av;
     if (described && rv && av)
       [requester, accepter] = [sideFromVpc(rv, requester), sideFromVpc(av, accepter)];
-    const decision = decide({
-      status,
-      accountId: deps.accountId,
-      members: deps.members,
-      ...(deps.regions ? { regions: deps.regions } : {}),
-      requester,
-      accepter,
-      policy: deps.policy,
-    });
+    const decision = decideFor(settings, status, requester, accepter);
     return sweepVerdict({
       peeringConnectionId: id,
       status,

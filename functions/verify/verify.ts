@@ -17,7 +17,7 @@ import { tagValue } from '../network/model.js';
 import type { PathVerdict, PeeringFacts } from '../network/path-model.js';
 import type { Probe } from '../network/ping.js';
 import { probeText, verdictText, whoMustAct } from '../network/probe-text.js';
-import { effectiveRouteTable, longestPrefixMatch } from '../network/routing.js';
+import { effectiveRouteTable, longestPrefixMatch } from '../network/route-priority.js';
 import { type ProbeDeps, type ProbeInstance, type ProbeStatus, runProbe } from './probes.js';
 
 export interface Verification {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { cidrCovers } from '../../functions/network/cidr.js';
 import type { RouteChange } from '../../functions/network/model.js';
-import { isClean, planRoutes } from '../../functions/network/plan.js';
+import { summarize } from '../../functions/network/peering-plan.js';
+import { planRoutes } from '../../functions/network/route-plan.js';
 import { planRules } from '../../functions/network/rule-plan.js';
 import { finance, group, marketing, side, table } from '../support/facts.js';
 
@@ -99,7 +100,7 @@ describe('route planning', () => {
         'VPC vpc-marketing has peering-autopilot:routes="some", which is not "tagged-only": its tables are left untouched',
     });
     expect(changes[1]).toMatchObject({ routeTableId: 'rtb-f', action: 'created' });
-    expect(isClean(changes, [])).toBe(false);
+    expect(summarize(changes, [], []).clean).toBe(false);
   });
 
   it('a VPC tagged exclude-cidrs keeps that block out: no route or rule toward it, and ours to it are removed', () => {
@@ -233,7 +234,7 @@ describe('route planning', () => {
     });
     const [line] = planRoutes(PCX, pairs([t]));
     expect(line).toMatchObject({ action: 'skipped', invalidTag: expect.stringContaining('"skp"') });
-    expect(isClean([line as RouteChange], [])).toBe(false);
+    expect(summarize([line as RouteChange], [], []).clean).toBe(false);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { MAX_ROUTED_CHUNKS, ROUTED_TAG_KEYS } from '../../functions/commons/contracts.js';
-import { planRoutes } from '../../functions/network/plan.js';
+import { planRoutes } from '../../functions/network/route-plan.js';
 import {
   needsTrustedCopy,
   readRouted,

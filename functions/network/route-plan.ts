@@ -1,40 +1,23 @@
 /**
- * Route planning (rules: rule-plan.ts): from described facts to the exact list of changes.
- * Pure: the apply step only carries out what this decides.
+ * Route planning: from described route tables to the exact routes to create, keep or remove, in
+ * both VPCs. Pure: the apply step only carries out what this decides. (Rules: rule-plan.ts; the
+ * whole peering: peering-plan.ts.)
  */
 
 import { TAGS } from '../commons/contracts.js';
 import { cidrFamily } from './cidr.js';
-import type { RouteChange, RouteTableFacts, RuleChange, VpcSide } from './model.js';
-import { exclusions, tableSkip } from './selection.js';
-
-/** Default EC2 quotas (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html). */
-export const DEFAULT_QUOTAS = { routesPerTable: 50, rulesPerSecurityGroup: 60 } as const;
-export interface Quotas {
-  readonly routesPerTable: number;
-  readonly rulesPerSecurityGroup: number;
-}
-
-/**
- * The CIDRs a side must reach on its peer: all IPv4 blocks, and IPv6 only when both have it, less
- * the blocks the peer keeps out of its peerings (`peering-autopilot:exclude-cidrs`).
- */
-export function peerDestinations(self: VpcSide, peer: VpcSide): string[] {
-  const ipv6 = self.ipv6Cidrs.length > 0 && peer.ipv6Cidrs.length > 0 ? peer.ipv6Cidrs : [];
-  const kept = exclusions(peer);
-  const out = 'blocks' in kept ? kept.blocks : [];
-  return [...peer.cidrs, ...ipv6].filter((c) => !out.includes(c));
-}
+import {
+  DEFAULT_QUOTAS,
+  type Quotas,
+  type RouteChange,
+  type RouteTableFacts,
+  type SidePlanInput,
+} from './model.js';
+import { exclusions, peerDestinations, tableSkip } from './selection.js';
 
 /** Route tables that carry traffic: the main table and every subnet-associated one. */
 export function isInUse(table: RouteTableFacts): boolean {
   return table.main || table.subnetIds.length > 0;
-}
-
-export interface SidePlanInput<T> {
-  readonly self: VpcSide;
-  readonly peer: VpcSide;
-  readonly items: readonly T[];
 }
 
 /**
@@ -130,23 +113,4 @@ function withRouteQuota(table: RouteTableFacts, planned: RouteChange[], quotas: 
         `quota of ${quotas.routesPerTable} routes per route table (raise "Routes per route table" in Service Quotas)`,
     };
   });
-}
-
-/**
- * Nothing to report and nothing to change: every route `exists` or is `skipped` by a valid tag, and
- * every rule `exists`. Only then may a recently verified peering skip its ping and status write.
- */
-export function isClean(routes: readonly RouteChange[], rules: readonly RuleChange[]): boolean {
-  return (
-    routes.every((r) => r.action === 'exists' || (r.action === 'skipped' && r.invalidTag === undefined)) &&
-    rules.every((r) => r.action === 'exists')
-  );
-}
-
-/** Summary count the workflow's Choice uses to skip the apply step on a no-op re-run. */
-export function countWrites(routes: readonly RouteChange[], rules: readonly RuleChange[]): number {
-  return (
-    routes.filter((r) => r.action === 'created' || r.action === 'removed').length +
-    rules.filter((r) => r.action === 'created' || r.action === 'removed').length
-  );
 }
