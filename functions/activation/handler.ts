@@ -1,22 +1,14 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { accountsOf, ec2Clients } from '../commons/aws-clients.js';
 import { METRIC } from '../commons/contracts.js';
-import { lambdaHandler } from '../commons/handler.js';
-import { metrics } from '../commons/powertools/metrics.js';
-import { readSettings } from '../commons/settings.js';
+import { stepHandler } from '../commons/handler.js';
 import { parseOrThrow } from '../commons/validation.js';
 import { ActivationRequestSchema, run } from './activation.js';
 
-const settings = readSettings();
-
-export const handler = lambdaHandler(async (event, context) => {
-  const request = parseOrThrow(ActivationRequestSchema, event, 'activation request');
-  const ec2For = ec2Clients(accountsOf(context.invokedFunctionArn, settings), request.peeringConnectionId);
-  const activation = await run(request, { ec2For });
-  metrics.addMetric(
-    request.action === 'accept' ? METRIC.peeringsAccepted : METRIC.activationPolls,
-    MetricUnit.Count,
-    1,
-  );
-  return activation;
+export const handler = stepHandler({
+  parse: (event) => parseOrThrow(ActivationRequestSchema, event, 'activation request'),
+  session: (request) => request.peeringConnectionId,
+  run: async (request, step) => {
+    const activation = await run(request, { ec2For: step.ec2For });
+    step.count(request.action === 'accept' ? METRIC.peeringsAccepted : METRIC.activationPolls, 1);
+    return activation;
+  },
 });

@@ -1,12 +1,7 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod/mini';
-import { accountsOf, ec2Clients, ssmClients } from '../commons/aws-clients.js';
 import { METRIC } from '../commons/contracts.js';
-import { lambdaHandler } from '../commons/handler.js';
-import { logger } from '../commons/powertools/logger.js';
-import { metrics } from '../commons/powertools/metrics.js';
+import { stepHandler } from '../commons/handler.js';
 import { InspectionSchema, NetworkFactsSchema } from '../commons/schemas.js';
-import { readSettings } from '../commons/settings.js';
 import { parseOrThrow } from '../commons/validation.js';
 import { envInt } from '../commons/zod.js';
 import { DEFAULT_PROBE_SETTINGS } from './probes.js';
@@ -27,23 +22,19 @@ const settings = parseOrThrow(
   'verification settings (environment)',
 );
 
-const accountSettings = readSettings();
-
 const RequestSchema = z.object({ inspection: InspectionSchema, facts: NetworkFactsSchema });
 
 /** Kept free at the end of the function's time for the static diagnosis and the answer. */
 const MARGIN_MS = 10_000;
 
-export const handler = lambdaHandler(async (event, context) => {
-  const { inspection, facts } = parseOrThrow(RequestSchema, event, 'verify request');
-  const remaining = context?.getRemainingTimeInMillis?.();
-  const accounts = accountsOf(context.invokedFunctionArn, accountSettings);
-  const pcx = inspection.peeringConnectionId;
-  const result = await run(
-    { inspection, facts },
-    {
-      ec2For: ec2Clients(accounts, pcx),
-      ssmFor: ssmClients(accounts, pcx),
+export const handler = stepHandler({
+  parse: (event) => parseOrThrow(RequestSchema, event, 'verify request'),
+  session: (request) => request.inspection.peeringConnectionId,
+  run: async (request, step) => {
+    const remaining = step.context?.getRemainingTimeInMillis?.();
+    const result = await run(request, {
+      ec2For: step.ec2For,
+      ssmFor: step.ssmFor,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       now: () => Date.now(),
       settings: {
@@ -55,14 +46,11 @@ export const handler = lambdaHandler(async (event, context) => {
         firstPollMs: settings.PROBE_FIRST_POLL_MS ?? settings.PROBE_COUNT * 1000 + 1000,
       },
       ...(remaining === undefined ? {} : { deadline: Date.now() + remaining - MARGIN_MS }),
-    },
-  );
-  logger.info('verification', {
-    peeringConnectionId: pcx,
-    status: result.status,
-    reason: result.reason,
-  });
-  metrics.addDimension('status', result.status);
-  metrics.addMetric(METRIC.verifications, MetricUnit.Count, 1);
-  return result;
+    });
+    const peeringConnectionId = request.inspection.peeringConnectionId;
+    step.log('verification', { peeringConnectionId, status: result.status, reason: result.reason });
+    step.dimension('status', result.status);
+    step.count(METRIC.verifications, 1);
+    return result;
+  },
 });
