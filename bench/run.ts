@@ -342,7 +342,11 @@ async function main() {
       'local AWS = moto server on 127.0.0.1. Every figure below comes from this one run.',
   );
   say();
-  const moto = await startMoto();
+  // moto's output is kept next to the bench's: a dropped request (HTTP 500 from inside moto) is
+  // re-sent and counted below, and one moto keeps failing names its call and this log.
+  mkdirSync(join(REPO_ROOT, '.bench'), { recursive: true });
+  const motoLog = join(REPO_ROOT, '.bench', smoke ? 'moto.smoke.log' : 'moto.log');
+  const moto = await startMoto({ logFile: motoLog, retryDropped: true });
   try {
     useLocalAws(moto.endpoint);
     process.env.AWS_MAX_ATTEMPTS = '1';
@@ -363,13 +367,17 @@ async function main() {
   } finally {
     await moto.stop();
   }
+  say(
+    `moto dropped ${moto.retried.length} request(s) with an internal error (HTTP 5xx, HTML page), each re-sent: ` +
+      `${moto.retried.length > 0 ? moto.retried.join(', ') : 'none'} (moto's log: ${motoLog.replace(REPO_ROOT, '')}).`,
+  );
+  say();
   say('## Goals');
   say();
   table(
     ['goal', 'figure', 'result'],
     goals.map((g) => [g.name, g.figure, g.pass ? 'PASS' : 'FAIL']),
   );
-  mkdirSync(join(REPO_ROOT, '.bench'), { recursive: true });
   writeFileSync(outFile, `${md.join('\n')}\n`);
   process.stdout.write(`wrote ${outFile}\n`);
 }

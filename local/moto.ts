@@ -3,15 +3,25 @@
  * scripts/ensure-moto.sh, so `demo` and `bench` work on a fresh clone.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT } from './local-runner.js';
+import { startMotoFront } from './moto-front.js';
 
 export interface MotoServer {
   readonly endpoint: string;
   readonly pid: number;
+  /** Requests moto dropped (HTTP 5xx with an HTML page) that were re-sent (with `retryDropped`). */
+  readonly retried: readonly string[];
   stop(): Promise<void>;
+}
+
+export interface MotoOptions {
+  /** Where moto's own output goes (its tracebacks explain a dropped request). @default discarded */
+  readonly logFile?: string;
+  /** Re-send what moto drops, through a counting front (local/moto-front.ts). @default false */
+  readonly retryDropped?: boolean;
 }
 
 function freePort(): Promise<number> {
@@ -38,12 +48,21 @@ export function ensureMotoInstalled(): string {
 }
 
 /** Starts moto on a free loopback port and waits (at most 60 s) until it answers. */
-export async function startMoto(): Promise<MotoServer> {
+export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
   const bin = ensureMotoInstalled();
   const port = await freePort();
-  const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  const endpoint = `http://127.0.0.1:${port}`;
+  const log = options.logFile ? openSync(options.logFile, 'w') : 'ignore';
+  const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', log, log],
+  });
+  if (typeof log === 'number') closeSync(log);
+  const front = options.retryDropped
+    ? await startMotoFront(port, options.logFile ?? 'moto output')
+    : undefined;
+  const endpoint = front?.endpoint ?? `http://127.0.0.1:${port}`;
+  const retried = front?.retried ?? [];
   const stop = async () => {
+    await front?.close();
     if (child.exitCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
@@ -54,7 +73,7 @@ export async function startMoto(): Promise<MotoServer> {
     if (child.exitCode !== null) throw new Error(`moto server exited with code ${child.exitCode}`);
     try {
       const res = await fetch(`${endpoint}/moto-api/`);
-      if (res.ok) return { endpoint, pid: child.pid as number, stop };
+      if (res.ok) return { endpoint, pid: child.pid as number, retried, stop };
     } catch {
       // not listening yet
     }
