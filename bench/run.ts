@@ -13,10 +13,9 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CreateTagsCommand, DescribeVpcPeeringConnectionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { callerAccount, observeClients } from '../functions/commons/aws-clients.js';
+import { callerAccount } from '../functions/commons/aws-clients.js';
 import { TAGS } from '../functions/commons/contracts.js';
-import { CallRecorder } from '../local/call-recorder.js';
-import { REPO_ROOT, runLocalWorkflow, runningFunction } from '../local/local-runner.js';
+import { REPO_ROOT, runLocalWorkflow } from '../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../local/local-starter.js';
 import { resetMoto, startMoto, useLocalAws } from '../local/moto.js';
 import {
@@ -28,8 +27,9 @@ import {
 } from '../local/seed.js';
 import { bundles } from './bundles.js';
 import { cost, statesEntered, taskMillis } from './cost.js';
-import { buildHubAndSpokes } from './hub-and-spokes.js';
 import { goals, md, say, table } from './output.js';
+import { callsByApi, recorder, watchClients } from './recording.js';
+import { scale } from './scale.js';
 import { sweepAtScale } from './sweep.js';
 import { sweepAcrossPlaces } from './sweep-places.js';
 
@@ -47,22 +47,8 @@ process.env.AWS_ACCOUNT_ID = '123456789012'; // moto's account; the deployed fun
 // 1,000 on request); the bench runs with it raised, so the binding limit is the 60-rule SG quota.
 process.env.ROUTES_PER_TABLE_QUOTA = '1000';
 
-// Calls are attributed to the function that made them (the local runner names it).
-const recorder = new CallRecorder(() => runningFunction.getStore());
 // The hub's member list (what the construct's `members` sets), for the cross-account section.
 process.env.PEERING_AUTOPILOT_MEMBER_ACCOUNTS = LOCAL_MEMBER_ACCOUNT;
-
-// Every client the functions make (EC2, SSM, and STS for member accounts) is counted, with whose
-// credentials it signs.
-const watchClients = () => {
-  observeClients((client, owner) => recorder.watch(client, owner));
-};
-
-/** The recorded calls by API, as the tables show them. */
-const callsByApi = () =>
-  Object.entries(recorder.byApi())
-    .map(([api, n]) => `${api} ${n}`)
-    .join(', ');
 
 async function seedCalls(ec2: EC2Client, endpoint: string) {
   await resetMoto(endpoint);
@@ -221,110 +207,6 @@ async function eventToConfigured(ec2: EC2Client, endpoint: string) {
   say();
 }
 
-async function scale(ec2: EC2Client, endpoint: string) {
-  say('## 2. Scale: one hub peered with N spokes');
-  say();
-  say(
-    'Each VPC has 3 route tables (main + 2 subnet-associated); the hub has 2 security groups opted in for ICMP. ' +
-      'All N peerings are configured one after another through the real workflow. The throttle bound is the ' +
-      "time EC2's mutating bucket needs for the writes: a burst of 50, then 5 per second.",
-  );
-  say();
-  const rows: Array<Array<string | number>> = [];
-  const perPeering: number[] = [];
-  let last: { n: number; seconds: number; bound: number } | undefined;
-  for (const n of sizes) {
-    await resetMoto(endpoint);
-    const peerings = await buildHubAndSpokes(ec2, n);
-    watchClients();
-    recorder.reset();
-    const failures: string[] = [];
-    const partial: string[] = [];
-    let configuredCalls = 0;
-    const started = performance.now();
-    for (const pcx of peerings) {
-      const before = recorder.calls.length;
-      const out = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
-      if (out.status !== 'SUCCEEDED') {
-        failures.push(`${out.error}: ${out.cause}`);
-        continue;
-      }
-      configuredCalls += recorder.calls.length - before;
-      const result = out.output as {
-        routes: Array<{ action: string; detail?: string }>;
-        securityGroupRules: Array<{ action: string; detail?: string }>;
-      };
-      const full = [...result.routes, ...result.securityGroupRules].find(
-        (l) => l.action === 'quota-exceeded',
-      );
-      if (full) partial.push(full.detail ?? 'quota exceeded');
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const writes = recorder.writes.length;
-    const describes = recorder.calls.filter((c) => c.startsWith('Describe')).length;
-    const bound = Math.max(0, (writes - 50) / 5);
-    perPeering.push(configuredCalls / (n - failures.length));
-    rows.push([
-      n,
-      recorder.calls.length,
-      describes,
-      (describes / n).toFixed(1),
-      writes,
-      seconds.toFixed(1),
-      bound.toFixed(1),
-      `${n - failures.length - partial.length} configured, ${partial.length} partial (quota), ${failures.length} failed`,
-    ]);
-    if (partial.length > 0) {
-      say(`N = ${n}: the first partial run's quota-exceeded line, as the operator sees it:`);
-      say();
-      say(`> ${partial[0]}`);
-      say();
-    }
-    for (const failure of failures.slice(0, 1)) {
-      say(`N = ${n}: first failed run: ${failure}`);
-      say();
-    }
-    last = { n, seconds, bound };
-  }
-  table(
-    [
-      'N',
-      'API calls',
-      'Describe calls',
-      'Describe per peering',
-      'writes',
-      'wall s',
-      'throttle bound s',
-      'outcome',
-      'calls per configured peering',
-    ],
-    rows.map((r, i) => [...r, (perPeering[i] as number).toFixed(1)]),
-  );
-  say(
-    'Describe calls per peering stay flat as N grows (each run describes route tables and security groups once ' +
-      'per region, filtered by VPC): they do not grow as route tables x peerings. The routes-per-table quota is ' +
-      'set to 1,000 here (the default 50 stops a hub at 49 spokes, with the same clear refusal). The hub security ' +
-      'groups reach the 60-inbound-rule quota at the 61st spoke: the autopilot checks headroom per group before ' +
-      'writing, reports that group quota-exceeded (naming it and the quota) and still configures the routes: the ' +
-      'run ends partial and the SNS topic gets a notice; ' +
-      'nothing is half-written. Raise the quota, or reference a managed prefix list by hand, for more spokes.',
-  );
-  say();
-  const spread = Math.max(...perPeering) / Math.min(...perPeering);
-  goals.push({
-    name: 'scale: calls grow linearly in N',
-    figure: `calls per configured peering ${perPeering.map((p) => p.toFixed(1)).join(', ')}`,
-    pass: spread <= 1.1,
-  });
-  if (last) {
-    goals.push({
-      name: `scale: N = ${last.n} within 1.25 x throttle bound`,
-      figure: `${last.seconds.toFixed(1)} s vs bound ${last.bound.toFixed(1)} s`,
-      pass: last.seconds <= 1.25 * Math.max(last.bound, 1),
-    });
-  }
-}
-
 async function main() {
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
     cwd: REPO_ROOT,
@@ -353,7 +235,7 @@ async function main() {
     const ec2 = new EC2Client({});
     const seed = await seedCalls(ec2, moto.endpoint);
     await crossAccountCalls(ec2, moto.endpoint);
-    await scale(ec2, moto.endpoint);
+    await scale(ec2, moto.endpoint, sizes);
     await eventToConfigured(ec2, moto.endpoint);
     await bundles(coldRuns);
     cost(seed);

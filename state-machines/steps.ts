@@ -1,13 +1,11 @@
 /**
  * The one step table: for every Lambda step of the workflow, its id, the ASL placeholder that takes
  * its ARN, its handler entry, the IAM it needs, its environment and its timeouts. The ASL builder,
- * the CDK construct and the local runner all read this table, so a step id typo is a type error,
- * never a function without permissions.
- *
- * IAM is plain data here (no CDK import): `infra/` turns each grant into a PolicyStatement scoped to
- * the stack's partition, account and configured regions. Every grant is checked against the
- * Service Authorization Reference by `scripts/iam-reference-check.py`, and every AWS call a step
- * makes in the moto scenarios is checked against its role (`test/integration/iam-coverage.test.ts`).
+ * the CDK construct and the local runner all read it: a step id typo is a type error, never a
+ * function without permissions. IAM is plain data (no CDK import): `infra/` makes each grant a
+ * PolicyStatement in the stack's partition, account and regions; `scripts/iam-reference-check.py`
+ * checks every grant against the Service Authorization Reference, and
+ * `test/integration/iam-coverage.test.ts` every call a step makes on moto against its role.
  */
 
 import { TAGS, WORKFLOW_TAG_KEYS } from '../functions/commons/contracts.js';

@@ -5,24 +5,12 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import Table from 'cli-table3';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { CLIENT_TIMEOUTS, homeRegion } from '../../functions/commons/aws-clients.js';
 import { PEERING_ID } from '../../functions/commons/schemas.js';
-import { readSettings } from '../../functions/commons/settings.js';
-import { findStateMachine, runDeployed } from './deployed.js';
 import { oneLine } from './errors.js';
+import { EXIT, type Io, quietLocalHandlers, stdio } from './io.js';
 import { CliError, doctor, livePlan, peeringStatus } from './live.js';
 import { exitCodeFor, PLAIN, renderResult, type WorkflowResult } from './report.js';
-
-export const EXIT = { ok: 0, failed: 1, refused: 2, usage: 64 } as const;
-
-interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-const stdio: Io = {
-  out: (t) => process.stdout.write(`${t}\n`),
-  err: (t) => process.stderr.write(`${t}\n`),
-};
+import { type RunOptions, runCommand } from './run-command.js';
 
 function accountId(value: string): string {
   if (!/^\d{12}$/.test(value))
@@ -44,16 +32,6 @@ function peeringId(value: string): string {
     );
   }
   return value;
-}
-
-/** Keeps the handlers' structured logs and EMF off stdout for local runs (unless --verbose). */
-export function quietLocalHandlers(verbose: boolean): void {
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  // A local emulator answers GetCommandInvocation at once; a real account needs the ping's time.
-  if (/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(process.env.AWS_ENDPOINT_URL ?? '')) {
-    process.env.PROBE_FIRST_POLL_MS ??= '100';
-  }
-  if (!verbose) process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 }
 
 /**
@@ -124,81 +102,7 @@ Examples:
   peering-autopilot run pcx-0123456789abcdef0 --dry-run --follow --json
   AWS_ENDPOINT_URL=http://127.0.0.1:5000 peering-autopilot run pcx-0123456789abcdef0 --local`,
     )
-    .action(
-      async (
-        pcx: string,
-        opts: {
-          local?: boolean;
-          dryRun?: boolean;
-          json?: boolean;
-          verbose?: boolean;
-          follow?: boolean;
-          stateMachine?: string;
-          account?: string;
-          region?: string;
-        },
-      ) => {
-        const input = {
-          peeringConnectionId: pcx,
-          dryRun: opts.dryRun ?? false,
-          ...(opts.account ? { account: opts.account } : {}),
-          ...(opts.region ? { region: opts.region } : {}),
-        };
-        let status: string;
-        let output: Record<string, unknown> | undefined;
-        let error: string | undefined;
-        let cause: string | undefined;
-        if (opts.local) {
-          quietLocalHandlers(opts.verbose ?? false);
-          // The local engine (aws-local-stepfunctions, every handler) loads only for --local.
-          // biome-ignore lint/style/noRestrictedImports: the one place the CLI loads local/, lazily, for --local
-          const { runLocalWorkflow } = await import('../../local/local-runner.js');
-          const outcome = await runLocalWorkflow(input);
-          ({ status, output, error, cause } = outcome);
-        } else {
-          const sfn = new SFNClient({ ...CLIENT_TIMEOUTS });
-          const arn = await findStateMachine(sfn, opts.stateMachine);
-          const outcome = await runDeployed(sfn, arn, input, {
-            follow: opts.follow ?? false,
-            onProgress: (line) => (opts.json ? io.err(line) : io.out(line)),
-            sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-            deadlineMs: 15 * 60_000,
-            now: () => Date.now(),
-          });
-          ({ status, output, error, cause } = outcome);
-          if (status === 'RUNNING') {
-            io.out(
-              opts.json
-                ? JSON.stringify({ executionArn: outcome.executionArn, status })
-                : `execution ${outcome.executionArn} is running`,
-            );
-            setExit(EXIT.ok);
-            return;
-          }
-        }
-        if (status !== 'SUCCEEDED' || !output) {
-          if (opts.json) io.out(JSON.stringify({ status, error, cause }, null, 2));
-          io.err(`workflow failed: ${error}: ${cause}`);
-          setExit(EXIT.failed);
-          return;
-        }
-        const result = output as unknown as WorkflowResult;
-        const seen = result.seenIn;
-        // Say where the workflow found a peering the operator did not place: another region, a member.
-        const members = readSettings().members;
-        const searched =
-          !opts.account &&
-          !opts.region &&
-          seen &&
-          (seen.region !== homeRegion() || members.includes(seen.account));
-        io.out(
-          opts.json
-            ? JSON.stringify(result, null, 2)
-            : `${searched ? `Found in account ${seen.account}, region ${seen.region}.\n` : ''}${renderResult(result)}`,
-        );
-        setExit(exitCodeFor(result));
-      },
-    );
+    .action(async (pcx: string, opts: RunOptions) => setExit(await runCommand(pcx, opts, io)));
 
   program
     .command('status')

@@ -13,7 +13,7 @@ import {
   ReplaceNetworkAclAssociationCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import { EXIT } from '../../cli/src/main.js';
+import { EXIT } from '../../cli/src/io.js';
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { buildSeedScenario, type SeedScenario } from '../../local/seed.js';
 import { cli } from '../support/cli.js';

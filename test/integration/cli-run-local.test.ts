@@ -1,7 +1,7 @@
 /**
  * `peering-autopilot run <pcx> --local [--json]` against moto: output and exit codes.
  */
-import { EXIT } from '../../cli/src/main.js';
+import { EXIT } from '../../cli/src/io.js';
 import {
   buildSeedScenario,
   buildVpc,

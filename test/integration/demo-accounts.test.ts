@@ -2,7 +2,8 @@
  * `peering-autopilot demo --accounts`: the tutorial across a member account and the hub, on its
  * own local AWS (its own file: the demo sets the member list before the handlers first load).
  */
-import { EXIT, main } from '../../cli/src/main.js';
+import { EXIT } from '../../cli/src/io.js';
+import { main } from '../../cli/src/main.js';
 
 it('demo --accounts configures Marketing (member) <> Finance (hub) from a forwarded event and heals member drift', async () => {
   const out: string[] = [];

@@ -1,7 +1,8 @@
 /**
  * The README's main-job command (`peering-autopilot demo`): starts its own moto, tells the story.
  */
-import { EXIT, main } from '../../cli/src/main.js';
+import { EXIT } from '../../cli/src/io.js';
+import { main } from '../../cli/src/main.js';
 
 it('demo tells the tutorial story end to end on its own local AWS', async () => {
   const out: string[] = [];

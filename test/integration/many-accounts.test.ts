@@ -19,7 +19,7 @@ import {
   DescribeVpcPeeringConnectionsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { EXIT } from '../../cli/src/main.js';
+import { EXIT } from '../../cli/src/io.js';
 import { ec2Clients, observeClients } from '../../functions/commons/aws-clients.js';
 import { CallRecorder } from '../../local/call-recorder.js';
 import { runLocalWorkflow, runningFunction } from '../../local/local-runner.js';

@@ -11,7 +11,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { EXIT } from '../../cli/src/main.js';
+import { EXIT } from '../../cli/src/io.js';
 import { cli } from '../support/cli.js';
 
 const sfnMock = mockClient(SFNClient);
