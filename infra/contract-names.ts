@@ -1,9 +1,10 @@
 /**
  * The contract's names for people who use the construct from any jsii language: the tag keys they
  * put on VPCs, route tables, groups and instances, and the values a run's result and status tag
- * carry. Constants, spelled out for the API docs; a test holds each list equal to the contracts
- * module the functions use (functions/commons/contracts.ts).
+ * carry. Each constant is spelled out for the API docs; each `ALL` is the contracts module's list
+ * (functions/commons/contracts.ts), and a test holds the constants equal to it.
  */
+import { DECISIONS, OUTCOMES, VERIFICATION_STATUSES } from '../functions/commons/contracts.js';
 
 /** The tag keys the autopilot reads (on VPCs, route tables, security groups, instances) and writes (on peerings). */
 export class TagKeys {
@@ -45,17 +46,7 @@ export class RunOutcome {
   public static readonly EXPIRED = 'expired';
   public static readonly FAILED = 'failed';
   /** Every outcome. */
-  public static readonly ALL: string[] = [
-    'configured',
-    'partial',
-    'conflict',
-    'invalid-tag',
-    'refused',
-    'cleaned-up',
-    'rejected',
-    'expired',
-    'failed',
-  ];
+  public static readonly ALL: string[] = [...OUTCOMES];
 
   private constructor() {}
 }
@@ -66,7 +57,7 @@ export class Decision {
   public static readonly ALREADY_ACTIVE = 'already-active';
   public static readonly REFUSED = 'refused';
   /** Every decision. */
-  public static readonly ALL: string[] = ['accepted', 'already-active', 'refused'];
+  public static readonly ALL: string[] = [...DECISIONS];
 
   private constructor() {}
 }
@@ -78,7 +69,7 @@ export class VerificationStatus {
   public static readonly INCONCLUSIVE = 'inconclusive';
   public static readonly SKIPPED = 'skipped';
   /** Every status. */
-  public static readonly ALL: string[] = ['passed', 'failed', 'inconclusive', 'skipped'];
+  public static readonly ALL: string[] = [...VERIFICATION_STATUSES];
 
   private constructor() {}
 }
