@@ -14,12 +14,8 @@ import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { startMoto, useLocalAws } from '../../local/moto.js';
 import { buildAccountsScenario, LOCAL_MEMBER_ACCOUNT, memberEc2 } from '../../local/seed.js';
 import { ingressSummary, routeSummary } from './demo.js';
-import { renderResult, type WorkflowResult } from './report.js';
-
-interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
+import type { Io } from './io.js';
+import { printRun } from './report.js';
 
 async function statusSeenBy(ec2: EC2Client, pcx: string): Promise<string> {
   const out = await ec2.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }));
@@ -66,14 +62,7 @@ export async function runAccountsDemo(io: Io): Promise<number> {
         '(accept as the accepter, routes and rules as each owner):',
     );
     let code = 0;
-    for (const run of created.runs) {
-      if (run.status === 'FAILED') {
-        io.err(`  workflow failed: ${run.error}: ${run.cause}`);
-        code = 1;
-        continue;
-      }
-      io.out(renderResult(run.output as unknown as WorkflowResult));
-    }
+    for (const run of created.runs) if (!printRun(io, run)) code = 1;
     io.out('\nEach owner sees the peering and its status in its own view:');
     io.out(`  hub    ${hubAccount}: ${await statusSeenBy(hub, s.peering)}`);
     io.out(`  member ${LOCAL_MEMBER_ACCOUNT}: ${await statusSeenBy(member, s.peering)}`);

@@ -17,12 +17,8 @@ import { runLocalWorkflow } from '../../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { startMoto, useLocalAws } from '../../local/moto.js';
 import { buildSeedScenario, type SeedVpc } from '../../local/seed.js';
-import { renderResult, type WorkflowResult } from './report.js';
-
-interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
+import type { Io } from './io.js';
+import { printRun, type WorkflowResult } from './report.js';
 
 export async function runDemo(io: Io): Promise<number> {
   io.out('Peering Autopilot demo — the "Connecting VPCs" tutorial, automated.');
@@ -62,13 +58,7 @@ export async function runDemo(io: Io): Promise<number> {
       io.out(
         `\nCloudTrail event CreateVpcPeeringConnection ${pcx} -> peering workflow (real ASL, real handlers):`,
       );
-      const outcome = await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
-      if (outcome.status === 'FAILED') {
-        io.err(`  workflow failed: ${outcome.error}: ${outcome.cause}`);
-        code = 1;
-        continue;
-      }
-      io.out(renderResult(outcome.output as unknown as WorkflowResult));
+      if (!printRun(io, await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false }))) code = 1;
     }
 
     io.out('\nRe-run for Marketing <> Finance (an at-least-once duplicate, or a re-verification):');

@@ -10,6 +10,7 @@ import type { PathVerdict } from '../../functions/network/path-model.js';
 import type { Probe } from '../../functions/network/ping.js';
 import { probeText, verdictText } from '../../functions/network/probe-text.js';
 import { printable } from '../../functions/network/text.js';
+import type { Io } from './io.js';
 
 export type { WorkflowResult };
 
@@ -119,4 +120,22 @@ function indent(text: string): string {
     .split('\n')
     .map((l) => `    ${l}`)
     .join('\n');
+}
+
+/** Prints a finished run: its summary, or its failure on stderr. False when it failed. */
+export function printRun(
+  io: Io,
+  run: {
+    readonly status: string;
+    readonly error?: string;
+    readonly cause?: string;
+    readonly output?: unknown;
+  },
+): boolean {
+  if (run.status === 'FAILED') {
+    io.err(`  workflow failed: ${run.error}: ${run.cause}`);
+    return false;
+  }
+  io.out(renderResult(run.output as WorkflowResult));
+  return true;
 }

@@ -24,6 +24,22 @@ export function vpcIdsByPlace(
 }
 
 /**
+ * Every item of a vpc-id filtered describe over `sides`: one call (or one paginated run) per place,
+ * made as that place's owner; `read` yields each page's items as facts.
+ */
+export async function describeInVpcs<T>(
+  sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region' | 'ownerId'>>,
+  read: (place: Place, request: { Filters: Array<{ Name: string; Values: string[] }> }) => AsyncIterable<T[]>,
+): Promise<T[]> {
+  const out: T[] = [];
+  for (const [place, vpcIds] of vpcIdsByPlace(sides)) {
+    for await (const items of read(place, { Filters: [{ Name: 'vpc-id', Values: vpcIds }] }))
+      out.push(...items);
+  }
+  return out;
+}
+
+/**
  * Describes resources by id, tolerating ones that no longer exist (a drift event may name a route
  * table or group deleted since): the batch first; on NotFound, each id alone, so the live ones are
  * still returned. `gone` hears about each id that no longer exists.

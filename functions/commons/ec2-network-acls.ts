@@ -6,7 +6,7 @@ import { DescribeNetworkAclsCommand, type NetworkAcl } from '@aws-sdk/client-ec2
 import type { VpcSide } from '../network/model.js';
 import type { NaclFacts } from '../network/path-model.js';
 import type { Ec2For } from './aws-clients.js';
-import { vpcIdsByPlace } from './ec2-describe.js';
+import { describeInVpcs } from './ec2-describe.js';
 
 export function networkAclFacts(n: NetworkAcl): NaclFacts {
   return {
@@ -33,12 +33,9 @@ export async function describeNetworkAcls(
   ec2For: Ec2For,
   sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region' | 'ownerId'>>,
 ): Promise<NaclFacts[]> {
-  const out: NaclFacts[] = [];
-  for (const [place, vpcIds] of vpcIdsByPlace(sides)) {
-    const res = await ec2For(place).send(
-      new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: vpcIds }] }),
+  return describeInVpcs(sides, async function* (place, request) {
+    yield ((await ec2For(place).send(new DescribeNetworkAclsCommand(request))).NetworkAcls ?? []).map(
+      networkAclFacts,
     );
-    out.push(...(res.NetworkAcls ?? []).map(networkAclFacts));
-  }
-  return out;
+  });
 }

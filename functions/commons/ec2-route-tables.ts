@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { type RouteTableFacts, tagsToRecord, type VpcSide } from '../network/model.js';
 import type { Ec2For, Place } from './aws-clients.js';
-import { describeLive, vpcIdsByPlace } from './ec2-describe.js';
+import { describeInVpcs, describeLive } from './ec2-describe.js';
 
 function routeTarget(route: Route): string {
   return (
@@ -60,15 +60,11 @@ export async function describeRouteTables(
   ec2For: Ec2For,
   sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region' | 'ownerId'>>,
 ): Promise<RouteTableFacts[]> {
-  const tables: RouteTableFacts[] = [];
-  for (const [place, vpcIds] of vpcIdsByPlace(sides)) {
-    const pages = paginateDescribeRouteTables(
-      { client: ec2For(place) },
-      { Filters: [{ Name: 'vpc-id', Values: vpcIds }] },
-    );
-    for await (const page of pages) tables.push(...(page.RouteTables ?? []).map(routeTableFacts));
-  }
-  return tables;
+  return describeInVpcs(sides, async function* (place, request) {
+    for await (const page of paginateDescribeRouteTables({ client: ec2For(place) }, request)) {
+      yield (page.RouteTables ?? []).map(routeTableFacts);
+    }
+  });
 }
 
 /** Route tables by id (those that still exist). */

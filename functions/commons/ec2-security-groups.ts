@@ -17,7 +17,7 @@ import {
 } from '../network/model.js';
 import { printable } from '../network/text.js';
 import type { Ec2For, Place } from './aws-clients.js';
-import { describeLive, vpcIdsByPlace } from './ec2-describe.js';
+import { describeInVpcs, describeLive } from './ec2-describe.js';
 
 const PROTOCOLS: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'icmpv6' };
 
@@ -84,17 +84,11 @@ export async function describeGroups(
   ec2For: Ec2For,
   sides: ReadonlyArray<Pick<VpcSide, 'vpcId' | 'region' | 'ownerId'>>,
 ): Promise<SecurityGroupFacts[]> {
-  const groups: SecurityGroupFacts[] = [];
-  for (const [place, vpcIds] of vpcIdsByPlace(sides)) {
-    const pages = paginateDescribeSecurityGroups(
-      { client: ec2For(place) },
-      {
-        Filters: [{ Name: 'vpc-id', Values: vpcIds }],
-      },
-    );
-    for await (const page of pages) groups.push(...(page.SecurityGroups ?? []).map(securityGroupFacts));
-  }
-  return groups;
+  return describeInVpcs(sides, async function* (place, request) {
+    for await (const page of paginateDescribeSecurityGroups({ client: ec2For(place) }, request)) {
+      yield (page.SecurityGroups ?? []).map(securityGroupFacts);
+    }
+  });
 }
 
 /** Security groups by id (those that still exist). */
