@@ -12,16 +12,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import {
-  type Accounts,
-  accountsOf,
-  type Ec2For,
-  ec2Clients,
-  homeRegion,
-  type Place,
-  type SsmFor,
-  ssmClients,
-} from './aws-clients.js';
+import { type Accounts, accountsOf, type Ec2For, ec2Clients, homeRegion, type Place } from './aws-clients.js';
 import { logger } from './powertools/logger.js';
 import { metrics } from './powertools/metrics.js';
 import { readSettings, type Settings } from './settings.js';
@@ -34,9 +25,14 @@ export interface Step {
   readonly accounts: Accounts;
   /** The hub's own place: its account, the home region. */
   readonly home: Place;
-  /** EC2 and SSM clients acting as a place's owner (the member role's session names the peering). */
+  /**
+   * EC2 clients acting as a place's owner (the member role's session names the peering). A step
+   * that needs another service makes its own from `accounts` (Verify: SSM), so no other step's
+   * bundle carries that client.
+   */
   readonly ec2For: Ec2For;
-  readonly ssmFor: SsmFor;
+  /** The member-role session name of this invocation (the peering id). */
+  readonly session: string;
   /** A structured log line. */
   log(message: string, extra?: Record<string, unknown>): void;
   /** Adds `value` to a Count metric of this invocation. */
@@ -67,10 +63,10 @@ export function stepHandler<Input, Result>(spec: StepHandlerSpec<Input, Result>)
       return accounts;
     };
     let ec2For: Ec2For | undefined;
-    let ssmFor: SsmFor | undefined;
     return spec.run(input, {
       context,
       settings,
+      session,
       get accounts() {
         return accountsNow();
       },
@@ -80,10 +76,6 @@ export function stepHandler<Input, Result>(spec: StepHandlerSpec<Input, Result>)
       get ec2For() {
         ec2For ??= ec2Clients(accountsNow(), session);
         return ec2For;
-      },
-      get ssmFor() {
-        ssmFor ??= ssmClients(accountsNow(), session);
-        return ssmFor;
       },
       log: (message, extra) => logger.info(message, { ...extra }),
       count: (metric, value) => metrics.addMetric(metric, MetricUnit.Count, value),

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { ssmClients } from '../commons/aws-clients.js';
 import { METRIC } from '../commons/contracts.js';
 import { stepHandler } from '../commons/handler.js';
 import { InspectionSchema, NetworkFactsSchema } from '../commons/schemas.js';
@@ -34,7 +35,7 @@ export const handler = stepHandler({
     const remaining = step.context?.getRemainingTimeInMillis?.();
     const result = await run(request, {
       ec2For: step.ec2For,
-      ssmFor: step.ssmFor,
+      ssmFor: ssmClients(step.accounts, step.session),
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       now: () => Date.now(),
       settings: {
