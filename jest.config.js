@@ -35,5 +35,6 @@ export default {
       globalSetup: '<rootDir>/test/support/build-assets.mjs',
     },
     { ...base, displayName: 'package', testMatch: ['<rootDir>/test/package/**/*.test.ts'] },
+    { ...base, displayName: 'dataplane', testMatch: ['<rootDir>/test/dataplane/**/*.test.ts'] },
   ],
 };

@@ -8,6 +8,10 @@ bash scripts/ensure-moto.sh
 npx --no-install biome check .
 npx --no-install tsc --noEmit
 npm run --silent test:unit
+# Real packets: the kernel replica in a private user+network+mount namespace tree (local/dataplane/),
+# judged against the static diagnosis on the same facts.
+bash scripts/ensure-dataplane.sh
+npm run --silent test:dataplane
 # Offline synth: bundles every function with esbuild (packaging/bundle.ts) and fails on any
 # unsuppressed cdk-nag finding.
 npx --no-install cdk synth -q > /dev/null
