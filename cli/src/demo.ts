@@ -6,13 +6,18 @@
 import {
   CreateTagsCommand,
   DeleteRouteCommand,
+  DescribeInstancesCommand,
   EC2Client,
   ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
+import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { homeRegion } from '../../functions/commons/aws-clients.js';
 import { TAGS } from '../../functions/commons/contracts.js';
 import { describeRouteTablesById } from '../../functions/commons/ec2-route-tables.js';
 import { describeGroupsById } from '../../functions/commons/ec2-security-groups.js';
+import { probeScript } from '../../functions/network/ping.js';
+import { dataplaneUnavailable } from '../../local/dataplane/sandbox.js';
+import { startProbeEndpoint } from '../../local/dataplane/ssm-endpoint.js';
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { startMoto, useLocalAws } from '../../local/moto.js';
@@ -24,8 +29,13 @@ export async function runDemo(io: Io): Promise<number> {
   io.out('Peering Autopilot demo — the "Connecting VPCs" tutorial, automated.');
   io.out('Starting a local AWS (moto server on 127.0.0.1) ...');
   const moto = await startMoto();
+  // Real packets: Verify's ping runs in a kernel replica of the local AWS network, through a local
+  // SSM endpoint in front of moto; without user namespaces or the tools, moto answers as before.
+  const unavailable = dataplaneUnavailable();
+  const probe = unavailable ? undefined : await startProbeEndpoint(moto.endpoint);
   try {
     useLocalAws(moto.endpoint);
+    if (probe) process.env.AWS_ENDPOINT_URL_SSM = probe.endpoint;
     process.env.PROBE_FIRST_POLL_MS ??= '100';
     const ec2 = new EC2Client({});
     const seed = await buildSeedScenario(ec2);
@@ -80,6 +90,8 @@ export async function runDemo(io: Io): Promise<number> {
       }),
     );
     io.out(`  ${await routeSummary(ec2, seed.finance, '10.10.0.0/16')}`);
+    if (probe)
+      io.out(`  ping MarketingServer -> FinanceServer now: ${await pingNow(seed.marketing, seed.finance)}`);
     const starter = await starterHarness(moto.endpoint);
     const healStart = Date.now();
     const healed = await starter.deliver(
@@ -94,6 +106,8 @@ export async function runDemo(io: Io): Promise<number> {
         `in ${Date.now() - healStart} ms (including the 3 s debounce window)`,
     );
     io.out(`  ${await routeSummary(ec2, seed.finance, '10.10.0.0/16')}`);
+    if (probe)
+      io.out(`  ping MarketingServer -> FinanceServer now: ${await pingNow(seed.marketing, seed.finance)}`);
 
     io.out('\nEnd state (read back from the local AWS):');
     io.out(`  Marketing: ${await routeSummary(ec2, seed.marketing, '172.31.0.0/16')}`);
@@ -102,16 +116,60 @@ export async function runDemo(io: Io): Promise<number> {
     io.out(`  Finance:   ${await routeSummary(ec2, seed.finance, '10.20.0.0/16')}`);
     io.out(`  FinanceServerSecurityGroup allows: ${await ingressSummary(ec2, seed.finance.securityGroupId)}`);
     io.out(
-      '\nAbout the ping (tutorial step 35): moto has no data plane, so the SSM probe comes back with no output ' +
-        'and is reported inconclusive — never passed. The static path diagnosis (routes, security groups, ' +
-        'network ACLs, instance state, read from the local AWS) gives the verdict instead, labelled as such. ' +
-        'In a real account the same step runs a real ping from MarketingServer.',
+      probe
+        ? `\nAbout the ping (tutorial step 35): real packets. Verify's SSM command (the same ping script it sends in ` +
+            'AWS) ran in a kernel replica of the local AWS network — a Linux network namespace per server, a router ' +
+            'per VPC, the route tables, the peerings while active, security groups and network ACLs as nftables — built ' +
+            `from moto's state at that moment inside a private namespace tree, and removed after each ping ` +
+            `(${probe.probes.length} pings this run).`
+        : `\nAbout the ping (tutorial step 35): no kernel replica here (${unavailable}), so the SSM probe comes back ` +
+            'from moto with no output and is reported inconclusive — never passed. The static path diagnosis ' +
+            '(routes, security groups, network ACLs, instance state, read from the local AWS) gives the verdict ' +
+            'instead, labelled as such. In a real account the same step runs a real ping from MarketingServer.',
     );
     return code;
   } finally {
+    delete process.env.AWS_ENDPOINT_URL_SSM;
+    await probe?.close();
     await moto.stop();
     io.out('\nLocal AWS stopped.');
   }
+}
+
+/**
+ * Verify's ping script, sent now from `source`'s server to `target`'s through SSM (the local
+ * endpoint runs it in the kernel replica): the ping's own summary line.
+ */
+async function pingNow(source: SeedVpc, target: SeedVpc): Promise<string> {
+  const ec2 = new EC2Client({});
+  const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [target.instanceId] }));
+  const targetIp = described.Reservations?.[0]?.Instances?.[0]?.PrivateIpAddress ?? '';
+  const ssm = new SSMClient({});
+  const sent = await ssm.send(
+    new SendCommandCommand({
+      DocumentName: 'AWS-RunShellScript',
+      InstanceIds: [source.instanceId],
+      Parameters: { commands: probeScript(targetIp, 3, 1) },
+    }),
+  );
+  for (let i = 0; i < 100; i++) {
+    const inv = await ssm
+      .send(
+        new GetCommandInvocationCommand({
+          CommandId: sent.Command?.CommandId,
+          InstanceId: source.instanceId,
+        }),
+      )
+      .catch(() => undefined);
+    if (inv && inv.Status !== 'InProgress' && inv.Status !== 'Pending') {
+      const summary = (inv.StandardOutputContent ?? '')
+        .split('\n')
+        .find((l) => l.includes('packets transmitted'));
+      return `${summary ?? 'no output'} (${inv.Status})`;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return 'no result within 20 s';
 }
 
 /** The client's own view (it acts as the VPC's owner; the place only names the region). */

@@ -7,7 +7,7 @@
  * namespace; every ping is `-c <count> -W 1`; the whole tree goes away with the one process that
  * holds it (the namespaces have no other reference), which is ended by its id on timeout.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { renderReplica, type World } from './render.js';
 
@@ -44,24 +44,17 @@ export function dataplaneUnavailable(): string | undefined {
   return undefined;
 }
 
-/**
- * Runs `script` (bash) in a fresh private tree, after the isolation checks. `hostNetns` is the
- * caller's network namespace (tests pass their own to prove the refusal).
- */
-export function runInPrivateTree(
-  script: string,
-  options: { readonly timeoutMs?: number; readonly hostNetns?: string } = {},
-): TreeRun {
-  const hostNetns = options.hostNetns ?? readlinkSync('/proc/self/ns/net');
+/** The process that holds a fresh private tree and runs `script` (bash) in it after the checks. */
+function tree(script: string, hostNetns: string) {
   const guarded = [
     'set -euo pipefail',
     ISOLATION_CHECK,
     'mount -t tmpfs peering-autopilot /run && mkdir -p /run/netns',
     script,
   ].join('\n');
-  const out = spawnSync(
-    'unshare',
-    [
+  return {
+    command: 'unshare',
+    args: [
       '--user',
       '--map-root-user',
       '--net',
@@ -74,15 +67,65 @@ export function runInPrivateTree(
       '-c',
       guarded,
     ],
-    {
-      encoding: 'utf8',
-      timeout: options.timeoutMs ?? 60_000,
-      killSignal: 'SIGKILL',
-      env: { PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin`, HOST_NETNS: hostNetns },
-    },
-  );
+    env: { PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin`, HOST_NETNS: hostNetns },
+  };
+}
+
+/**
+ * Runs `script` (bash) in a fresh private tree, after the isolation checks. `hostNetns` is the
+ * caller's network namespace (tests pass their own to prove the refusal).
+ */
+export function runInPrivateTree(
+  script: string,
+  options: { readonly timeoutMs?: number; readonly hostNetns?: string } = {},
+): TreeRun {
+  const t = tree(script, options.hostNetns ?? readlinkSync('/proc/self/ns/net'));
+  const out = spawnSync(t.command, t.args, {
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 60_000,
+    killSignal: 'SIGKILL',
+    env: t.env,
+  });
   return { status: out.status, stdout: out.stdout ?? '', stderr: out.stderr ?? '' };
 }
+
+/** runInPrivateTree without blocking the event loop (the local SSM endpoint answers polls meanwhile). */
+export function runInPrivateTreeAsync(script: string, timeoutMs = 60_000): Promise<TreeRun> {
+  const t = tree(script, readlinkSync('/proc/self/ns/net'));
+  return new Promise((resolve) => {
+    const child = spawn(t.command, t.args, { env: t.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    // Ended by its id when it overruns: the tree goes with it.
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/** The commands that build `world`'s replica, then `inside` run in `instanceId`'s namespace. */
+export function replicaScript(world: World, instanceId: string, inside: string): string {
+  const replica = renderReplica(world);
+  const ns = replica.namespaceOf.get(instanceId);
+  if (!ns) throw new Error(`instance ${instanceId} is not in the described world`);
+  return [
+    '{',
+    ...replica.commands,
+    '} >&2',
+    'set +e',
+    `ip netns exec ${ns} bash --norc --noprofile -c ${shellQuote(inside)}`,
+  ].join('\n');
+}
+
+const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /**
  * Builds `world`'s replica and pings `targetIp` from `sourceInstanceId`'s namespace: the real
@@ -94,16 +137,6 @@ export function kernelPing(
   targetIp: string,
   options: { readonly count?: number; readonly timeoutMs?: number } = {},
 ): TreeRun {
-  const replica = renderReplica(world);
-  const ns = replica.namespaceOf.get(sourceInstanceId);
-  if (!ns) throw new Error(`instance ${sourceInstanceId} is not in the described world`);
-  const count = options.count ?? 3;
-  const script = [
-    '{',
-    ...replica.commands,
-    '} >&2',
-    'set +e',
-    `ip netns exec ${ns} ping -c ${count} -W 1 ${targetIp}`,
-  ].join('\n');
+  const script = replicaScript(world, sourceInstanceId, `ping -c ${options.count ?? 3} -W 1 ${targetIp}`);
   return runInPrivateTree(script, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
 }

@@ -1,5 +1,6 @@
 /**
- * The README's main-job command (`peering-autopilot demo`): starts its own moto, tells the story.
+ * The README's main-job command (`peering-autopilot demo`): starts its own moto (and the kernel
+ * replica's SSM endpoint), tells the story.
  */
 import { EXIT } from '../../cli/src/io.js';
 import { main } from '../../cli/src/main.js';
@@ -23,7 +24,13 @@ it('demo tells the tutorial story end to end on its own local AWS', async () => 
   );
   expect(text).toContain('SUCCEEDED: 0 changes');
   expect(text).toContain('DNS resolution from the peer on the accepter side (Finance): enabled');
-  expect(text).toMatch(/ping MarketingServer -> FinanceServer [\d.]+: inconclusive/);
+  // Real packets (issue "Real packets"): the ping ran in the kernel replica, passed, failed after the
+  // drift and passed after the heal.
+  expect(text).toMatch(/ping MarketingServer -> FinanceServer [\d.]+: passed \(3\/3 replies/);
+  expect(text).toMatch(
+    /Drift:[\s\S]*now: 3 packets transmitted, 0 received[\s\S]*now: 3 packets transmitted, 3 received/,
+  );
+  expect(text).toContain('About the ping (tutorial step 35): real packets.');
   expect(text).toContain(
     'static path diagnosis MarketingServer -> FinanceServer (from described state, not a measurement): path complete',
   );
