@@ -197,6 +197,16 @@ export function diagnosePath(facts: PathFacts): Diagnosis {
     what: string,
     icmp: Icmp,
   ) => {
+    // Network ACLs filter traffic where it enters or leaves a subnet (VPC User Guide, "Control
+    // subnet traffic with network access control lists"): within one subnet none applies.
+    if (source.vpcId === target.vpcId && source.subnetId === target.subnetId) {
+      add({
+        check,
+        ok: true,
+        message: `no network ACL applies to ${what}: both servers are in subnet ${i.subnetId}`,
+      });
+      return;
+    }
     const nacl = naclOf(i);
     if (!nacl) {
       add({

@@ -225,7 +225,10 @@ export function renderReplica(world: World): Replica {
       'add chain inet nacl boundary { type filter hook forward priority 0; policy accept; }',
     ];
     subnets.forEach((subnetId, s) => {
-      const acl = world.networkAcls.find((a) => a.vpcId === vpcId && a.subnetIds.includes(subnetId));
+      // The subnet's ACL, else the VPC's default one (every subnet is associated with one).
+      const acl =
+        world.networkAcls.find((a) => a.vpcId === vpcId && a.subnetIds.includes(subnetId)) ??
+        world.networkAcls.find((a) => a.vpcId === vpcId && a.isDefault);
       const ifs = inVpc.filter(({ inst }) => inst.subnetId === subnetId).map(({ n }) => ifOf(n));
       const set = `{ ${ifs.join(', ')} }`;
       for (const [direction, egress] of [
