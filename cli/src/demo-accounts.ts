@@ -9,7 +9,7 @@
 import { DeleteRouteCommand, DescribeVpcPeeringConnectionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { callerAccount } from '../../functions/commons/aws-clients.js';
 import { TAGS } from '../../functions/commons/contracts.js';
-
+import { useRealPackets } from '../../local/dataplane/ssm-endpoint.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { startMoto, useLocalAws } from '../../local/moto.js';
 import { buildAccountsScenario, LOCAL_MEMBER_ACCOUNT, memberEc2 } from '../../local/seed.js';
@@ -28,6 +28,8 @@ export async function runAccountsDemo(io: Io): Promise<number> {
   io.out('Peering Autopilot demo --accounts — the tutorial across two accounts, one hub.');
   io.out('Starting a local AWS (moto server on 127.0.0.1) ...');
   const moto = await startMoto();
+  // Real packets when this machine can build the kernel replica (see demo.ts).
+  const packets = await useRealPackets(moto.endpoint);
   try {
     useLocalAws(moto.endpoint);
     process.env.PROBE_FIRST_POLL_MS ??= '100';
@@ -97,6 +99,7 @@ export async function runAccountsDemo(io: Io): Promise<number> {
     io.out(`  FinanceServerSecurityGroup allows: ${await ingressSummary(hub, s.finance.securityGroupId)}`);
     return code;
   } finally {
+    await packets.stop();
     await moto.stop();
     io.out('\nLocal AWS stopped.');
   }

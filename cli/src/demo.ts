@@ -16,8 +16,7 @@ import { TAGS } from '../../functions/commons/contracts.js';
 import { describeRouteTablesById } from '../../functions/commons/ec2-route-tables.js';
 import { describeGroupsById } from '../../functions/commons/ec2-security-groups.js';
 import { probeScript } from '../../functions/network/ping.js';
-import { dataplaneUnavailable } from '../../local/dataplane/sandbox.js';
-import { startProbeEndpoint } from '../../local/dataplane/ssm-endpoint.js';
+import { useRealPackets } from '../../local/dataplane/ssm-endpoint.js';
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { startMoto, useLocalAws } from '../../local/moto.js';
@@ -31,11 +30,10 @@ export async function runDemo(io: Io): Promise<number> {
   const moto = await startMoto();
   // Real packets: Verify's ping runs in a kernel replica of the local AWS network, through a local
   // SSM endpoint in front of moto; without user namespaces or the tools, moto answers as before.
-  const unavailable = dataplaneUnavailable();
-  const probe = unavailable ? undefined : await startProbeEndpoint(moto.endpoint);
+  const packets = await useRealPackets(moto.endpoint);
+  const probe = packets.endpoint;
   try {
     useLocalAws(moto.endpoint);
-    if (probe) process.env.AWS_ENDPOINT_URL_SSM = probe.endpoint;
     process.env.PROBE_FIRST_POLL_MS ??= '100';
     const ec2 = new EC2Client({});
     const seed = await buildSeedScenario(ec2);
@@ -122,15 +120,14 @@ export async function runDemo(io: Io): Promise<number> {
             'per VPC, the route tables, the peerings while active, security groups and network ACLs as nftables — built ' +
             `from moto's state at that moment inside a private namespace tree, and removed after each ping ` +
             `(${probe.probes.length} pings this run).`
-        : `\nAbout the ping (tutorial step 35): no kernel replica here (${unavailable}), so the SSM probe comes back ` +
+        : `\nAbout the ping (tutorial step 35): no kernel replica here (${packets.unavailable}), so the SSM probe comes back ` +
             'from moto with no output and is reported inconclusive — never passed. The static path diagnosis ' +
             '(routes, security groups, network ACLs, instance state, read from the local AWS) gives the verdict ' +
             'instead, labelled as such. In a real account the same step runs a real ping from MarketingServer.',
     );
     return code;
   } finally {
-    delete process.env.AWS_ENDPOINT_URL_SSM;
-    await probe?.close();
+    await packets.stop();
     await moto.stop();
     io.out('\nLocal AWS stopped.');
   }

@@ -25,7 +25,7 @@ import { routeTableFacts } from '../../functions/commons/ec2-route-tables.js';
 import { securityGroupFacts } from '../../functions/commons/ec2-security-groups.js';
 import { probeScript } from '../../functions/network/ping.js';
 import type { World } from './render.js';
-import { replicaScript, runInPrivateTreeAsync } from './sandbox.js';
+import { dataplaneUnavailable, replicaScript, runInPrivateTreeAsync } from './sandbox.js';
 
 export interface ProbeEndpoint {
   readonly endpoint: string;
@@ -216,5 +216,30 @@ export async function startProbeEndpoint(motoEndpoint: string, region = 'us-east
     endpoint: `http://127.0.0.1:${port}`,
     probes,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Real packets for a local run, when this machine can build the replica; else why not. */
+export interface RealPackets {
+  readonly endpoint?: ProbeEndpoint;
+  readonly unavailable?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the endpoint in front of moto when the replica can run here and points the SDK's SSM
+ * traffic at it (`AWS_ENDPOINT_URL_SSM`); `stop` undoes both. Without it, moto answers SSM as before.
+ */
+export async function useRealPackets(motoEndpoint: string): Promise<RealPackets> {
+  const unavailable = dataplaneUnavailable();
+  if (unavailable) return { unavailable, stop: async () => {} };
+  const endpoint = await startProbeEndpoint(motoEndpoint);
+  process.env.AWS_ENDPOINT_URL_SSM = endpoint.endpoint;
+  return {
+    endpoint,
+    stop: async () => {
+      delete process.env.AWS_ENDPOINT_URL_SSM;
+      await endpoint.close();
+    },
   };
 }

@@ -13,6 +13,8 @@ it('demo --accounts configures Marketing (member) <> Finance (hub) from a forwar
   });
   const text = out.join('\n');
   expect(code).toBe(EXIT.ok);
+  // Real packets across the two accounts (the kernel replica reads both accounts' state from moto).
+  expect(text).toMatch(/ping MarketingServer -> FinanceServer [\d.]+: passed \(3\/3 replies/);
   expect(text).toContain(
     'Marketing (10.10.0.0/16, account 111111111111) <> Finance (172.31.0.0/16, account 123456789012)',
   );
