@@ -27,6 +27,7 @@ import {
 } from '../local/seed.js';
 import { bundles } from './bundles.js';
 import { cost, statesEntered, taskMillis } from './cost.js';
+import { dataplaneTimes } from './dataplane.js';
 import { goals, md, say, table } from './output.js';
 import { callsByApi, recorder, watchClients } from './recording.js';
 import { scale } from './scale.js';
@@ -254,6 +255,7 @@ async function main() {
       `${moto.retried.length > 0 ? moto.retried.join(', ') : 'none'} (moto's log: ${motoLog.replace(REPO_ROOT, '')}).`,
   );
   say();
+  dataplaneTimes(smoke);
   say('## Goals');
   say();
   table(
