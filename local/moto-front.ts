@@ -17,13 +17,21 @@ export interface MotoFront {
 
 const RETRIES = 3;
 
-interface Answer {
+/** An HTTP answer, whole. */
+export interface Answer {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
 }
 
-function send(port: number, method: string, path: string, headers: IncomingHttpHeaders, body: Buffer) {
+/** Sends one buffered request to a loopback port; the whole answer (moto's fronts forward with it). */
+export function sendTo(
+  port: number,
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+) {
   return new Promise<Answer>((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -71,7 +79,7 @@ export async function startMotoFront(motoPort: number, logFile: string): Promise
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const body = Buffer.concat(chunks);
-      const forward = () => send(motoPort, req.method ?? 'GET', req.url ?? '/', req.headers, body);
+      const forward = () => sendTo(motoPort, req.method ?? 'GET', req.url ?? '/', req.headers, body);
       try {
         let answer = await forward();
         for (let attempt = 1; droppedByMoto(answer) && attempt <= RETRIES; attempt += 1) {

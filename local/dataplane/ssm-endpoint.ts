@@ -9,7 +9,7 @@
  * from the kernel.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import {
   DescribeInstancesCommand,
   DescribeNetworkAclsCommand,
@@ -24,6 +24,7 @@ import { peeringFacts } from '../../functions/commons/ec2-peerings.js';
 import { routeTableFacts } from '../../functions/commons/ec2-route-tables.js';
 import { securityGroupFacts } from '../../functions/commons/ec2-security-groups.js';
 import { probeScript } from '../../functions/network/ping.js';
+import { sendTo } from '../moto-front.js';
 import type { World } from './render.js';
 import { dataplaneUnavailable, replicaScript, runInPrivateTreeAsync } from './sandbox.js';
 
@@ -104,21 +105,6 @@ async function describeWorld(
   return world;
 }
 
-function forward(motoPort: number, method: string, path: string, headers: IncomingHttpHeaders, body: Buffer) {
-  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: motoPort, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /** Starts the endpoint on a free loopback port in front of moto at `motoEndpoint`. */
 export async function startProbeEndpoint(motoEndpoint: string, region = 'us-east-1'): Promise<ProbeEndpoint> {
   const motoPort = Number(new URL(motoEndpoint).port);
@@ -187,7 +173,7 @@ export async function startProbeEndpoint(motoEndpoint: string, region = 'us-east
         });
       }
     }
-    return forward(motoPort, method, path, headers, body);
+    return sendTo(motoPort, method, path, headers, body);
   }
 
   const server = createServer((req, res) => {
