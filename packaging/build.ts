@@ -23,7 +23,7 @@ import { build } from 'esbuild';
 import { bundleAssets, REPO_ROOT } from './bundle.js';
 
 /** Where the package is assembled (git-ignored) and where the artifacts land. */
-export const STAGE = join(REPO_ROOT, 'build', 'package');
+const STAGE = join(REPO_ROOT, 'build', 'package');
 export const DIST = join(REPO_ROOT, 'dist');
 
 const OLDEST_CDK = '2.220.0';
@@ -41,7 +41,7 @@ const root = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) a
 };
 
 /** The published manifest: no runtime dependencies; aws-cdk-lib and constructs as peers with ranges. */
-export const MANIFEST = {
+const MANIFEST = {
   name: 'peering-autopilot',
   version: root.version,
   description: root.description,

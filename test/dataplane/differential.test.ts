@@ -12,85 +12,28 @@
 import { diagnosePath } from '../../functions/network/diagnose.js';
 import type { World } from '../../local/dataplane/render.js';
 import { kernelPing } from '../../local/dataplane/sandbox.js';
+import { acl, FINANCE, group, icmpFrom, MARKETING, table, toPeer } from '../support/worlds.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the generator edits plain fact objects in place
 type Mutable = any;
 type Facts = Mutable[];
-type Extra = Record<string, unknown>;
 
-const egressAll = [{ protocol: '-1', fromPort: -1, toPort: -1, cidr: '0.0.0.0/0' }];
-const M = {
-  instanceId: 'i-m',
-  name: 'M',
-  vpcId: 'vpc-m',
-  subnetId: 'subnet-m',
-  privateIp: '10.10.1.10',
-  state: 'running',
-  securityGroupIds: ['sg-m'],
-};
-const F = {
-  instanceId: 'i-f',
-  name: 'F',
-  vpcId: 'vpc-f',
-  subnetId: 'subnet-f',
-  privateIp: '172.31.1.4',
-  state: 'running',
-  securityGroupIds: ['sg-f'],
-};
-const pcx = (d: string, extra = {}) => ({
-  destination: d,
-  target: 'pcx-1',
-  peeringConnectionId: 'pcx-1',
-  propagated: false,
-  ...extra,
-});
-const rt = (
-  id: string,
-  vpcId: string,
-  cidr: string,
-  routes: Facts = [],
-  main = true,
-  subnetIds: string[] = [],
-) => ({
-  routeTableId: id,
-  vpcId,
-  main,
-  subnetIds,
-  tags: {},
-  routes: [{ destination: cidr, target: 'local', propagated: false }, ...routes],
-});
-const sg = (groupId: string, vpcId: string, ingress: Facts = [], extra: Extra = {}) => ({
-  groupId,
-  vpcId,
-  tags: {},
-  ingress,
-  egress: egressAll,
-  ...extra,
-});
-const icmp = (cidr: string, t = -1, c = -1) => ({ protocol: 'icmp', fromPort: t, toPort: c, cidr });
 const base = () => ({
-  instances: [M, F],
+  instances: [MARKETING, FINANCE],
   peerings: [{ id: 'pcx-1', status: 'active', requesterVpcId: 'vpc-m', accepterVpcId: 'vpc-f' }],
   routeTables: [
-    rt('rtb-m', 'vpc-m', '10.10.0.0/16', [pcx('172.31.0.0/16')]),
-    rt('rtb-f', 'vpc-f', '172.31.0.0/16', [pcx('10.10.0.0/16')]),
+    table('rtb-m', 'vpc-m', '10.10.0.0/16', [toPeer('172.31.0.0/16')]),
+    table('rtb-f', 'vpc-f', '172.31.0.0/16', [toPeer('10.10.0.0/16')]),
   ],
-  securityGroups: [sg('sg-m', 'vpc-m'), sg('sg-f', 'vpc-f', [icmp('10.10.0.0/16')])],
+  securityGroups: [group('sg-m', 'vpc-m'), group('sg-f', 'vpc-f', [icmpFrom('10.10.0.0/16')])],
   networkAcls: [] as Facts,
   prefixLists: { 'pl-1': ['10.10.0.0/16'] },
-});
-const acl = (vpcId: string, subnetId: string, entries: Facts) => ({
-  networkAclId: `acl-${subnetId}`,
-  vpcId,
-  isDefault: false,
-  subnetIds: [subnetId],
-  entries,
 });
 const allow = (egress: boolean, n = 100, cidr = '0.0.0.0/0', protocol = '-1', extra = {}) => ({
   ruleNumber: n,
   egress,
   protocol,
-  action: 'allow',
+  action: 'allow' as const,
   cidr,
   ...extra,
 });
@@ -98,7 +41,7 @@ const deny = (egress: boolean, n: number, cidr: string, protocol = '-1', extra =
   ruleNumber: n,
   egress,
   protocol,
-  action: 'deny',
+  action: 'deny' as const,
   cidr,
   ...extra,
 });
@@ -121,16 +64,16 @@ w('no return route', (x: Mutable) => {
   x.routeTables[1].routes.pop();
 });
 w('fwd route /24 specific', (x: Mutable) => {
-  x.routeTables[0].routes[1] = pcx('172.31.1.0/24');
+  x.routeTables[0].routes[1] = toPeer('172.31.1.0/24');
 });
 w('fwd route /24 wrong subnet', (x: Mutable) => {
-  x.routeTables[0].routes[1] = pcx('172.31.2.0/24');
+  x.routeTables[0].routes[1] = toPeer('172.31.2.0/24');
 });
 w('fwd route /32', (x: Mutable) => {
-  x.routeTables[0].routes[1] = pcx('172.31.1.4/32');
+  x.routeTables[0].routes[1] = toPeer('172.31.1.4/32');
 });
 w('fwd blackhole state', (x: Mutable) => {
-  x.routeTables[0].routes[1] = pcx('172.31.0.0/16', { state: 'blackhole' });
+  x.routeTables[0].routes[1] = toPeer('172.31.0.0/16', { state: 'blackhole' });
 });
 w('more specific blackhole', (x: Mutable) => {
   x.routeTables[0].routes.push({ destination: '172.31.1.0/24', target: 'igw-1', propagated: false });
@@ -139,32 +82,34 @@ w('less specific igw only', (x: Mutable) => {
   x.routeTables[0].routes[1] = { destination: '0.0.0.0/0', target: 'igw-1', propagated: false };
 });
 w('return via /24 of source', (x: Mutable) => {
-  x.routeTables[1].routes[1] = pcx('10.10.1.0/24');
+  x.routeTables[1].routes[1] = toPeer('10.10.1.0/24');
 });
 w('return only to other subnet', (x: Mutable) => {
-  x.routeTables[1].routes[1] = pcx('10.10.2.0/24');
+  x.routeTables[1].routes[1] = toPeer('10.10.2.0/24');
 });
 w('explicit assoc without route (target)', (x: Mutable) => {
-  x.routeTables.push(rt('rtb-f2', 'vpc-f', '172.31.0.0/16', [], false, ['subnet-f']));
+  x.routeTables.push(table('rtb-f2', 'vpc-f', '172.31.0.0/16', [], false, ['subnet-f']));
 });
 w('explicit assoc with route (source), main without', (x: Mutable) => {
   x.routeTables[0].routes.pop();
-  x.routeTables.push(rt('rtb-m2', 'vpc-m', '10.10.0.0/16', [pcx('172.31.0.0/16')], false, ['subnet-m']));
+  x.routeTables.push(
+    table('rtb-m2', 'vpc-m', '10.10.0.0/16', [toPeer('172.31.0.0/16')], false, ['subnet-m']),
+  );
 });
 w('explicit assoc other subnet', (x: Mutable) => {
-  x.routeTables.push(rt('rtb-f3', 'vpc-f', '172.31.0.0/16', [], false, ['subnet-other']));
+  x.routeTables.push(table('rtb-f3', 'vpc-f', '172.31.0.0/16', [], false, ['subnet-other']));
 });
 w('sg none', (x: Mutable) => {
   x.securityGroups[1].ingress = [];
 });
 w('sg icmp echo type 8', (x: Mutable) => {
-  x.securityGroups[1].ingress = [icmp('10.10.0.0/16', 8, -1)];
+  x.securityGroups[1].ingress = [icmpFrom('10.10.0.0/16', 8, -1)];
 });
 w('sg icmp echo type 8 code 0', (x: Mutable) => {
-  x.securityGroups[1].ingress = [icmp('10.10.0.0/16', 8, 0)];
+  x.securityGroups[1].ingress = [icmpFrom('10.10.0.0/16', 8, 0)];
 });
 w('sg icmp reply type 0 only', (x: Mutable) => {
-  x.securityGroups[1].ingress = [icmp('10.10.0.0/16', 0, -1)];
+  x.securityGroups[1].ingress = [icmpFrom('10.10.0.0/16', 0, -1)];
 });
 w('sg tcp 443 only', (x: Mutable) => {
   x.securityGroups[1].ingress = [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidr: '10.10.0.0/16' }];
@@ -173,13 +118,13 @@ w('sg all traffic', (x: Mutable) => {
   x.securityGroups[1].ingress = [{ protocol: '-1', fromPort: -1, toPort: -1, cidr: '10.10.0.0/16' }];
 });
 w('sg wrong cidr', (x: Mutable) => {
-  x.securityGroups[1].ingress = [icmp('10.20.0.0/16')];
+  x.securityGroups[1].ingress = [icmpFrom('10.20.0.0/16')];
 });
 w('sg /32 source', (x: Mutable) => {
-  x.securityGroups[1].ingress = [icmp('10.10.1.10/32')];
+  x.securityGroups[1].ingress = [icmpFrom('10.10.1.10/32')];
 });
 w('sg 0.0.0.0/0', (x: Mutable) => {
-  x.securityGroups[1].ingress = [icmp('0.0.0.0/0')];
+  x.securityGroups[1].ingress = [icmpFrom('0.0.0.0/0')];
 });
 w('sg group ref', (x: Mutable) => {
   x.securityGroups[1].ingress = [];
@@ -199,8 +144,8 @@ w('sg prefix list', (x: Mutable) => {
 });
 w('sg second group opens', (x: Mutable) => {
   x.securityGroups[1].ingress = [];
-  x.securityGroups.push(sg('sg-f2', 'vpc-f', [icmp('10.10.0.0/16')]));
-  x.instances[1] = { ...F, securityGroupIds: ['sg-f', 'sg-f2'] };
+  x.securityGroups.push(group('sg-f2', 'vpc-f', [icmpFrom('10.10.0.0/16')]));
+  x.instances[1] = { ...FINANCE, securityGroupIds: ['sg-f', 'sg-f2'] };
 });
 w('src egress none', (x: Mutable) => {
   x.securityGroups[0].egress = [];
@@ -209,19 +154,19 @@ w('src egress tcp only', (x: Mutable) => {
   x.securityGroups[0].egress = [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidr: '0.0.0.0/0' }];
 });
 w('src egress icmp to target vpc', (x: Mutable) => {
-  x.securityGroups[0].egress = [icmp('172.31.0.0/16')];
+  x.securityGroups[0].egress = [icmpFrom('172.31.0.0/16')];
 });
 w('src egress icmp elsewhere', (x: Mutable) => {
-  x.securityGroups[0].egress = [icmp('10.99.0.0/16')];
+  x.securityGroups[0].egress = [icmpFrom('10.99.0.0/16')];
 });
 w('tgt egress none (stateful reply)', (x: Mutable) => {
   x.securityGroups[1].egress = [];
 });
 w('target stopped', (x: Mutable) => {
-  x.instances[1] = { ...F, state: 'stopped' };
+  x.instances[1] = { ...FINANCE, state: 'stopped' };
 });
 w('source stopped', (x: Mutable) => {
-  x.instances[0] = { ...M, state: 'stopped' };
+  x.instances[0] = { ...MARKETING, state: 'stopped' };
 });
 w('nacl tgt deny before allow', (x: Mutable) => {
   x.networkAcls = [acl('vpc-f', 'subnet-f', [deny(false, 50, '10.10.0.0/16'), allow(false), allow(true)])];
@@ -289,14 +234,14 @@ w('nacl tgt deny-all with same number order', (x: Mutable) => {
 // same VPC
 const sameVpc = (x: Mutable) => {
   x.instances[0] = {
-    ...M,
+    ...MARKETING,
     vpcId: 'vpc-f',
     subnetId: 'subnet-f2',
     privateIp: '172.31.2.10',
     securityGroupIds: ['sg-m2'],
   };
-  x.securityGroups.push(sg('sg-m2', 'vpc-f'));
-  x.securityGroups[1].ingress = [icmp('172.31.2.0/24')];
+  x.securityGroups.push(group('sg-m2', 'vpc-f'));
+  x.securityGroups[1].ingress = [icmpFrom('172.31.2.0/24')];
 };
 w('same vpc', sameVpc);
 w('same vpc sg closed', (x: Mutable) => {
@@ -317,14 +262,14 @@ w('same vpc no peering route needed', (x: Mutable) => {
 });
 const sameSubnet = (x: Mutable) => {
   x.instances[0] = {
-    ...M,
+    ...MARKETING,
     vpcId: 'vpc-f',
     subnetId: 'subnet-f',
     privateIp: '172.31.1.10',
     securityGroupIds: ['sg-m2'],
   };
-  x.securityGroups.push(sg('sg-m2', 'vpc-f'));
-  x.securityGroups[1].ingress = [icmp('172.31.1.0/24')];
+  x.securityGroups.push(group('sg-m2', 'vpc-f'));
+  x.securityGroups[1].ingress = [icmpFrom('172.31.1.0/24')];
 };
 w('same subnet', sameSubnet);
 w('same subnet nacl deny-all (not applied)', (x: Mutable) => {

@@ -10,61 +10,9 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { diagnosePath } from '../../functions/network/diagnose.js';
-import type { RouteTableFacts, SecurityGroupFacts } from '../../functions/network/model.js';
-import type { NaclFacts } from '../../functions/network/path-model.js';
 import type { World } from '../../local/dataplane/render.js';
 import { ISOLATION_CHECK, kernelPing, REFUSED, runInPrivateTree } from '../../local/dataplane/sandbox.js';
-
-const MARKETING = {
-  instanceId: 'i-m',
-  name: 'MarketingServer',
-  vpcId: 'vpc-m',
-  subnetId: 'subnet-m',
-  privateIp: '10.10.1.10',
-  state: 'running',
-  securityGroupIds: ['sg-m'],
-};
-const FINANCE = {
-  instanceId: 'i-f',
-  name: 'FinanceServer',
-  vpcId: 'vpc-f',
-  subnetId: 'subnet-f',
-  privateIp: '172.31.1.4',
-  state: 'running',
-  securityGroupIds: ['sg-f'],
-};
-const toPeer = (destination: string) => ({
-  destination,
-  target: 'pcx-1',
-  peeringConnectionId: 'pcx-1',
-  propagated: false,
-});
-const table = (
-  id: string,
-  vpcId: string,
-  cidr: string,
-  routes: RouteTableFacts['routes'] = [],
-): RouteTableFacts => ({
-  routeTableId: id,
-  vpcId,
-  main: true,
-  subnetIds: [],
-  tags: {},
-  routes: [{ destination: cidr, target: 'local', propagated: false }, ...routes],
-});
-const group = (
-  groupId: string,
-  vpcId: string,
-  ingress: SecurityGroupFacts['ingress'] = [],
-): SecurityGroupFacts => ({
-  groupId,
-  vpcId,
-  tags: {},
-  ingress,
-  // A new group's default outbound rule (VPC guide, "Default security groups"): all traffic anywhere.
-  egress: [{ protocol: '-1', fromPort: -1, toPort: -1, cidr: '0.0.0.0/0' }],
-});
-const icmpFrom = (cidr: string) => ({ protocol: 'icmp', fromPort: -1, toPort: -1, cidr });
+import { acl, FINANCE, group, icmpFrom, MARKETING, table, toPeer } from '../support/worlds.js';
 
 /** The tutorial after step 34: both routes, Finance open for ICMP from Marketing. */
 function tutorial(change: Partial<World> = {}): World {
@@ -81,13 +29,6 @@ function tutorial(change: Partial<World> = {}): World {
   };
 }
 
-const acl = (vpcId: string, subnetId: string, entries: NaclFacts['entries']): NaclFacts => ({
-  networkAclId: `acl-${vpcId}`,
-  vpcId,
-  isDefault: false,
-  subnetIds: [subnetId],
-  entries,
-});
 const allowAll = (egress: boolean, ruleNumber = 100) => ({
   ruleNumber,
   egress,
