@@ -6,6 +6,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { REPO_ROOT } from './local-runner.js';
 import { startMotoFront } from './moto-front.js';
 
@@ -95,4 +97,19 @@ export function useLocalAws(endpoint: string, region = 'us-east-1'): void {
   process.env.AWS_REGION ??= region;
   process.env.AWS_ACCESS_KEY_ID ??= 'testing';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
+}
+
+/** The header moto reads to answer as one account (its multi-account support). */
+const MOTO_ACCOUNT_HEADER = 'x-moto-account-id';
+
+/** Makes `client` ask moto to answer as `account` (every request carries moto's account header). */
+export function answerAs<C extends EC2Client | SSMClient>(client: C, account: string): C {
+  (client as EC2Client).middlewareStack.add(
+    (next) => async (args) => {
+      (args.request as { headers: Record<string, string> }).headers[MOTO_ACCOUNT_HEADER] = account;
+      return next(args);
+    },
+    { step: 'build', name: 'motoAccount' },
+  );
+  return client;
 }

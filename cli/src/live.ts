@@ -145,7 +145,7 @@ async function oneInstance(
     const found = await describeInstances(
       clients.ec2For,
       place,
-      byId ? { ids: [idOrIp] } : { privateIp: idOrIp },
+      byId ? { ids: [idOrIp] } : { address: idOrIp },
     ).catch((error: Error) => {
       if (/InvalidInstanceID/.test(error.name)) return [];
       throw error;

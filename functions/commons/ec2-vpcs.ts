@@ -2,10 +2,16 @@
  * Read side of EC2 for VPCs: a peering's two sides filled in from DescribeVpcs (blocks, tags), batched per
  * account and region, and the DNS attributes a DNS option needs.
  */
-import { DescribeVpcAttributeCommand, DescribeVpcsCommand, type Vpc } from '@aws-sdk/client-ec2';
+import {
+  DescribeVpcAttributeCommand,
+  DescribeVpcsCommand,
+  paginateDescribeVpcs,
+  type Vpc,
+} from '@aws-sdk/client-ec2';
+import { cidrContains } from '../network/cidr.js';
 import { tagsToRecord, type VpcSide } from '../network/model.js';
 import { printable } from '../network/text.js';
-import type { Ec2For } from './aws-clients.js';
+import type { Ec2For, Place } from './aws-clients.js';
 import { vpcIdsByPlace } from './ec2-describe.js';
 import { PeeringNotFoundError } from './errors.js';
 
@@ -62,4 +68,16 @@ export async function withDnsAttributes(ec2For: Ec2For, side: VpcSide): Promise<
       hostnames: hostnames.EnableDnsHostnames?.Value ?? false,
     },
   };
+}
+
+/** The VPCs of one place with an associated IPv4 block that holds `ip` (overlapping VPCs: all of them). */
+export async function vpcIdsHolding(ec2For: Ec2For, place: Place, ip: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const page of paginateDescribeVpcs({ client: ec2For(place) }, {})) {
+    for (const vpc of page.Vpcs ?? []) {
+      const side = sideFromVpc(vpc, { vpcId: vpc.VpcId ?? '', ...place, cidrs: [], ipv6Cidrs: [], tags: {} });
+      if (side.cidrs.some((c) => cidrContains(c, ip))) out.push(side.vpcId);
+    }
+  }
+  return out;
 }

@@ -4,6 +4,20 @@
  */
 import type { RouteTableFacts, SecurityGroupFacts, Tags } from './model.js';
 
+/** One network interface (ENI) of an instance: security groups apply per interface, not per instance. */
+export interface InterfaceFacts {
+  readonly networkInterfaceId: string;
+  readonly subnetId: string;
+  /** Its private IPv4 addresses, primary first. */
+  readonly privateIps: readonly string[];
+  readonly securityGroupIds: readonly string[];
+}
+
+/**
+ * An instance seen at one of its addresses: `subnetId`, `privateIp` and `securityGroupIds` are those of
+ * the network interface that holds `privateIp` (as described: the primary interface's primary address;
+ * `atAddress` in interfaces.ts gives the view at any other address).
+ */
 export interface InstanceFacts {
   readonly instanceId: string;
   readonly name?: string;
@@ -12,6 +26,8 @@ export interface InstanceFacts {
   readonly privateIp: string;
   readonly state: string;
   readonly securityGroupIds: readonly string[];
+  /** Every network interface, primary (device index 0) first, when described. */
+  readonly interfaces?: readonly InterfaceFacts[];
   /** The instance's tags (probe roles), when described. */
   readonly tags?: Tags;
 }

@@ -4,28 +4,36 @@
  * Pure: facts in, commands out.
  *
  * The model, and where it differs from AWS without changing reachability:
- * - Each instance is a network namespace `i<n>` with its address as a /32 on `eth0`, its only route
- *   a default through 169.254.0.1 (the VPC router's link-local address). AWS puts the subnet's
- *   prefix on the ENI; with a /32 every packet, same-subnet ones too, goes through the router,
- *   which AWS's own implied router also does (routing, security groups and NACLs decide alike).
+ * - Each instance is a network namespace `i<n>` with one link `eth<k>` per network interface (ENI,
+ *   device order), each holding the ENI's private addresses as /32s. The default route is through
+ *   169.254.0.1 (the VPC router's link-local address) on `eth0`, so a ping leaves from the primary
+ *   interface; a packet from a secondary interface's address leaves by that interface (`ip rule
+ *   from`, as Amazon Linux configures secondary ENIs), which AWS's source/destination check
+ *   requires. AWS puts the subnet's prefix on the ENI; with /32s every packet, same-subnet ones
+ *   too, goes through the router, which AWS's own implied router also does (routing, security
+ *   groups and NACLs decide alike). An instance OS routing a peer's block out of a secondary ENI
+ *   would leave from there instead: the replica and the diagnosis both take the primary.
  * - Each VPC is a router namespace `v<n>` (forwarding on). Each route table is a kernel table; each
- *   instance interface selects its subnet's table (explicit association, else the VPC's main table)
- *   with `ip rule iif`. The `local` route becomes a /32 host route per instance of the VPC (the
+ *   ENI's link selects its subnet's table (explicit association, else the VPC's main table) with
+ *   `ip rule iif`. The `local` route becomes a /32 host route per address of the VPC (the
  *   local route cannot be overridden by a less specific one, as in AWS); routes to an active
  *   peering go to the peer router; routes to a peering that is not active, `blackhole` routes and
  *   every other target (internet gateway, NAT, …: nowhere to go here) are blackholes.
  * - A peering exists only while `active`: a veth pair between the two routers. Traffic arriving
  *   from a peering is delivered by the VPC's local routes only (its own table of host routes), so
  *   nothing transits a VPC (AWS: no transitive peering, no edge-to-edge routing).
- * - Security groups are stateful nftables rules in each instance's namespace (input for inbound,
- *   output for outbound; established and related traffic allowed; default deny). Group-reference
- *   sources expand to the addresses of the instances in that group; prefix-list sources to the
+ * - Security groups are stateful nftables rules in each instance's namespace, per interface (input
+ *   for inbound, output for outbound, matched on the ENI's link; established and related traffic
+ *   allowed; default deny). Group-reference sources expand to every address of the ENIs in that
+ *   group (not of their instances' other ENIs); prefix-list sources to the
  *   list's entries. Outbound rules are the described ones only (a new group's default outbound
  *   rule, 0.0.0.0/0, is described like any other), as the static diagnosis reads them.
  * - Network ACLs are stateless nftables chains in the router, applied only where traffic leaves
  *   or enters a subnet: rules in rule-number order, first match wins, default deny. A subnet with
  *   no described ACL gets the AWS default (allow all).
  */
+
+import { interfacesOf } from '../../functions/network/interfaces.js';
 import type { RouteTableFacts, SecurityGroupFacts } from '../../functions/network/model.js';
 import type { InstanceFacts, NaclFacts, PeeringFacts } from '../../functions/network/path-model.js';
 
@@ -71,7 +79,11 @@ export function renderReplica(world: World): Replica {
   ];
   const router = (vpcId: string) => `v${vpcIds.indexOf(vpcId)}`;
   const namespaceOf = new Map(world.instances.map((inst, n) => [inst.instanceId, `i${n}`]));
-  const ifOf = (n: number) => `e${n}`;
+  // Every ENI with its router-side link `e<n>_<k>` and namespace-side link `eth<k>`.
+  const enis = world.instances.flatMap((inst, n) =>
+    interfacesOf(inst).map((eni, k) => ({ inst, eni, k, link: `e${n}_${k}`, dev: `eth${k}` })),
+  );
+  const running = enis.filter(({ inst }) => inst.state === 'running');
   const run = (ns: string, command: string) => commands.push(`ip netns exec ${ns} ${command}`);
 
   for (const vpcId of vpcIds) {
@@ -81,22 +93,32 @@ export function renderReplica(world: World): Replica {
     run(r, 'sysctl -qw net.ipv4.ip_forward=1');
   }
 
-  // Instances: a namespace each, wired to their VPC's router.
-  world.instances.forEach((inst, n) => {
+  // Instances: a namespace each, one link per ENI to their VPC's router.
+  for (const inst of world.instances) {
+    const ns = namespaceOf.get(inst.instanceId) as string;
+    commands.push(`ip netns add ${ns}`);
+    run(ns, 'ip link set lo up');
+  }
+  for (const { inst, eni, k, link, dev } of enis) {
     const ns = namespaceOf.get(inst.instanceId) as string;
     const r = router(inst.vpcId);
-    commands.push(`ip netns add ${ns}`);
-    commands.push(`ip link add ${ifOf(n)} netns ${r} type veth peer name eth0 netns ${ns}`);
-    run(ns, 'ip link set lo up');
+    commands.push(`ip link add ${link} netns ${r} type veth peer name ${dev} netns ${ns}`);
     if (inst.state === 'running') {
-      run(ns, `ip addr add ${inst.privateIp}/32 dev eth0`);
-      run(ns, 'ip link set eth0 up');
-      run(ns, `ip route add ${GATEWAY} dev eth0`);
-      run(ns, `ip route add default via ${GATEWAY} dev eth0`);
+      for (const ip of eni.privateIps) run(ns, `ip addr add ${ip}/32 dev ${dev}`);
+      run(ns, `ip link set ${dev} up`);
+      if (k === 0) {
+        run(ns, `ip route add ${GATEWAY} dev ${dev}`);
+        run(ns, `ip route add default via ${GATEWAY} dev ${dev}`);
+      } else {
+        // What leaves from a secondary ENI's address leaves by that ENI (source/destination check).
+        run(ns, `ip route add ${GATEWAY} dev ${dev} table ${100 + k}`);
+        run(ns, `ip route add default via ${GATEWAY} dev ${dev} table ${100 + k}`);
+        for (const ip of eni.privateIps) run(ns, `ip rule add from ${ip} lookup ${100 + k} priority 100`);
+      }
     }
-    run(r, `ip addr add ${GATEWAY}/32 dev ${ifOf(n)}`);
-    run(r, `ip link set ${ifOf(n)} up`);
-  });
+    run(r, `ip addr add ${GATEWAY}/32 dev ${link}`);
+    run(r, `ip link set ${link} up`);
+  }
 
   // Peerings: a link between the two routers while active.
   const peeringLinks = new Map<string, { a: string; b: string; aIp: string; bIp: string }>();
@@ -116,12 +138,12 @@ export function renderReplica(world: World): Replica {
   // Local delivery: one table per VPC with a host route per instance (what arrives from a peering
   // reads only this), and the same routes in every route table of the VPC (the `local` route).
   const localTable = (vpcId: string) => 10 + vpcIds.indexOf(vpcId);
-  const hostRoutes = (vpcId: string, table: number) =>
-    world.instances.forEach((inst, n) => {
-      if (inst.vpcId === vpcId && inst.state === 'running') {
-        run(router(vpcId), `ip route add ${inst.privateIp}/32 dev ${ifOf(n)} table ${table}`);
-      }
-    });
+  const hostRoutes = (vpcId: string, table: number) => {
+    for (const { inst, eni, link } of running) {
+      if (inst.vpcId !== vpcId) continue;
+      for (const ip of eni.privateIps) run(router(vpcId), `ip route add ${ip}/32 dev ${link} table ${table}`);
+    }
+  };
   for (const vpcId of vpcIds) hostRoutes(vpcId, localTable(vpcId));
   world.peerings.forEach((p) => {
     const link = peeringLinks.get(p.id);
@@ -163,42 +185,43 @@ export function renderReplica(world: World): Replica {
     }
     if (rt.routes.some((route) => route.target === 'local')) hostRoutes(rt.vpcId, table);
   });
-  world.instances.forEach((inst, n) => {
-    const tables = world.routeTables.map((rt, t) => ({ rt, table: 1000 + t }));
+  const tables = world.routeTables.map((rt, t) => ({ rt, table: 1000 + t }));
+  for (const { inst, eni, link } of enis) {
     const chosen =
-      tables.find(({ rt }) => rt.vpcId === inst.vpcId && rt.subnetIds.includes(inst.subnetId)) ??
+      tables.find(({ rt }) => rt.vpcId === inst.vpcId && rt.subnetIds.includes(eni.subnetId)) ??
       tables.find(({ rt }) => rt.vpcId === inst.vpcId && rt.main);
-    if (chosen) run(router(inst.vpcId), `ip rule add iif ${ifOf(n)} lookup ${chosen.table} priority 200`);
-  });
+    if (chosen) run(router(inst.vpcId), `ip rule add iif ${link} lookup ${chosen.table} priority 200`);
+  }
 
-  // Security groups, per instance.
+  // Security groups, per ENI.
   const membersOf = (groupId: string) =>
-    world.instances
-      .filter((i) => i.securityGroupIds.includes(groupId) && i.state === 'running')
-      .map((i) => i.privateIp);
+    running.filter(({ eni }) => eni.securityGroupIds.includes(groupId)).flatMap(({ eni }) => eni.privateIps);
   world.instances.forEach((inst) => {
     const ns = namespaceOf.get(inst.instanceId) as string;
-    const groups = world.securityGroups.filter((g) => inst.securityGroupIds.includes(g.groupId));
     const rules = (direction: 'in' | 'out') => {
       const addr = direction === 'in' ? 'ip saddr' : 'ip daddr';
       const out: string[] = [];
-      for (const g of groups) {
-        const cidrRules = direction === 'in' ? g.ingress : g.egress;
-        const refRules = direction === 'in' ? g.ingressRefs : g.egressRefs;
-        for (const rule of cidrRules ?? []) {
-          if (ipv4(rule.cidr))
+      for (const [k, eni] of interfacesOf(inst).entries()) {
+        const on = `${direction === 'in' ? 'iifname' : 'oifname'} eth${k}`;
+        const groups = world.securityGroups.filter((g) => eni.securityGroupIds.includes(g.groupId));
+        for (const g of groups) {
+          const cidrRules = direction === 'in' ? g.ingress : g.egress;
+          const refRules = direction === 'in' ? g.ingressRefs : g.egressRefs;
+          for (const rule of cidrRules ?? []) {
+            if (ipv4(rule.cidr))
+              out.push(
+                `${on} ${addr} ${rule.cidr} ${trafficMatch(rule.protocol, rule.fromPort, rule.toPort)} accept`,
+              );
+          }
+          for (const rule of refRules ?? []) {
+            const sources = rule.groupId
+              ? membersOf(rule.groupId)
+              : (world.prefixLists?.[rule.prefixListId ?? ''] ?? []).filter(ipv4);
+            if (sources.length === 0) continue;
             out.push(
-              `${addr} ${rule.cidr} ${trafficMatch(rule.protocol, rule.fromPort, rule.toPort)} accept`,
+              `${on} ${addr} { ${sources.join(', ')} } ${trafficMatch(rule.protocol, rule.fromPort, rule.toPort)} accept`,
             );
-        }
-        for (const rule of refRules ?? []) {
-          const sources = rule.groupId
-            ? membersOf(rule.groupId)
-            : (world.prefixLists?.[rule.prefixListId ?? ''] ?? []).filter(ipv4);
-          if (sources.length === 0) continue;
-          out.push(
-            `${addr} { ${sources.join(', ')} } ${trafficMatch(rule.protocol, rule.fromPort, rule.toPort)} accept`,
-          );
+          }
         }
       }
       return out;
@@ -218,8 +241,8 @@ export function renderReplica(world: World): Replica {
   // Network ACLs, in each router, where traffic leaves or enters a subnet.
   for (const vpcId of vpcIds) {
     const r = router(vpcId);
-    const inVpc = world.instances.map((inst, n) => ({ inst, n })).filter(({ inst }) => inst.vpcId === vpcId);
-    const subnets = [...new Set(inVpc.map(({ inst }) => inst.subnetId))];
+    const inVpc = enis.filter(({ inst }) => inst.vpcId === vpcId);
+    const subnets = [...new Set(inVpc.map(({ eni }) => eni.subnetId))];
     const lines = [
       'add table inet nacl',
       'add chain inet nacl boundary { type filter hook forward priority 0; policy accept; }',
@@ -229,7 +252,7 @@ export function renderReplica(world: World): Replica {
       const acl =
         world.networkAcls.find((a) => a.vpcId === vpcId && a.subnetIds.includes(subnetId)) ??
         world.networkAcls.find((a) => a.vpcId === vpcId && a.isDefault);
-      const ifs = inVpc.filter(({ inst }) => inst.subnetId === subnetId).map(({ n }) => ifOf(n));
+      const ifs = inVpc.filter(({ eni }) => eni.subnetId === subnetId).map(({ link }) => link);
       const set = `{ ${ifs.join(', ')} }`;
       for (const [direction, egress] of [
         ['out', true],

@@ -24,6 +24,7 @@ import { peeringFacts } from '../../functions/commons/ec2-peerings.js';
 import { routeTableFacts } from '../../functions/commons/ec2-route-tables.js';
 import { securityGroupFacts } from '../../functions/commons/ec2-security-groups.js';
 import { probeScript } from '../../functions/network/ping.js';
+import { answerAs } from '../moto.js';
 import { sendTo } from '../moto-front.js';
 import type { World } from './render.js';
 import { dataplaneUnavailable, replicaScript, runInPrivateTreeAsync } from './sandbox.js';
@@ -55,24 +56,44 @@ export function probeTarget(commands: unknown): { targetIp: string } | undefined
   return JSON.stringify(expected) === JSON.stringify(commands) ? { targetIp: m[3] as string } : undefined;
 }
 
-/** The caller's credentials from its request (moto tells accounts apart by access key). */
-function callerCredentials(headers: IncomingHttpHeaders) {
+/** The caller's credentials from its request (moto tells accounts apart by access key, or by header). */
+function callerView(headers: IncomingHttpHeaders): View {
   const key = /Credential=([^/]+)\//.exec(String(headers.authorization ?? ''))?.[1] ?? 'testing';
   const token = headers['x-amz-security-token'];
+  const account = headers['x-moto-account-id'];
   return {
-    accessKeyId: key,
-    secretAccessKey: 'local',
-    ...(typeof token === 'string' ? { sessionToken: token } : {}),
+    credentials: {
+      accessKeyId: key,
+      secretAccessKey: 'local',
+      ...(typeof token === 'string' ? { sessionToken: token } : {}),
+    },
+    ...(typeof account === 'string' ? { account } : {}),
   };
 }
 
-/** Everything the caller's account and the default account see in moto, as replica facts. */
+/** Whose view of moto to read: credentials, and the account moto should answer as (its own header). */
+interface View {
+  readonly credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  readonly account?: string;
+}
+
+function ec2As(motoEndpoint: string, region: string, view: View): EC2Client {
+  const ec2 = new EC2Client({ endpoint: motoEndpoint, region, credentials: view.credentials });
+  return view.account ? answerAs(ec2, view.account) : ec2;
+}
+
+/**
+ * Everything the caller's account, the default account and every account peered with one of them
+ * (followed peering by peering: each side's owner) see in moto, as replica facts.
+ */
 async function describeWorld(
   motoEndpoint: string,
   headers: IncomingHttpHeaders,
   region: string,
 ): Promise<World> {
-  const views = [callerCredentials(headers), { accessKeyId: 'testing', secretAccessKey: 'testing' }];
+  const local = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+  const views: View[] = [callerView(headers), { credentials: local }];
+  const accounts = new Set<string>();
   const world = { instances: [], peerings: [], routeTables: [], securityGroups: [], networkAcls: [] } as {
     [K in keyof Required<Omit<World, 'prefixLists'>>]: Array<World[K][number]>;
   };
@@ -83,14 +104,20 @@ async function describeWorld(
       list.push(item);
     }
   };
-  for (const credentials of views) {
-    const ec2 = new EC2Client({ endpoint: motoEndpoint, region, credentials });
+  for (let v = 0; v < views.length; v++) {
+    const ec2 = ec2As(motoEndpoint, region, views[v] as View);
     for (const r of (await ec2.send(new DescribeInstancesCommand({}))).Reservations ?? []) {
       for (const i of r.Instances ?? []) add(world.instances, i.InstanceId ?? '', instanceFacts(i));
     }
     for (const p of (await ec2.send(new DescribeVpcPeeringConnectionsCommand({}))).VpcPeeringConnections ??
       []) {
       add(world.peerings, p.VpcPeeringConnectionId ?? '', peeringFacts(p));
+      for (const owner of [p.RequesterVpcInfo?.OwnerId, p.AccepterVpcInfo?.OwnerId]) {
+        if (owner && !accounts.has(owner)) {
+          accounts.add(owner);
+          views.push({ credentials: local, account: owner });
+        }
+      }
     }
     for (const t of (await ec2.send(new DescribeRouteTablesCommand({}))).RouteTables ?? []) {
       add(world.routeTables, t.RouteTableId ?? '', routeTableFacts(t));

@@ -3,13 +3,17 @@
  * with one thing changed that decides reachability — routes and longest prefix, blackholes, main vs
  * explicit table associations, peering states, security-group protocols, ICMP type and code, CIDR,
  * group-reference and prefix-list sources, egress, instance state, network ACL order and direction,
- * same-VPC and same-subnet traffic — judged by real packets in the kernel replica and by the static
+ * same-VPC and same-subnet traffic, several network interfaces per instance — judged by real packets in the kernel replica and by the static
  * diagnosis on the same facts. Every disagreement fails. Where they disagreed, AWS's documents sided
  * with the kernel and the diagnosis was fixed: network ACLs filter traffic only where it enters or
  * leaves a subnet (VPC User Guide, "Control subnet traffic with network access control lists"), so
- * two servers in one subnet are never judged by one.
+ * two servers in one subnet are never judged by one; security groups belong to network interfaces
+ * (EC2 API Reference, ModifyNetworkInterfaceAttribute `Groups`), so a target is judged at the ENI
+ * holding the pinged address, and a group reference admits the ENIs in the group, not their
+ * instances' other ENIs.
  */
 import { diagnosePath } from '../../functions/network/diagnose.js';
+import { atAddress } from '../../functions/network/interfaces.js';
 import type { World } from '../../local/dataplane/render.js';
 import { kernelPing } from '../../local/dataplane/sandbox.js';
 import { acl, FINANCE, group, icmpFrom, MARKETING, table, toPeer } from '../support/worlds.js';
@@ -45,12 +49,14 @@ const deny = (egress: boolean, n: number, cidr: string, protocol = '-1', extra =
   cidr,
   ...extra,
 });
-const worlds: Array<[string, World]> = [];
+/** A world, and the address pinged when it is not the target's primary one. */
+type Pinged = World & { readonly targetIp?: string };
+const worlds: Array<[string, Pinged]> = [];
 /** One world: the tutorial's, changed by `change`. */
 const w = (name: string, change: (x: Mutable) => void) => {
   const x = base();
   change(x);
-  worlds.push([name, x as unknown as World]);
+  worlds.push([name, x as unknown as Pinged]);
 };
 w('tutorial', () => {});
 for (const st of ['pending-acceptance', 'deleted', 'rejected', 'expired', 'failed'])
@@ -286,12 +292,100 @@ w('same subnet group ref own group', (x: Mutable) => {
   x.securityGroups[1].ingressRefs = [{ protocol: 'icmp', fromPort: -1, toPort: -1, groupId: 'sg-m2' }];
 });
 
+// several network interfaces (ENIs) per instance
+const eni = (id: string, subnetId: string, privateIps: string[], securityGroupIds: string[]) => ({
+  networkInterfaceId: id,
+  subnetId,
+  privateIps,
+  securityGroupIds,
+});
+/** FinanceServer with a second ENI in subnet-f2 (addresses .20 and .21, group sg-f2: closed), pinged at .20. */
+const financeTwoEnis = (x: Mutable) => {
+  x.instances[1] = {
+    ...FINANCE,
+    interfaces: [
+      eni('eni-f0', 'subnet-f', ['172.31.1.4'], ['sg-f']),
+      eni('eni-f1', 'subnet-f2', ['172.31.2.20', '172.31.2.21'], ['sg-f2']),
+    ],
+  };
+  x.securityGroups.push(group('sg-f2', 'vpc-f'));
+  x.targetIp = '172.31.2.20';
+};
+const openF2 = (x: Mutable) => {
+  x.securityGroups[2].ingress = [icmpFrom('10.10.0.0/16')];
+};
+w('eni: secondary ENI pinged, only the primary ENI group opens', financeTwoEnis);
+w('eni: secondary ENI pinged, its own group opens', (x: Mutable) => {
+  financeTwoEnis(x);
+  openF2(x);
+});
+w('eni: secondary address of the secondary ENI', (x: Mutable) => {
+  financeTwoEnis(x);
+  openF2(x);
+  x.targetIp = '172.31.2.21';
+});
+w('eni: primary ENI pinged, only the secondary ENI group opens', (x: Mutable) => {
+  financeTwoEnis(x);
+  openF2(x);
+  x.securityGroups[1].ingress = [];
+  x.targetIp = '172.31.1.4';
+});
+w("eni: secondary ENI's subnet table has no return route", (x: Mutable) => {
+  financeTwoEnis(x);
+  openF2(x);
+  x.routeTables.push(table('rtb-f2', 'vpc-f', '172.31.0.0/16', [], false, ['subnet-f2']));
+});
+w("eni: secondary ENI's subnet ACL has no inbound rule", (x: Mutable) => {
+  financeTwoEnis(x);
+  openF2(x);
+  x.networkAcls = [acl('vpc-f', 'subnet-f2', [allow(true)])];
+});
+w("eni: primary subnet's deny-all ACL does not judge the secondary ENI", (x: Mutable) => {
+  financeTwoEnis(x);
+  openF2(x);
+  x.networkAcls = [acl('vpc-f', 'subnet-f', [])];
+});
+w('eni: secondary address on the primary ENI', (x: Mutable) => {
+  x.instances[1] = {
+    ...FINANCE,
+    interfaces: [eni('eni-f0', 'subnet-f', ['172.31.1.4', '172.31.1.5'], ['sg-f'])],
+  };
+  x.targetIp = '172.31.1.5';
+});
+/** MarketingServer with a second ENI in subnet-m2 (10.10.2.30, group sg-m2 in vpc-m). */
+const marketingTwoEnis = (x: Mutable) => {
+  x.instances[0] = {
+    ...MARKETING,
+    interfaces: [
+      eni('eni-m0', 'subnet-m', ['10.10.1.10'], ['sg-m']),
+      eni('eni-m1', 'subnet-m2', ['10.10.2.30'], ['sg-m2']),
+    ],
+  };
+  x.securityGroups.push(group('sg-m2', 'vpc-m'));
+};
+const refTo = (groupId: string) => (x: Mutable) => {
+  marketingTwoEnis(x);
+  x.securityGroups[1].ingress = [];
+  x.securityGroups[1].ingressRefs = [
+    { protocol: 'icmp', fromPort: -1, toPort: -1, groupId, peeringConnectionId: 'pcx-1' },
+  ];
+};
+w("eni: group ref names only the source's secondary ENI group", refTo('sg-m2'));
+w("eni: group ref names the source's primary ENI group", refTo('sg-m'));
+w('eni: source primary ENI egress closed, secondary open', (x: Mutable) => {
+  marketingTwoEnis(x);
+  x.securityGroups[0].egress = [];
+});
+
 it('covers at least 60 worlds', () => {
   expect(worlds.length).toBeGreaterThanOrEqual(60);
 });
 
 it.each(worlds)('%s: the kernel and the static diagnosis agree', (_, world) => {
-  const [source, target] = world.instances as [World['instances'][number], World['instances'][number]];
+  const [source, instance] = world.instances as [World['instances'][number], World['instances'][number]];
+  // The target as AWS judges it: at the network interface that holds the pinged address.
+  const target = atAddress(instance, world.targetIp ?? instance.privateIp);
+  if (!target) throw new Error(`no ENI of ${instance.instanceId} holds ${world.targetIp}`);
   const ping = kernelPing(world, source.instanceId, target.privateIp, { count: 1 });
   // iputils ping: 0 a reply, 1 no reply, 2 an error such as no route from a stopped server.
   expect([0, 1, 2]).toContain(ping.status);

@@ -3,12 +3,18 @@
  * and one-line errors.
  */
 import {
+  AssignPrivateIpAddressesCommand,
+  AssociateRouteTableCommand,
   AttachInternetGatewayCommand,
+  AttachNetworkInterfaceCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateInternetGatewayCommand,
   CreateNetworkAclCommand,
   CreateNetworkAclEntryCommand,
+  CreateNetworkInterfaceCommand,
   CreateRouteCommand,
+  CreateRouteTableCommand,
+  CreateSubnetCommand,
   DescribeNetworkAclsCommand,
   ReplaceNetworkAclAssociationCommand,
   RevokeSecurityGroupIngressCommand,
@@ -255,6 +261,71 @@ describe('peering-autopilot doctor', () => {
     expect(run.code).toBe(EXIT.refused);
     expect(run.stdout).toContain(`network ACL ${acl} denies the ping entering the target subnet`);
     expect(run.stdout).toContain('rule 100 (deny 10.10.0.0/16)');
+  });
+
+  it("judges a target address on a second network interface by that interface's subnet: its route table", async () => {
+    await runLocalWorkflow({ peeringConnectionId: seed.peerings.marketingFinance, dryRun: false });
+    // FinanceServer gets a second ENI (two addresses) in another subnet, whose own route table has no
+    // route back to Marketing. (Its security groups are judged per ENI too, but moto reports an
+    // attached ENI's groups merged with the instance's: that rule is tested in
+    // test/unit/instance-facts.test.ts and by real packets in test/dataplane/differential.test.ts.)
+    const subnetId = (
+      await ec2.send(new CreateSubnetCommand({ VpcId: seed.finance.vpcId, CidrBlock: '172.31.200.0/24' }))
+    ).Subnet?.SubnetId as string;
+    const eniId = (
+      await ec2.send(
+        new CreateNetworkInterfaceCommand({
+          SubnetId: subnetId,
+          Groups: [seed.finance.securityGroupId],
+          PrivateIpAddress: '172.31.200.20',
+        }),
+      )
+    ).NetworkInterface?.NetworkInterfaceId as string;
+    await ec2.send(
+      new AttachNetworkInterfaceCommand({
+        NetworkInterfaceId: eniId,
+        InstanceId: seed.finance.instanceId,
+        DeviceIndex: 1,
+      }),
+    );
+    await ec2.send(
+      new AssignPrivateIpAddressesCommand({
+        NetworkInterfaceId: eniId,
+        PrivateIpAddresses: ['172.31.200.21'],
+      }),
+    );
+    const tableId = (await ec2.send(new CreateRouteTableCommand({ VpcId: seed.finance.vpcId }))).RouteTable
+      ?.RouteTableId as string;
+    await ec2.send(new AssociateRouteTableCommand({ RouteTableId: tableId, SubnetId: subnetId }));
+
+    // The primary address is reached (its subnet uses the main table, which the autopilot configured) ...
+    expect((await cli('doctor', seed.marketing.instanceId, seed.finance.instanceId)).code).toBe(EXIT.ok);
+    // ... the same instance at either address of its second ENI is not: the reply has no way back.
+    for (const address of ['172.31.200.20', '172.31.200.21']) {
+      const run = await cli('doctor', seed.marketing.instanceId, address);
+      expect(run.code).toBe(EXIT.refused);
+      expect(run.stdout).toContain(`route table ${tableId} has no route to 10.10.0.0/16`);
+    }
+    await ec2.send(
+      new CreateRouteCommand({
+        RouteTableId: tableId,
+        DestinationCidrBlock: '10.10.0.0/16',
+        VpcPeeringConnectionId: seed.peerings.marketingFinance,
+      }),
+    );
+    const open = await cli('doctor', seed.marketing.instanceId, '172.31.200.21', '--json');
+    expect(open.code).toBe(EXIT.ok);
+    expect(JSON.parse(open.stdout).target).toMatchObject({
+      instanceId: seed.finance.instanceId,
+      privateIp: '172.31.200.21',
+      subnetId,
+    });
+  });
+
+  it('exits 1 with one clear line for an address no interface holds', async () => {
+    const run = await cli('doctor', seed.marketing.instanceId, '172.31.99.99');
+    expect(run.code).toBe(EXIT.failed);
+    expect(run.stderr).toBe('error: no instance with private IP 172.31.99.99 in us-east-1');
   });
 
   it('exits 1 with one clear line for an unknown instance', async () => {

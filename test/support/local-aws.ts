@@ -8,7 +8,7 @@ import {
   DescribeSecurityGroupsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { resetMoto, useLocalAws } from '../../local/moto.js';
+import { answerAs, resetMoto, useLocalAws } from '../../local/moto.js';
 
 export function motoEndpoint(): string {
   const endpoint = process.env.MOTO_ENDPOINT;
@@ -27,16 +27,7 @@ export function useMoto(): {
   process.env.AWS_MAX_ATTEMPTS = '1';
   const ec2In = (region: string, account?: string) => {
     const client = new EC2Client({ region, endpoint });
-    if (account) {
-      client.middlewareStack.add(
-        (next) => async (args) => {
-          (args.request as { headers: Record<string, string> }).headers['x-moto-account-id'] = account;
-          return next(args);
-        },
-        { step: 'build', name: 'motoAccount' },
-      );
-    }
-    return client;
+    return account ? answerAs(client, account) : client;
   };
   return { endpoint, ec2: ec2In('us-east-1'), ec2In };
 }
