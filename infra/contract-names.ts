@@ -16,7 +16,10 @@ export class TagKeys {
   public static readonly SOURCE = 'peering-autopilot:source';
   /** Route table `skip` / `include`; VPC `tagged-only`. */
   public static readonly ROUTES = 'peering-autopilot:routes';
-  /** VPC `false` (never auto-accept) / `true` (allow-list under the tagged-only accept policy). */
+  /**
+   * VPC `false` (never auto-accept) / `true` (allow-list under the tagged-only accept policy) /
+   * `approval` (every peering into or from it waits for a person: `peering-autopilot approve`).
+   */
   public static readonly ACCEPT = 'peering-autopilot:accept';
   /** Instance `target` / `source`: the verification ping's ends. */
   public static readonly PROBE = 'peering-autopilot:probe';
@@ -45,6 +48,8 @@ export class RunOutcome {
   public static readonly REJECTED = 'rejected';
   public static readonly EXPIRED = 'expired';
   public static readonly FAILED = 'failed';
+  /** Waiting for a person (`peering-autopilot approve` / `reject`). */
+  public static readonly AWAITING_APPROVAL = 'awaiting-approval';
   /** Every outcome. */
   public static readonly ALL: string[] = [...OUTCOMES];
 
@@ -56,6 +61,8 @@ export class Decision {
   public static readonly ACCEPTED = 'accepted';
   public static readonly ALREADY_ACTIVE = 'already-active';
   public static readonly REFUSED = 'refused';
+  /** Waiting for a person: nothing accepted or written until `peering-autopilot approve`. */
+  public static readonly AWAITING_APPROVAL = 'awaiting-approval';
   /** Every decision. */
   public static readonly ALL: string[] = [...DECISIONS];
 

@@ -125,7 +125,8 @@ export class PeeringAutopilot extends Construct {
             '(instance/* with a tag condition), with the AWS-RunShellScript document only; verification reads the ' +
             'entries of any prefix list (prefix-list/*, any owner: AWS-managed and shared lists), read-only. The ' +
             "trusted routed record is one SSM parameter per peering under the hub's own " +
-            'parameter/peering-autopilot/routed/ path (peerings are created at any time).',
+            'parameter/peering-autopilot/routed/ path (peerings are created at any time), and so is a ' +
+            "person's decision under parameter/peering-autopilot/approvals/ (Inspect only reads it).",
           appliesTo: [
             {
               regex:
@@ -133,7 +134,7 @@ export class PeeringAutopilot extends Construct {
             },
             {
               regex:
-                '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):ssm:.*:parameter\\/peering-autopilot\\/routed\\/\\*$/g',
+                '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):ssm:.*:parameter\\/peering-autopilot\\/(routed|approvals)\\/\\*$/g',
             },
           ],
         },

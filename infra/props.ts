@@ -16,6 +16,14 @@ export enum AcceptPolicy {
   TAGGED_ONLY = 'tagged-only',
 }
 
+/** What happens to a peering with an account outside this hub and its members. */
+export enum OutsideAccounts {
+  /** Refused with a reason naming the account (nothing is accepted or written). */
+  REFUSE = 'refuse',
+  /** Put to a person: the run ends `awaiting-approval` and a notice says how to approve or reject. */
+  APPROVE = 'approve',
+}
+
 /** DNS resolution across peerings for VPCs without a `peering-autopilot:dns` tag. */
 export enum DnsResolution {
   /** Only VPCs tagged `peering-autopilot:dns=true`. */
@@ -35,6 +43,15 @@ export interface PeeringAutopilotProps {
    * @default AcceptPolicy.SAME_ACCOUNT
    */
   readonly acceptPolicy?: AcceptPolicy;
+  /**
+   * A peering with an account that is neither this one nor a member: `refuse` it, or `approve`
+   * (wait for a person: `peering-autopilot approve` / `reject`). Approving configures only this
+   * side; nothing is ever written in the outside account. With `approve`, the Activation role may
+   * accept a request from any account (the approval record, which only approvers can write, is
+   * what lets it); see `approverPolicy`.
+   * @default OutsideAccounts.REFUSE
+   */
+  readonly outsideAccounts?: OutsideAccounts;
   /**
    * DNS resolution across peerings (`AllowDnsResolutionFromRemoteVpc` on a VPC's side) for VPCs
    * without a `peering-autopilot:dns` tag: `tagged` (only VPCs tagged `true`), `always` (every VPC
@@ -148,6 +165,10 @@ export function checkProps(props: PeeringAutopilotProps, stack: Stack): Resolved
   if (!Object.values(AcceptPolicy).includes(acceptPolicy)) {
     problems.push(`acceptPolicy must be 'same-account' or 'tagged-only', got '${acceptPolicy}'`);
   }
+  const outsideAccounts = props.outsideAccounts ?? OutsideAccounts.REFUSE;
+  if (!Object.values(OutsideAccounts).includes(outsideAccounts)) {
+    problems.push(`outsideAccounts must be 'refuse' or 'approve', got '${outsideAccounts}'`);
+  }
   const dnsResolution = props.dnsResolution ?? DnsResolution.TAGGED;
   if (!Object.values(DnsResolution).includes(dnsResolution)) {
     problems.push(`dnsResolution must be 'tagged', 'always' or 'never', got '${dnsResolution}'`);
@@ -222,6 +243,7 @@ export function checkProps(props: PeeringAutopilotProps, stack: Stack): Resolved
     probeTimeout,
     steps: {
       acceptPolicy,
+      outsideAccounts,
       dnsResolution,
       ...(props.routesPerTableQuota ? { routesPerTableQuota: props.routesPerTableQuota } : {}),
       ...(props.rulesPerSecurityGroupQuota

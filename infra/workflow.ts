@@ -27,7 +27,14 @@ export function buildWorkflow(scope: Construct, config: ResolvedProps, alarmTopi
       new WorkflowFunction(scope, `${s.id}Function`, {
         step: s.id,
         statements: [
-          ...statementsFor(s.grants, stack, config.regions, [stack.account, ...config.members]),
+          // <Peers>: the accounts a request may come from. With outsideAccounts=approve, any account
+          // (what a person approved; the approval record only approvers can write decides, not IAM).
+          ...statementsFor(
+            s.grants,
+            stack,
+            config.regions,
+            config.steps.outsideAccounts === 'approve' ? ['*'] : [stack.account, ...config.members],
+          ),
           // In a member, this step's own role only.
           ...memberRoleStatements(stack, config.members, memberRoleFor(config.memberRoleName, s.id)),
         ],

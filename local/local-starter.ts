@@ -13,7 +13,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { Ec2For, Place } from '../functions/commons/aws-clients.js';
 import { callerAccount } from '../functions/commons/aws-clients.js';
-import { actsIn } from '../functions/network/decision.js';
+import { readSettings } from '../functions/commons/settings.js';
+import { actsIn, type OutsideAccounts } from '../functions/network/decision.js';
 import { DEFAULT_QUOTAS } from '../functions/network/model.js';
 import { normaliseEvent } from '../functions/starter/events.js';
 import { type StarterResult, startRuns } from '../functions/starter/starter.js';
@@ -86,6 +87,8 @@ export function sweepWith(
     readonly places: readonly Place[];
     readonly members?: readonly string[];
     readonly regions?: readonly string[];
+    /** @default the environment's PEERING_AUTOPILOT_OUTSIDE_ACCOUNTS, else 'refuse' */
+    readonly outsideAccounts?: OutsideAccounts;
   },
 ): Promise<StarterResult> {
   const members = deps.members ?? [];
@@ -98,6 +101,7 @@ export function sweepWith(
       members,
       ...(deps.regions ? { regions: deps.regions } : {}),
       policy: 'same-account',
+      outsideAccounts: deps.outsideAccounts ?? readSettings().outsideAccounts,
       quotas: DEFAULT_QUOTAS,
       reverifySeconds: 24 * 3600,
       dnsResolution: 'tagged',

@@ -88,6 +88,7 @@ export const RESULT_FIELDS = {
   peeringConnectionId: '$.inspection.peeringConnectionId',
   decision: '$.inspection.decision',
   reason: '$.inspection.reason',
+  approval: '$.inspection.approval',
   invalidTag: '$.inspection.invalidTag',
   status: '$.inspection.status',
   seenIn: '$.inspection.seenIn',

@@ -20,7 +20,7 @@ const ACTIVATION_RESULT = { status: '$.Payload.status', attempt: '$.Payload.atte
 const VERIFICATION_RESULT = Object.fromEntries(
   ['status', 'reason', 'probes', 'diagnosis', 'repairable', 'message'].map((k) => [k, `$.Payload.${k}`]),
 );
-const activation = (action: 'accept' | 'check', attempt: number | string) => ({
+const activation = (action: 'accept' | 'check' | 'reject', attempt: number | string) => ({
   action,
   'peeringConnectionId.$': '$.inspection.peeringConnectionId',
   'accepterRegion.$': '$.inspection.accepter.region',
@@ -65,18 +65,53 @@ const states: States = {
   Decide: {
     Type: 'Choice',
     Comment:
-      'deleted -> cleanup; refused but active -> plan removals only; refused -> result; pending and not a dry run -> ' +
-      'accept; not yet active -> wait; active -> plan.',
+      'deleted -> cleanup; refused but active -> plan removals only; rejected by a person and pending -> reject; ' +
+      'refused -> result; waiting for a person -> result; pending and not a dry run -> accept; not yet active -> ' +
+      'wait; active -> plan.',
     Choices: [
       is('$.inspection.cleanup', true),
       is('$.inspection.removalsOnly', true),
+      { And: [is('$.inspection.needsReject', true), is('$.inspection.dryRun', false)] },
       is('$.inspection.decision', 'refused'),
+      is('$.inspection.decision', 'awaiting-approval'),
       is('$.inspection.dryRun', true),
       is('$.inspection.needsAccept', true),
       is('$.inspection.status', 'active'),
-    ].map((rule, i) => ({ ...rule, Next: ['Cleanup', 'Plan', 'Refused', 'Plan', 'Accept', 'Plan'][i] })),
+    ].map((rule, i) => ({
+      ...rule,
+      Next: ['Cleanup', 'Plan', 'Reject', 'Refused', 'AwaitingApproval', 'Plan', 'Accept', 'Plan'][i],
+    })),
     Default: 'AwaitActivation',
   },
+  Reject: task('Activation', {
+    comment:
+      "A person rejected the request: RejectVpcPeeringConnection as the accepter's owner, in its region.",
+    payload: activation('reject', 0),
+    resultSelector: ACTIVATION_RESULT,
+    resultPath: '$.activation',
+    next: 'Rejected',
+  }),
+  Rejected: resultState(
+    'Rejected by a person (who, when and why in approval): nothing was configured.',
+    'Report',
+    {
+      routes: [],
+      securityGroupRules: [],
+      options: [],
+      verification: skippedVerification('rejected by a person'),
+    },
+    { 'status.$': '$.activation.status' },
+  ),
+  AwaitingApproval: resultState(
+    'Waiting for a person (peering-autopilot approve / reject): nothing accepted, nothing written.',
+    'Report',
+    {
+      routes: [],
+      securityGroupRules: [],
+      options: [],
+      verification: skippedVerification('waiting for a person to approve'),
+    },
+  ),
   Accept: task('Activation', {
     comment: "AcceptVpcPeeringConnection in the accepter's region.",
     payload: activation('accept', 0),

@@ -28,7 +28,8 @@ export type GrantResource =
 /**
  * One IAM statement. Condition values may use `<Partition>` and `<Account>`, which the construct
  * fills with the stack's own, and `<Peers>`: the accounts whose VPCs may be on the other side
- * (the hub and its members in the hub's roles; any account in a member's role).
+ * (the hub and its members in the hub's roles, any account when outside accounts are put to a
+ * person; any account in a member's role).
  */
 export interface Grant {
   readonly actions: readonly string[];
@@ -43,6 +44,8 @@ export interface Grant {
 /** The construct's settings a step's environment is made of. */
 export interface StepSettings {
   readonly acceptPolicy: string;
+  /** `refuse` or `approve`: peerings with accounts outside the hub and members. */
+  readonly outsideAccounts: string;
   /** DNS resolution for untagged VPCs: `tagged`, `always` or `never`. */
   readonly dnsResolution: string;
   readonly routesPerTableQuota?: number;
@@ -74,6 +77,13 @@ export interface StepSpec {
 }
 
 const describe = (...actions: string[]): Grant => ({ actions, resource: '*' });
+/** People's decisions (functions/commons/approval-record.ts): the workflow only reads them. */
+const approvalRecord: Grant = {
+  actions: ['ssm:GetParameter'],
+  resource: { service: 'ssm', type: 'parameter', name: 'peering-autopilot/approvals/*' },
+  hubOnly: true,
+  why: "Reads a person's decision about a peering that waits for one; only approvers can write it.",
+};
 /** The hub's trusted routed record (functions/commons/routed-record.ts), one SSM parameter per peering. */
 const routedRecord = (actions: string[], why: string): Grant => ({
   actions,
@@ -92,6 +102,7 @@ const table = {
         ['ssm:GetParameter'],
         'Confirms a routed tag naming a block no peer has now (an edited tag counts for nothing).',
       ),
+      approvalRecord,
     ],
     taskTimeoutSeconds: 60,
   },
@@ -119,6 +130,11 @@ const table = {
           'AcceptVpcPeeringConnection requires the accepter vpc resource too (Service Authorization Reference; ' +
           "the VPC Peering Guide's accept policy grants vpc/* in its own statement). The Accepter/RequesterVpc " +
           'keys exist only on the peering resource, so this statement has none.',
+      },
+      {
+        actions: ['ec2:RejectVpcPeeringConnection'],
+        resource: own('vpc-peering-connection'),
+        why: 'Only after a person rejected the request (peering-autopilot reject: the approval record).',
       },
     ],
     taskTimeoutSeconds: 60,
@@ -279,6 +295,7 @@ export function step(id: StepId): StepSpec {
 export function sharedEnvironment(s: Omit<StepSettings, 'alarmTopicArn'>): Record<string, string> {
   return {
     ACCEPT_POLICY: s.acceptPolicy,
+    PEERING_AUTOPILOT_OUTSIDE_ACCOUNTS: s.outsideAccounts,
     DNS_RESOLUTION: s.dnsResolution,
     ...(s.routesPerTableQuota ? { ROUTES_PER_TABLE_QUOTA: String(s.routesPerTableQuota) } : {}),
     ...(s.rulesPerSecurityGroupQuota

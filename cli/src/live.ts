@@ -3,11 +3,14 @@
  * `plan` and `doctor`. They reuse the functions' own logic, so what they say is what the
  * workflow would do.
  */
+
+import { ssmApprovalStore } from '../../functions/commons/approval-record.js';
 import {
   type Accounts,
   callerAccount,
   ec2Clients,
   homeRegion,
+  hubSsmClient,
   type Place,
 } from '../../functions/commons/aws-clients.js';
 import { TAGS } from '../../functions/commons/contracts.js';
@@ -100,8 +103,8 @@ export async function peeringStatus(pcx?: string, account?: string): Promise<Pee
   return rows;
 }
 
-/** The full plan from live, read-only calls (the workflow's inspect and plan steps, nothing written). */
-export async function livePlan(pcx: string, where: { account?: string; region?: string } = {}) {
+/** The workflow's Inspect step from live, read-only calls, found where a run would find the peering. */
+export async function liveInspection(pcx: string, where: { account?: string; region?: string } = {}) {
   // The same settings the deployed functions read (ACCEPT_POLICY, *_QUOTA), defaults otherwise.
   const settings = readSettings();
   const { accounts, ec2For } = await cliClients();
@@ -120,6 +123,8 @@ export async function livePlan(pcx: string, where: { account?: string; region?: 
       // Found where a run would find it: the hub and every member, in every configured region.
       ...(settings.regions.length > 0 ? { regions: settings.regions } : {}),
       policy: settings.acceptPolicy,
+      outsideAccounts: settings.outsideAccounts,
+      approvals: ssmApprovalStore(hubSsmClient()),
       freshSeconds: 0,
       now: () => new Date(),
     },
@@ -127,8 +132,15 @@ export async function livePlan(pcx: string, where: { account?: string; region?: 
     if (error.name === 'PeeringNotFoundError') throw new CliError(error.message);
     throw error;
   });
+  return { inspection, settings, ec2For };
+}
+
+/** The full plan from live, read-only calls (the workflow's inspect and plan steps, nothing written). */
+export async function livePlan(pcx: string, where: { account?: string; region?: string } = {}) {
+  const { inspection, settings, ec2For } = await liveInspection(pcx, where);
+  // Refused or waiting for a person: a run plans nothing either.
   const changes: Changes | undefined =
-    inspection.decision === 'refused'
+    inspection.decision === 'refused' || inspection.decision === 'awaiting-approval'
       ? undefined
       : await plan(inspection, { ec2For, quotas: settings.quotas, dnsResolution: settings.dnsResolution });
   return { inspection, changes };

@@ -6,6 +6,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import Table from 'cli-table3';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { PEERING_ID } from '../../functions/commons/schemas.js';
+import { type DecideOptions, decidePeering, waitingPeerings } from './approvals.js';
 import { oneLine } from './errors.js';
 import { EXIT, type Io, quietLocalHandlers, stdio } from './io.js';
 import { CliError, doctor, livePlan, peeringStatus } from './live.js';
@@ -200,6 +201,75 @@ Examples:
       }
       setExit(diagnosis.reachable ? EXIT.ok : EXIT.refused);
     });
+
+  program
+    .command('approvals')
+    .description(
+      'List the peerings that wait for a person (an outside account, a VPC tagged accept=approval).',
+    )
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  peering-autopilot approvals\n  peering-autopilot approvals --json')
+    .action(async (opts: { json?: boolean }) => {
+      const rows = await waitingPeerings();
+      if (opts.json) {
+        io.out(JSON.stringify(rows, null, 2));
+        return;
+      }
+      const t = new Table({
+        style: PLAIN,
+        head: ['peering', 'account', 'state', 'requester', 'accepter', 'waiting since', 'why'],
+      });
+      for (const r of rows)
+        t.push([
+          r.peeringConnectionId,
+          r.account,
+          r.state,
+          r.requester,
+          r.accepter,
+          r.checkedAt ?? '',
+          r.why,
+        ]);
+      io.out(rows.length > 0 ? t.toString() : 'nothing waits for approval');
+    });
+
+  for (const [name, decision, what] of [
+    ['approve', 'approved', 'accept it and configure our side as an automatic accept would'],
+    ['reject', 'rejected', 'RejectVpcPeeringConnection'],
+  ] as const) {
+    const command = program
+      .command(name)
+      .description(
+        `Record a person's decision about a peering that waits for one, then run the workflow: ${what}.`,
+      )
+      .argument('<pcx-id>', 'peering connection id', peeringId);
+    if (decision === 'rejected') command.requiredOption('--reason <text>', 'why (kept with the decision)');
+    else command.option('--reason <text>', 'why (kept with the decision)');
+    command
+      .option(
+        '--local',
+        'run the real workflow in-process (aws-local-stepfunctions) against AWS_ENDPOINT_URL',
+      )
+      .option(
+        '--state-machine <arn>',
+        'the deployed state machine (default: the one named PeeringAutopilotWorkflow*)',
+      )
+      .option('--json', 'print exactly the workflow result as JSON')
+      .option('--verbose', "show the step functions' structured logs (local runs)")
+      .addHelpText(
+        'after',
+        `
+Exit codes: 0 done, 1 failed, 2 refused (it does not wait for a person, or cannot be approved:
+overlapping CIDRs, accept=false, an expired or deleted request), 64 bad usage.
+The decision (your ARN, the time, the reason) is kept in the SSM parameter
+/peering-autopilot/approvals/<pcx-id> of the hub's home region; it needs the construct's approver policy.
+
+Example:
+  peering-autopilot ${name} pcx-0123456789abcdef0 --reason "vendor VPN, ticket NET-42"`,
+      )
+      .action(async (pcx: string, opts: DecideOptions) =>
+        setExit(await decidePeering(pcx, decision, opts, io)),
+      );
+  }
 
   program
     .command('demo')

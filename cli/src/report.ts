@@ -29,7 +29,8 @@ const label = (side?: VpcSide, other?: VpcSide) =>
  * run; failed executions are 1 too, see main); else 0.
  */
 export function exitCodeFor(result: WorkflowResult): number {
-  if (result.decision === 'refused') return 2;
+  // Refused, or waiting for a person: nothing was configured.
+  if (result.decision === 'refused' || result.decision === 'awaiting-approval') return 2;
   // Report's own word for the run: `failed` (the ping failed after the repair) and `partial` exit 1.
   const outcome = outcomeOf(result);
   return outcome === 'failed' || outcome === 'partial' ? 1 : 0;
@@ -42,10 +43,25 @@ export function renderResult(result: WorkflowResult): string {
   lines.push(
     `Peering ${result.peeringConnectionId}: ${label(requester, accepter)} <> ${label(accepter, requester)}`,
   );
+  const approval = result.approval;
+  if (result.decision === 'awaiting-approval') {
+    lines.push(`  AWAITING APPROVAL: ${approval?.why ?? result.reason}`);
+    lines.push('  Nothing was accepted, routed or opened. A person decides:');
+    lines.push(`    peering-autopilot approve ${result.peeringConnectionId} --reason "<why>"`);
+    lines.push(`    peering-autopilot reject ${result.peeringConnectionId} --reason "<why>"`);
+    return lines.join('\n');
+  }
   if (result.decision === 'refused') {
-    lines.push(`  REFUSED: ${result.reason}`);
+    lines.push(
+      approval?.state === 'rejected'
+        ? `  REJECTED by ${approval.by} at ${approval.at}: ${approval.reason} (peering ${result.status ?? 'rejected'})`
+        : `  REFUSED: ${result.reason}`,
+    );
     lines.push('  Nothing was accepted, routed or opened.');
     return lines.join('\n');
+  }
+  if (approval?.state === 'approved') {
+    lines.push(`  Approved by ${approval.by} at ${approval.at}: ${approval.reason || '(no reason given)'}`);
   }
   lines.push(
     result.decision === 'accepted'

@@ -21,8 +21,13 @@ export interface RunOptions {
   region?: string;
 }
 
-/** Runs the workflow for `pcx`; returns the exit code. */
-export async function runCommand(pcx: string, opts: RunOptions, io: Io): Promise<number> {
+/** Runs the workflow for `pcx`; returns the exit code (`codeFor` the result's, when it finished). */
+export async function runCommand(
+  pcx: string,
+  opts: RunOptions,
+  io: Io,
+  codeFor: (result: WorkflowResult) => number = exitCodeFor,
+): Promise<number> {
   const input = {
     peeringConnectionId: pcx,
     dryRun: opts.dryRun ?? false,
@@ -76,5 +81,5 @@ export async function runCommand(pcx: string, opts: RunOptions, io: Io): Promise
       ? JSON.stringify(result, null, 2)
       : `${searched ? `Found in account ${seen.account}, region ${seen.region}.\n` : ''}${renderResult(result)}`,
   );
-  return exitCodeFor(result);
+  return codeFor(result);
 }

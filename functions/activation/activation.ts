@@ -2,14 +2,14 @@
  * Accept a pending peering in the accepter's region, and report its status for the bounded
  * poll in the workflow (the Wait loop and its deadline live in the ASL, not here).
  */
-import { AcceptVpcPeeringConnectionCommand } from '@aws-sdk/client-ec2';
+import { AcceptVpcPeeringConnectionCommand, RejectVpcPeeringConnectionCommand } from '@aws-sdk/client-ec2';
 import * as z from 'zod/mini';
 import { type Ec2For, isAwsError } from '../commons/aws-clients.js';
 import { describePeering } from '../commons/ec2-peerings.js';
 import { PEERING_ID } from '../commons/schemas.js';
 
 export const ActivationRequestSchema = z.object({
-  action: z.enum(['accept', 'check']),
+  action: z.enum(['accept', 'check', 'reject']),
   peeringConnectionId: z.string().check(z.regex(PEERING_ID, 'expected a pcx- id')),
   accepterRegion: z.string().check(z.minLength(1)),
   /** AcceptVpcPeeringConnection must be called by the accepter VPC's owner, in its region. */
@@ -24,10 +24,20 @@ export interface Activation {
   readonly attempt: number;
 }
 
-/** Accept (or just check) the peering as the accepter's owner, in the accepter's region. */
+/** Accept, reject (a person said no) or just check the peering as the accepter's owner, in its region. */
 export async function run(req: ActivationRequest, { ec2For }: { ec2For: Ec2For }): Promise<Activation> {
   const accepter = { ownerId: req.accepterOwnerId, region: req.accepterRegion };
   const ec2 = ec2For(accepter);
+  if (req.action === 'reject') {
+    try {
+      await ec2.send(
+        new RejectVpcPeeringConnectionCommand({ VpcPeeringConnectionId: req.peeringConnectionId }),
+      );
+    } catch (error) {
+      // No longer pending (accepted, rejected or expired meanwhile): report what it is now.
+      if (!isAwsError(error, 'InvalidStateTransition')) throw error;
+    }
+  }
   if (req.action === 'accept') {
     try {
       const out = await ec2.send(

@@ -8,7 +8,9 @@ export const handler = stepHandler({
   session: (request) => request.peeringConnectionId,
   run: async (request, step) => {
     const activation = await run(request, { ec2For: step.ec2For });
-    step.count(request.action === 'accept' ? METRIC.peeringsAccepted : METRIC.activationPolls, 1);
+    if (request.action !== 'reject') {
+      step.count(request.action === 'accept' ? METRIC.peeringsAccepted : METRIC.activationPolls, 1);
+    }
     return activation;
   },
 });

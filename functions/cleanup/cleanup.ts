@@ -15,7 +15,7 @@
  */
 import { DeleteRouteCommand } from '@aws-sdk/client-ec2';
 import { type Ec2For, isAwsError } from '../commons/aws-clients.js';
-import { describePeering, sideFromPeering } from '../commons/ec2-peerings.js';
+import { describePeering, effectiveStatus, sideFromPeering } from '../commons/ec2-peerings.js';
 import { describeRouteTables } from '../commons/ec2-route-tables.js';
 import { describeGroups } from '../commons/ec2-security-groups.js';
 import { describeSides } from '../commons/ec2-vpcs.js';
@@ -57,7 +57,7 @@ export async function run(inspection: Inspection, { ec2For, actsAt, record }: Cl
   const where = [inspection.accepter, inspection.requester].find((s) => actsAt(s));
   if (!where) return { routesRemoved: [], rulesRemoved: [] };
   const peering = await describePeering(ec2For, where, pcx);
-  const status = peering.Status?.Code ?? 'unknown';
+  const status = effectiveStatus(peering, new Date());
   if (!CLEANUP_STATUSES.includes(status)) {
     throw new InputValidationError(
       `cleanup refused for ${pcx}: it is ${status}; only a ${CLEANUP_STATUSES.join('/')} peering is cleaned up`,
@@ -67,18 +67,19 @@ export async function run(inspection: Inspection, { ec2For, actsAt, record }: Cl
     sideFromPeering(peering.RequesterVpcInfo, 'requester', where.region),
     sideFromPeering(peering.AccepterVpcInfo, 'accepter', where.region),
   ];
-  // A peering with a side the autopilot never acts at (an outside account, a member region not
-  // configured) was refused before anything was written: nothing of ours to remove, anywhere.
-  if (!both.every((s) => actsAt(s))) return { routesRemoved: [], rulesRemoved: [] };
+  // Only the sides the autopilot acts at are cleaned: an outside account's side (a peering a person
+  // approved) is its owner's, and a member region not configured was never written.
   // The VPCs' own tags decide which tables are ours (routes=tagged-only); a VPC already gone has no
   // tables left to clean.
   const sides = await Promise.all(
-    both.map((s) =>
-      describeSides(ec2For, [s]).then(
-        ([v]) => v ?? s,
-        () => s,
+    both
+      .filter((s) => actsAt(s))
+      .map((s) =>
+        describeSides(ec2For, [s]).then(
+          ([v]) => v ?? s,
+          () => s,
+        ),
       ),
-    ),
   );
   const sideOf = new Map(sides.map((s) => [s.vpcId, s]));
   // The peer's blocks as the peering lists them, and the blocks its record says we routed (a block
@@ -91,8 +92,11 @@ export async function run(inspection: Inspection, { ec2For, actsAt, record }: Cl
     readRouted(tagsToRecord(peering.Tags)),
     current,
   );
+  // With an outside side, a route counts as ours only when the record names its block: a refused
+  // outside peering was never configured by us, so a route a person made for it stays.
+  const outside = both.some((s) => !actsAt(s));
   const peerCidrs = (vpcId: string) => [
-    ...both.filter((s) => s.vpcId !== vpcId).flatMap((s) => [...s.cidrs, ...s.ipv6Cidrs]),
+    ...(outside ? [] : both.filter((s) => s.vpcId !== vpcId).flatMap((s) => [...s.cidrs, ...s.ipv6Cidrs])),
     ...recorded,
   ];
   const [tables, groups] = await Promise.all([

@@ -231,6 +231,13 @@ export function isAwsError(error: unknown, ...codes: string[]): boolean {
   return codes.some((c) => e.name === c || e.Code === c);
 }
 
+/** Who is calling (the caller's ARN: an approver's decision names it), from STS GetCallerIdentity. */
+export async function callerArn(): Promise<string> {
+  const out = await stsClient().send(new GetCallerIdentityCommand({}));
+  if (!out.Arn) throw new Error('STS GetCallerIdentity returned no ARN');
+  return out.Arn;
+}
+
 let callerAccountOnce: Promise<string> | undefined;
 
 /**

@@ -100,7 +100,18 @@ export const METRIC = {
 } as const;
 
 /** The workflow result's `decision`: what Inspect decided about the peering. */
-export const DECISIONS = ['accepted', 'already-active', 'refused'] as const;
+export const DECISIONS = ['accepted', 'already-active', 'refused', 'awaiting-approval'] as const;
+
+/** `peering-autopilot:accept` = `approval`: every peering into or from this VPC waits for a person. */
+export const ACCEPT_APPROVAL = 'approval';
+
+/**
+ * Where a person's decision about a peering is kept: one SSM parameter per peering in the hub's
+ * own account and home region, `/peering-autopilot/approvals/<pcx>`, writable only by approvers
+ * (the construct's approver policy) and read by the workflow. Never a tag: anyone who can tag a
+ * peering could forge one.
+ */
+export const APPROVAL_RECORD_PATH = '/peering-autopilot/approvals/';
 
 /** A run's outcome: the `peering-autopilot:status` tag value and the `outcome` dimension of Runs. */
 export const OUTCOMES = [
@@ -113,6 +124,7 @@ export const OUTCOMES = [
   'rejected',
   'expired',
   'failed',
+  'awaiting-approval',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

@@ -106,3 +106,15 @@ export async function describePeerings(
   }
   return out;
 }
+
+/**
+ * The peering's status as a run must take it: a request still `pending-acceptance` past its
+ * ExpirationTime is `expired` (AWS flips it shortly; nothing may be accepted after it).
+ */
+export function effectiveStatus(p: VpcPeeringConnection, now: Date): string {
+  const status = p.Status?.Code ?? 'unknown';
+  const expiresAt = p.ExpirationTime?.getTime();
+  return status === 'pending-acceptance' && expiresAt !== undefined && expiresAt <= now.getTime()
+    ? 'expired'
+    : status;
+}

@@ -13,6 +13,8 @@ import type { WorkflowResult } from './schemas.js';
 export function outcomeOf(r: WorkflowResult | undefined, failed = false): Outcome {
   if (failed || !r) return 'failed';
   if (r.cleanup) return r.status === 'rejected' || r.status === 'expired' ? r.status : 'cleaned-up';
+  if (r.decision === 'awaiting-approval') return 'awaiting-approval';
+  if (r.decision === 'refused' && r.approval?.state === 'rejected') return 'rejected';
   if (r.decision === 'refused') return r.invalidTag ? 'invalid-tag' : 'refused';
   if (r.verification?.status === 'failed') return 'failed';
   const lines = [...r.routes, ...r.securityGroupRules];

@@ -11,7 +11,7 @@ import {
   SecurityGroupFactsSchema,
   VpcSideSchema,
 } from '../network/model.js';
-import { VERIFICATION_STATUSES } from './contracts.js';
+import { DECISIONS, VERIFICATION_STATUSES } from './contracts.js';
 
 /** AWS peering ids: `pcx-` and 8 (older) or 17 hex digits. */
 export const PEERING_ID = /^pcx-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -41,6 +41,15 @@ export const WorkflowInputSchema = z.strictObject({
 });
 export type WorkflowInput = z.output<typeof WorkflowInputSchema>;
 
+/** Where a peering stands with people (decision.ts ApprovalState): always present, so the ASL can select it. */
+export const ApprovalStateSchema = z.object({
+  state: z.enum(['not-required', 'waiting', 'approved', 'rejected']),
+  why: z.string(),
+  by: z.string(),
+  at: z.string(),
+  reason: z.string(),
+});
+
 /** What Inspect found and decided; every later step starts from it. */
 export const InspectionSchema = z.object({
   peeringConnectionId: z.string().check(z.startsWith('pcx-')),
@@ -48,9 +57,18 @@ export const InspectionSchema = z.object({
   seenIn: z.optional(z.object({ account: z.string(), region: z.string() })),
   dryRun: z.boolean(),
   status: z.string(),
-  decision: z.enum(['accepted', 'already-active', 'refused']),
+  decision: z.enum(DECISIONS),
   /** True when the workflow must call AcceptVpcPeeringConnection. */
   needsAccept: z.boolean(),
+  /** A person rejected the pending request: the workflow calls RejectVpcPeeringConnection. */
+  needsReject: z._default(z.boolean(), false),
+  approval: z._default(ApprovalStateSchema, {
+    state: 'not-required',
+    why: '',
+    by: '',
+    at: '',
+    reason: '',
+  }),
   /** The peering is deleted (rejected, expired): remove what we created for it. */
   cleanup: z.boolean(),
   /**
@@ -103,7 +121,9 @@ export const ApplyRequestSchema = z.object({ inspection: InspectionSchema, chang
  */
 export const WorkflowResultSchema = z.object({
   peeringConnectionId: z.string(),
-  decision: z.enum(['accepted', 'already-active', 'refused']),
+  decision: z.enum(DECISIONS),
+  /** Where the peering stands with people: who approved or rejected it, when and why. */
+  approval: z.optional(ApprovalStateSchema),
   /** Set (non-empty) when refused. */
   reason: z.optional(z.string()),
   /** The unreadable tag value behind a fail-safe refusal. */

@@ -3,7 +3,7 @@
  */
 
 import * as z from 'zod/mini';
-import type { AcceptPolicy } from '../network/decision.js';
+import type { AcceptPolicy, OutsideAccounts } from '../network/decision.js';
 import type { DnsResolutionMode } from '../network/model.js';
 import { DEFAULT_QUOTAS, type Quotas } from '../network/model.js';
 import { DEFAULT_MEMBER_ROLE } from './contracts.js';
@@ -12,6 +12,8 @@ import { envInt } from './zod.js';
 
 const SettingsSchema = z.object({
   ACCEPT_POLICY: z._default(z.enum(['same-account', 'tagged-only']), 'same-account'),
+  /** Peerings with accounts outside the hub and members: `refuse`, or `approve` (a person decides). */
+  PEERING_AUTOPILOT_OUTSIDE_ACCOUNTS: z._default(z.enum(['refuse', 'approve']), 'refuse'),
   ROUTES_PER_TABLE_QUOTA: envInt(1, 1000, DEFAULT_QUOTAS.routesPerTable),
   RULES_PER_SECURITY_GROUP_QUOTA: envInt(1, 1000, DEFAULT_QUOTAS.rulesPerSecurityGroup),
   FRESH_SECONDS: envInt(0, 7 * 24 * 3600, 55 * 60),
@@ -49,6 +51,7 @@ const SettingsSchema = z.object({
 
 export interface Settings {
   readonly acceptPolicy: AcceptPolicy;
+  readonly outsideAccounts: OutsideAccounts;
   readonly quotas: Quotas;
   /** A `configured` status younger than this skips re-verification on a no-change run. */
   readonly freshSeconds: number;
@@ -79,6 +82,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const s = parseOrThrow(SettingsSchema, env, 'function settings (environment)');
   return {
     acceptPolicy: s.ACCEPT_POLICY,
+    outsideAccounts: s.PEERING_AUTOPILOT_OUTSIDE_ACCOUNTS,
     quotas: {
       routesPerTable: s.ROUTES_PER_TABLE_QUOTA,
       rulesPerSecurityGroup: s.RULES_PER_SECURITY_GROUP_QUOTA,

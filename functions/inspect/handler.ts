@@ -1,3 +1,4 @@
+import { ssmApprovalStore } from '../commons/approval-record.js';
 import { hubSsmClient } from '../commons/aws-clients.js';
 import { METRIC } from '../commons/contracts.js';
 import { stepHandler } from '../commons/handler.js';
@@ -19,6 +20,8 @@ export const handler = stepHandler({
       region: step.home.region,
       ...(accounts.regions ? { regions: accounts.regions } : {}),
       policy: settings.acceptPolicy,
+      outsideAccounts: settings.outsideAccounts,
+      approvals: ssmApprovalStore(hubSsmClient()),
       freshSeconds: settings.freshSeconds,
       now: () => new Date(),
       record: ssmRecordStore(hubSsmClient()),

@@ -4,9 +4,10 @@
  */
 
 import type { VpcPeeringConnection } from '@aws-sdk/client-ec2';
+import type { ApprovalStore } from '../commons/approval-record.js';
 import type { Ec2For, Place } from '../commons/aws-clients.js';
 import { TAGS } from '../commons/contracts.js';
-import { describePeering, sideFromPeering } from '../commons/ec2-peerings.js';
+import { describePeering, effectiveStatus, sideFromPeering } from '../commons/ec2-peerings.js';
 import { describeSides } from '../commons/ec2-vpcs.js';
 import { InputValidationError, PeeringNotFoundError } from '../commons/errors.js';
 import { type RoutedRecordStore, trustedRouted } from '../commons/routed-record.js';
@@ -18,6 +19,8 @@ import {
   CLEANUP_STATUSES,
   decideFor,
   describable,
+  type OutsideAccounts,
+  TERMINAL_STATUSES,
 } from '../network/decision.js';
 import { tagsToRecord, tagValue, type VpcSide } from '../network/model.js';
 import { readRouted } from '../network/routed.js';
@@ -34,6 +37,10 @@ export interface InspectDeps {
   /** The regions members are acted on in: a member's side elsewhere is refused, never described. */
   readonly regions?: readonly string[];
   readonly policy: AcceptPolicy;
+  /** Peerings with an outside account: refused, or put to a person. @default 'refuse' */
+  readonly outsideAccounts?: OutsideAccounts;
+  /** People's decisions (read only when a peering needs one). */
+  readonly approvals?: ApprovalStore;
   /** How long a `configured` status tag counts as fresh, seconds (below the sweep period). */
   readonly freshSeconds: number;
   readonly now: () => Date;
@@ -113,7 +120,8 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
     );
   }
   const { peering, where } = await findPeering(input, asked, deps);
-  const status = peering.Status?.Code ?? 'unknown';
+  // Past its ExpirationTime a request is expired: nothing is accepted after it, even when approved.
+  const status = effectiveStatus(peering, deps.now());
   const tags = tagsToRecord(peering.Tags);
   let requester = sideFromPeering(peering.RequesterVpcInfo, 'requester', where.region);
   let accepter = sideFromPeering(peering.AccepterVpcInfo, 'accepter', where.region);
@@ -125,11 +133,28 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
     members,
     ...(deps.regions ? { regions: deps.regions } : {}),
     policy: deps.policy,
+    ...(deps.outsideAccounts ? { outsideAccounts: deps.outsideAccounts } : {}),
   };
   const canDescribe = describable(settings, status, requester, accepter);
   if (canDescribe)
     [requester, accepter] = (await describeSides(deps.ec2For, [requester, accepter])) as [VpcSide, VpcSide];
-
+  // A peering with an outside account is put to a person (outsideAccounts=approve): its own side is
+  // described, the outside one keeps what the peering reports and is marked, so no step acts there.
+  let verdict = decideFor(settings, status, requester, accepter);
+  const outsideOf = (s: VpcSide) => !known(s.ownerId);
+  if (verdict.approval.state === 'waiting') {
+    if (!canDescribe && !(TERMINAL_STATUSES as readonly string[]).includes(status)) {
+      const mine = [requester, accepter].filter((s) => !outsideOf(s));
+      const described = await describeSides(deps.ec2For, mine);
+      const fill = (s: VpcSide) =>
+        outsideOf(s) ? { ...s, outside: true } : (described.find((d) => d.vpcId === s.vpcId) as VpcSide);
+      [requester, accepter] = [fill(requester), fill(accepter)];
+    }
+    // The record is read only now: a person's decision never changes what policy alone refuses.
+    const record = await deps.approvals?.read(input.peeringConnectionId);
+    verdict = decideFor(settings, status, requester, accepter, record);
+    // Described again: a tag of our own side (accept=false) may refuse what the peering's view could not.
+  }
   // The record on the tags is a hint anyone who tags the peering can edit: a block it names that is
   // no peer's now counts only when the hub's trusted copy names it too.
   const current = [requester, accepter].flatMap((s) => [...s.cidrs, ...s.ipv6Cidrs]);
@@ -140,7 +165,6 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
       ignored: record.ignored,
     });
   }
-  const verdict = decideFor(settings, status, requester, accepter);
   return {
     peeringConnectionId: input.peeringConnectionId,
     seenIn: { account: where.ownerId, region: where.region },
@@ -148,6 +172,8 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
     status,
     decision: verdict.decision,
     needsAccept: verdict.needsAccept,
+    needsReject: verdict.needsReject,
+    approval: verdict.approval,
     cleanup: CLEANUP_STATUSES.includes(status),
     trigger: input.trigger?.kind ?? 'manual',
     // An edited record is rewritten from the trusted copy: that run is never skipped as fresh.

@@ -2,7 +2,7 @@
  * The accept policy: whether a peering may be configured automatically. Pure.
  */
 
-import { type DECISIONS, TAGS } from '../commons/contracts.js';
+import { ACCEPT_APPROVAL, type DECISIONS, TAGS } from '../commons/contracts.js';
 import { overlappingPairs } from './cidr.js';
 import { tagValue, type VpcSide } from './model.js';
 
@@ -14,6 +14,40 @@ export type Decision = (typeof DECISIONS)[number];
  * `peering-autopilot:accept=true` (an allow-list for cautious accounts).
  */
 export type AcceptPolicy = 'same-account' | 'tagged-only';
+
+/** A peering with an account outside the hub and members: refused (the default) or put to a person. */
+export type OutsideAccounts = 'refuse' | 'approve';
+
+/** A person's decision, as the approval record keeps it (functions/commons/approval-record.ts). */
+export interface ApprovalRecord {
+  readonly decision: 'approved' | 'rejected';
+  /** The caller's ARN when the decision was recorded. */
+  readonly by: string;
+  /** ISO time. */
+  readonly at: string;
+  readonly reason: string;
+  /** The request the person decided about: a record for other VPCs counts for nothing. */
+  readonly requesterVpcId: string;
+  readonly accepterVpcId: string;
+}
+
+/** Where a peering stands with people: none needed, waiting, or decided (who, when, why). */
+export interface ApprovalState {
+  readonly state: 'not-required' | 'waiting' | 'approved' | 'rejected';
+  /** Why a person must decide (an outside account, a VPC tagged accept=approval); empty when not. */
+  readonly why: string;
+  readonly by: string;
+  readonly at: string;
+  readonly reason: string;
+}
+
+export const NO_APPROVAL_NEEDED: ApprovalState = {
+  state: 'not-required',
+  why: '',
+  by: '',
+  at: '',
+  reason: '',
+};
 
 export interface DecisionInput {
   readonly status: string;
@@ -28,6 +62,10 @@ export interface DecisionInput {
   readonly accepter: Pick<VpcSide, 'vpcId' | 'ownerId' | 'cidrs' | 'ipv6Cidrs'> &
     Partial<Pick<VpcSide, 'tags' | 'region'>>;
   readonly policy: AcceptPolicy;
+  /** @default 'refuse' */
+  readonly outsideAccounts?: OutsideAccounts;
+  /** The person's decision about this peering, if one was recorded. */
+  readonly approval?: ApprovalRecord;
 }
 
 export interface DecisionOutput {
@@ -37,6 +75,10 @@ export interface DecisionOutput {
   readonly reason?: string;
   /** Set when a refusal comes from a tag value that is not understood (reported as `invalid-tag`). */
   readonly invalidTag?: string;
+  /** Where the peering stands with people. */
+  readonly approval: ApprovalState;
+  /** A person rejected a request still pending: the workflow calls RejectVpcPeeringConnection. */
+  readonly needsReject: boolean;
 }
 
 /** True when the autopilot acts in this account: the hub's own, or a member's. */
@@ -75,6 +117,7 @@ export interface DecisionSettings {
   readonly members: readonly string[];
   readonly regions?: readonly string[];
   readonly policy: AcceptPolicy;
+  readonly outsideAccounts?: OutsideAccounts;
 }
 
 /**
@@ -102,39 +145,56 @@ export function decideFor(
   status: string,
   requester: DecisionInput['requester'],
   accepter: DecisionInput['accepter'],
+  approval?: ApprovalRecord,
 ): DecisionOutput {
-  return decide({ status, ...settings, requester, accepter });
+  return decide({ status, ...settings, requester, accepter, ...(approval ? { approval } : {}) });
 }
 
 /**
- * Decides accept / already-active / refused. Refusals are checked in order of how certain they
- * are to be deliberate: terminal state, foreign account, overlap, protection tags.
+ * Decides accept / already-active / refused / awaiting-approval. Refusals are checked in order of how
+ * certain they are to be deliberate: terminal state, foreign account, overlap, protection tags. What
+ * no policy may decide alone (an outside account when `outsideAccounts` is `approve`, a VPC tagged
+ * `accept=approval`) waits for a person's recorded decision; nothing that is refused is ever put to one.
  */
 export function decide(input: DecisionInput): DecisionOutput {
   const { status, accountId, requester, accepter, policy } = input;
   const members = input.members ?? [];
-  const refuse = (reason: string): DecisionOutput => ({ decision: 'refused', needsAccept: false, reason });
+  const refuse = (reason: string, approval = NO_APPROVAL_NEEDED): DecisionOutput => ({
+    decision: 'refused',
+    needsAccept: false,
+    reason,
+    approval,
+    needsReject: false,
+  });
+  const sides = [
+    ['requester', requester],
+    ['accepter', accepter],
+  ] as const;
+  const ours = (side: { readonly ownerId: string }) => actsIn({ hub: accountId, members }, side.ownerId);
 
   if ((TERMINAL_STATUSES as readonly string[]).includes(status)) {
     return refuse(`peering is ${status}; a ${status} peering cannot be configured`);
   }
-  for (const [role, side] of [
-    ['requester', requester],
-    ['accepter', accepter],
-  ] as const) {
-    if (!actsIn({ hub: accountId, members }, side.ownerId)) {
-      const known = members.length > 0 ? ` or a member (${members.join(', ')})` : '';
+  // Why a person must decide (empty: the policy decides alone).
+  const asks: string[] = [];
+  const known = members.length > 0 ? ` or a member (${members.join(', ')})` : '';
+  for (const [role, side] of sides) {
+    if (ours(side)) continue;
+    const outside = `${role} VPC ${side.vpcId} is owned by ${side.ownerId}, not this account ${accountId}${known}`;
+    if (input.outsideAccounts !== 'approve' || !ours(role === 'requester' ? accepter : requester)) {
+      return refuse(`cross-account peering: ${outside}; never auto-accepted`);
+    }
+    if (role === 'accepter' && status === 'pending-acceptance') {
       return refuse(
-        `cross-account peering: ${role} VPC ${side.vpcId} is owned by ${side.ownerId}, not this account ${accountId}${known}; never auto-accepted`,
+        `cross-account peering: ${outside}; only its owner can accept it (once it is active, a person approves configuring this side)`,
       );
     }
+    asks.push(outside);
   }
-  for (const [role, side] of [
-    ['requester', requester],
-    ['accepter', accepter],
-  ] as const) {
+  for (const [role, side] of sides) {
     const place = { ownerId: side.ownerId, region: side.region ?? '' };
     if (
+      ours(side) &&
       side.region !== undefined &&
       !actsAt({ hub: accountId, members, ...(input.regions ? { regions: input.regions } : {}) }, place)
     ) {
@@ -153,16 +213,44 @@ export function decide(input: DecisionInput): DecisionOutput {
       .join('; ');
     return refuse(`overlapping CIDRs: ${list}`);
   }
-  for (const side of [requester, accepter]) {
+  for (const [, side] of sides) {
     const flag = tagValue(side.tags, TAGS.accept);
     if (flag === 'false') return refuse(`VPC ${side.vpcId} is protected (${TAGS.accept}=false)`);
+    if (flag === ACCEPT_APPROVAL) {
+      asks.push(`VPC ${side.vpcId} is protected (${TAGS.accept}=${ACCEPT_APPROVAL})`);
+      continue;
+    }
     if (flag !== undefined && flag !== 'true') {
       // Fail safe: a value we do not understand protects the VPC, and says so.
-      const invalidTag = `VPC ${side.vpcId} has ${TAGS.accept}=${JSON.stringify(side.tags?.[TAGS.accept])}, which is not "true" or "false": treated as protected`;
+      const invalidTag = `VPC ${side.vpcId} has ${TAGS.accept}=${JSON.stringify(side.tags?.[TAGS.accept])}, which is not "true", "false" or "${ACCEPT_APPROVAL}": treated as protected`;
       return { ...refuse(invalidTag), invalidTag };
     }
   }
-  if (policy === 'tagged-only') {
+  let approval = NO_APPROVAL_NEEDED;
+  if (asks.length > 0) {
+    // A person decides instead of the tagged-only allow-list; only a record for these two VPCs counts.
+    const why = asks.join('; ');
+    const record =
+      input.approval?.requesterVpcId === requester.vpcId && input.approval.accepterVpcId === accepter.vpcId
+        ? input.approval
+        : undefined;
+    if (!record) {
+      return {
+        decision: 'awaiting-approval',
+        needsAccept: false,
+        reason: `waiting for a person to approve: ${why}`,
+        approval: { ...NO_APPROVAL_NEEDED, state: 'waiting', why },
+        needsReject: false,
+      };
+    }
+    approval = { state: record.decision, why, by: record.by, at: record.at, reason: record.reason };
+    if (record.decision === 'rejected') {
+      return {
+        ...refuse(`rejected by ${record.by} at ${record.at}: ${record.reason}`, approval),
+        needsReject: status === 'pending-acceptance',
+      };
+    }
+  } else if (policy === 'tagged-only') {
     const missing = [requester, accepter].filter((s) => tagValue(s.tags, TAGS.accept) !== 'true');
     if (missing.length > 0 && status !== 'active') {
       return refuse(
@@ -170,8 +258,14 @@ export function decide(input: DecisionInput): DecisionOutput {
       );
     }
   }
-  if (status === 'active') return { decision: 'already-active', needsAccept: false };
-  if (status === 'pending-acceptance') return { decision: 'accepted', needsAccept: true };
+  const go = (decision: Decision, needsAccept: boolean): DecisionOutput => ({
+    decision,
+    needsAccept,
+    approval,
+    needsReject: false,
+  });
+  if (status === 'active') return go('already-active', false);
+  if (status === 'pending-acceptance') return go('accepted', true);
   // initiating-request / provisioning: someone (or AWS) is already moving it towards active.
-  return { decision: 'accepted', needsAccept: false };
+  return go('accepted', false);
 }

@@ -36,6 +36,11 @@ export const VpcSideSchema = z.object({
   dnsResolution: z.optional(z.boolean()),
   /** The VPC's enableDnsSupport / enableDnsHostnames (read only when DNS resolution is wanted). */
   dnsAttributes: z.optional(z.object({ support: z.boolean(), hostnames: z.boolean() })),
+  /**
+   * Owned by an account outside the hub and members (a peering a person approved): never
+   * described, written, probed or tagged; its blocks are the ones the peering itself reports.
+   */
+  outside: z.optional(z.boolean()),
 });
 export type VpcSide = z.output<typeof VpcSideSchema>;
 

@@ -33,7 +33,8 @@ export function planOptions(
     ['requester', requester],
     ['accepter', accepter],
   ] as const) {
-    const want = wanted(side, mode);
+    // An outside account's side is its owner's to set, never ours.
+    const want = side.outside ? false : wanted(side, mode);
     if (want === false) continue;
     const base = {
       side: role,

@@ -163,6 +163,10 @@ export function sweepVerdict(input: SweepInput): SweepVerdict {
       ? { run: false }
       : run('record', `${input.status}, not recorded yet`);
   }
+  // Put to a person and recorded so: asked once. A change arrives as an event (a new run), an expiry
+  // as the peering's status (above); the sweep does not ask again every period.
+  if (input.decision.decision === 'awaiting-approval' && recorded === 'awaiting-approval')
+    return { run: false };
   const refused = input.decision.decision === 'refused';
   // A refusal stands until something changes (a tag, the peering, the members: each an event or a
   // new deployment): recorded, or not recordable at all, it needs no run every sweep.

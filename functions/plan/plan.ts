@@ -26,9 +26,11 @@ export async function run(
   const { peeringConnectionId } = inspection;
   let { requester, accepter } = inspection;
   const sides = [requester, accepter];
+  // Only our own sides are read (and so planned): an outside account's VPC is its owner's.
+  const ours = sides.filter((s) => !s.outside);
   const [routeTables, securityGroups] = await Promise.all([
-    describeRouteTables(ec2For, sides),
-    describeGroups(ec2For, sides),
+    describeRouteTables(ec2For, ours),
+    describeGroups(ec2For, ours),
   ]);
   const refused = inspection.decision === 'refused';
   const facts = { routeTables, securityGroups };

@@ -11,7 +11,8 @@ import { type Ec2For, type Place, placeKey } from '../commons/aws-clients.js';
 import { type Outcome, TAGS } from '../commons/contracts.js';
 import { outcomeOf } from '../commons/outcome.js';
 import type { RoutedRecordStore } from '../commons/routed-record.js';
-import { PEERING_ID, WorkflowResultSchema } from '../commons/schemas.js';
+import { PEERING_ID, type WorkflowResult, WorkflowResultSchema } from '../commons/schemas.js';
+import type { VpcSide } from '../network/model.js';
 
 import { needsTrustedCopy, routedTags } from '../network/routed.js';
 import { printable } from '../network/text.js';
@@ -37,6 +38,10 @@ export function noticeOf(
   const r = req.result;
   if (r?.recordedStatus === outcome) return undefined;
   const pcx = r?.peeringConnectionId ?? 'unknown peering';
+  if (r) {
+    const person = approvalNotice(r, outcome);
+    if (person) return person;
+  }
   if (r?.verification?.status === 'failed') {
     return {
       subject: `${pcx} verification failed`,
@@ -53,6 +58,57 @@ export function noticeOf(
       body: [
         `Peering Autopilot: ${pcx} is configured except where ${quota ? 'a quota leaves no room' : 'AWS allows nothing or a quota leaves no room'}:`,
         ...[...new Set(left.map((c) => c.detail ?? c.action))].map((d) => `- ${d}`),
+      ].join('\n'),
+    };
+  }
+  return undefined;
+}
+
+/** A VPC of the peering as a person reads it: name, id, owner, region, blocks. */
+function sideLabel(side: VpcSide | undefined): string {
+  if (!side) return 'unknown';
+  const blocks = [...side.cidrs, ...side.ipv6Cidrs].join(', ') || 'blocks unknown';
+  return `${side.name ? `${side.name} ` : ''}${side.vpcId} (account ${side.ownerId}, ${side.region}, ${blocks})${side.outside ? ' [outside the hub and members]' : ''}`;
+}
+
+/**
+ * The notices about a person's decision: a request starts waiting (who asks for what, why, and the
+ * exact commands), a waiting request expired, a request was rejected.
+ */
+function approvalNotice(r: WorkflowResult, outcome: Outcome): { subject: string; body: string } | undefined {
+  const pcx = r.peeringConnectionId;
+  const who = [`- requester: ${sideLabel(r.requester)}`, `- accepter:  ${sideLabel(r.accepter)}`];
+  if (outcome === 'awaiting-approval') {
+    return {
+      subject: `${pcx} waits for your approval`,
+      body: [
+        `Peering Autopilot: peering ${pcx} (${r.status ?? 'pending-acceptance'}) waits for a person to decide.`,
+        ...who,
+        `Why it waits: ${r.approval?.why || r.reason || 'a person must decide'}.`,
+        'Nothing has been accepted or written. To decide (an approver, with the hub account credentials):',
+        `  peering-autopilot approve ${pcx} --reason "<why>"`,
+        `  peering-autopilot reject ${pcx} --reason "<why>"`,
+        'Approving accepts the request and configures our side as an automatic accept would; rejecting ' +
+          'calls RejectVpcPeeringConnection. AWS expires an unanswered request 7 days after it was made.',
+      ].join('\n'),
+    };
+  }
+  if (outcome === 'expired' && r.recordedStatus === 'awaiting-approval') {
+    return {
+      subject: `${pcx} expired while waiting for approval`,
+      body: [
+        `Peering Autopilot: peering ${pcx} expired before anyone approved it; nothing was accepted or written.`,
+        ...who,
+        'The requester must create a new request if it is still wanted.',
+      ].join('\n'),
+    };
+  }
+  if (outcome === 'rejected' && r.approval?.state === 'rejected') {
+    return {
+      subject: `${pcx} rejected by a person`,
+      body: [
+        `Peering Autopilot: peering ${pcx} was rejected by ${r.approval.by} at ${r.approval.at}: ${r.approval.reason}`,
+        ...who,
       ].join('\n'),
     };
   }
@@ -90,7 +146,8 @@ export function executionLink(executionId: string | undefined, region: string): 
 /**
  * Where the status tags go: each side's owner sees them in its own view (tags on a peering are
  * per account), so one write per distinct (account, region) of the two sides. A peering with an
- * account outside the hub and members gets none: nothing is written for it anywhere.
+ * account outside the hub and members gets none, unless it was put to a person: then our own
+ * side's view says it waits (or how it was decided); the outside view is never written.
  */
 export function tagPlaces(req: ReportRequest, deps: Pick<ReportDeps, 'home' | 'actsIn' | 'actsAt'>): Place[] {
   const actsAt = deps.actsAt ?? ((p: Place) => deps.actsIn(p.ownerId));
@@ -105,7 +162,9 @@ export function tagPlaces(req: ReportRequest, deps: Pick<ReportDeps, 'home' | 'a
     };
     return actsAt(seen) ? [seen] : [];
   }
-  if (sides.some((s) => !deps.actsIn(s.ownerId))) return [];
+  // A peering with an outside account gets tags only when it was put to a person (our sides' views).
+  const putToPerson = (req.result?.approval?.state ?? 'not-required') !== 'not-required';
+  if (sides.some((s) => !deps.actsIn(s.ownerId)) && !putToPerson) return [];
   // A member's view outside the configured regions is never written (its side was refused).
   const places = new Map(
     sides.filter((s) => actsAt(s)).map((s) => [placeKey(s), { ownerId: s.ownerId, region: s.region }]),

@@ -59,6 +59,7 @@ export const handler = stepHandler({
         members: accounts.members,
         ...(accounts.regions ? { regions: accounts.regions } : {}),
         policy: settings.acceptPolicy,
+        outsideAccounts: settings.outsideAccounts,
         quotas: settings.quotas,
         reverifySeconds: env.REVERIFY_SECONDS,
         dnsResolution: settings.dnsResolution,

@@ -26,7 +26,7 @@ export interface StarterDeps {
   /** What the sweep judges peerings by (the workflow's own settings). */
   readonly judge: Pick<
     SweepDeps,
-    'members' | 'regions' | 'policy' | 'quotas' | 'reverifySeconds' | 'dnsResolution'
+    'members' | 'regions' | 'policy' | 'outsideAccounts' | 'quotas' | 'reverifySeconds' | 'dnsResolution'
   >;
   /** How many places the sweep reads at once, and how long one may take (defaults in sweep.ts). */
   readonly concurrency?: number;

@@ -11,7 +11,13 @@ import { type Ec2For, type Place, placeKey } from '../commons/aws-clients.js';
 import { sideFromPeering } from '../commons/ec2-peerings.js';
 import { describePlace, type PlaceFacts } from '../commons/ec2-place.js';
 import { sideFromVpc } from '../commons/ec2-vpcs.js';
-import { type AcceptPolicy, actsIn, decideFor, describable } from '../network/decision.js';
+import {
+  type AcceptPolicy,
+  actsIn,
+  decideFor,
+  describable,
+  type OutsideAccounts,
+} from '../network/decision.js';
 import type { Quotas } from '../network/model.js';
 import { type DnsResolutionMode, tagsToRecord } from '../network/model.js';
 import { type SweepReason, sweepVerdict } from '../network/peering-plan.js';
@@ -25,6 +31,8 @@ export interface SweepDeps {
   /** The regions members are acted on in (a member's side elsewhere is refused). */
   readonly regions?: readonly string[];
   readonly policy: AcceptPolicy;
+  /** @default 'refuse' */
+  readonly outsideAccounts?: OutsideAccounts;
   readonly quotas: Quotas;
   readonly reverifySeconds: number;
   readonly dnsResolution: DnsResolutionMode;
@@ -123,6 +131,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     members: deps.members,
     ...(deps.regions ? { regions: deps.regions } : {}),
     policy: deps.policy,
+    ...(deps.outsideAccounts ? { outsideAccounts: deps.outsideAccounts } : {}),
   };
 
   const seen = new Set<string>();

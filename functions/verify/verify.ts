@@ -107,6 +107,12 @@ export async function run(
     message: `Peering ${pcx}: verification skipped (${reason}).`,
   });
   if (inspection.dryRun) return skip('dry run: no command is sent');
+  const outside = [inspection.requester, inspection.accepter].find((s) => s.outside);
+  if (outside) {
+    return skip(
+      `the peer VPC ${outside.vpcId} belongs to account ${outside.ownerId}, outside the hub and members: no probe is sent there (its owner pings from their side)`,
+    );
+  }
 
   const instances = await describeProbeInstances(deps.ec2For, inspection);
   const targets = instances.filter((i) => i.role === 'target');

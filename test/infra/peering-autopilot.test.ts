@@ -165,7 +165,14 @@ describe('PeeringAutopilot construct', () => {
 
   it.each([
     ['Inspect', ['ec2:DescribeVpcPeeringConnections', 'ec2:DescribeVpcs', 'ssm:GetParameter']],
-    ['Activation', ['ec2:AcceptVpcPeeringConnection', 'ec2:DescribeVpcPeeringConnections']],
+    [
+      'Activation',
+      [
+        'ec2:AcceptVpcPeeringConnection',
+        'ec2:DescribeVpcPeeringConnections',
+        'ec2:RejectVpcPeeringConnection',
+      ],
+    ],
     ['Plan', ['ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcAttribute']],
     [
       'Apply',

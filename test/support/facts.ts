@@ -31,6 +31,8 @@ export function inspectionOf(peeringConnectionId: string, over: Partial<Inspecti
     status: 'active',
     decision: 'already-active',
     needsAccept: false,
+    needsReject: false,
+    approval: { state: 'not-required', why: '', by: '', at: '', reason: '' },
     cleanup: false,
     fresh: false,
     trigger: 'manual',

@@ -11,11 +11,14 @@ const base = {
 
 describe('accept policy', () => {
   it('accepts a same-account, non-overlapping pending request', () => {
-    expect(decide(base)).toEqual({ decision: 'accepted', needsAccept: true });
+    expect(decide(base)).toMatchObject({ decision: 'accepted', needsAccept: true });
   });
 
   it('reports an active peering as already-active', () => {
-    expect(decide({ ...base, status: 'active' })).toEqual({ decision: 'already-active', needsAccept: false });
+    expect(decide({ ...base, status: 'active' })).toMatchObject({
+      decision: 'already-active',
+      needsAccept: false,
+    });
   });
 
   it('refuses a cross-account peering, naming the owner', () => {
@@ -27,7 +30,7 @@ describe('accept policy', () => {
 
   it('accepts a cross-account peering when both owners are the hub or its members', () => {
     const requester = { ...marketing, ownerId: '111111111111' };
-    expect(decide({ ...base, requester, members: ['111111111111'] })).toEqual({
+    expect(decide({ ...base, requester, members: ['111111111111'] })).toMatchObject({
       decision: 'accepted',
       needsAccept: true,
     });
@@ -99,7 +102,10 @@ describe('accept policy', () => {
   });
 
   it('waits for a peering another party already accepted (provisioning)', () => {
-    expect(decide({ ...base, status: 'provisioning' })).toEqual({ decision: 'accepted', needsAccept: false });
+    expect(decide({ ...base, status: 'provisioning' })).toMatchObject({
+      decision: 'accepted',
+      needsAccept: false,
+    });
   });
 
   describe('tagged-only allow-list', () => {
@@ -126,5 +132,108 @@ describe('accept policy', () => {
       });
       expect(out.decision).toBe('refused');
     });
+  });
+});
+
+describe('what waits for a person (issue 23 §1) and what never does', () => {
+  const PARTNER = '222222222222';
+  const fromPartner = { ...marketing, ownerId: PARTNER };
+  const protectedFinance = { ...finance, tags: { 'peering-autopilot:accept': 'approval' } };
+  const approved = {
+    decision: 'approved' as const,
+    by: 'arn:aws:iam::123456789012:user/alice',
+    at: '2026-12-06T10:00:00.000Z',
+    reason: 'vendor VPN',
+    requesterVpcId: marketing.vpcId,
+    accepterVpcId: finance.vpcId,
+  };
+
+  it('refuses a request from an outside account by default (outsideAccounts=refuse)', () => {
+    const out = decide({ ...base, requester: fromPartner });
+    expect(out).toMatchObject({ decision: 'refused', approval: { state: 'not-required' } });
+    expect(out.reason).toContain(PARTNER);
+  });
+
+  it('puts a request from an outside account to a person when outsideAccounts=approve, naming the account', () => {
+    const out = decide({ ...base, requester: fromPartner, outsideAccounts: 'approve' });
+    expect(out).toMatchObject({
+      decision: 'awaiting-approval',
+      needsAccept: false,
+      approval: { state: 'waiting' },
+    });
+    expect(out.approval.why).toContain(`owned by ${PARTNER}`);
+  });
+
+  it('puts any peering into a VPC tagged accept=approval to a person, same account included', () => {
+    const out = decide({ ...base, accepter: protectedFinance });
+    expect(out.decision).toBe('awaiting-approval');
+    expect(out.approval.why).toBe('VPC vpc-finance is protected (peering-autopilot:accept=approval)');
+  });
+
+  it('accepts once a person approved exactly this request, and says who, when and why', () => {
+    const out = decide({ ...base, accepter: protectedFinance, approval: approved });
+    expect(out).toMatchObject({
+      decision: 'accepted',
+      needsAccept: true,
+      approval: { state: 'approved', by: approved.by, at: approved.at, reason: 'vendor VPN' },
+    });
+  });
+
+  it('ignores a decision recorded for other VPCs (a request is approved, not a peering id)', () => {
+    const out = decide({
+      ...base,
+      accepter: protectedFinance,
+      approval: { ...approved, requesterVpcId: 'vpc-other' },
+    });
+    expect(out.decision).toBe('awaiting-approval');
+  });
+
+  it('rejects a pending request a person rejected (RejectVpcPeeringConnection), with the reason', () => {
+    const out = decide({
+      ...base,
+      requester: fromPartner,
+      outsideAccounts: 'approve',
+      approval: { ...approved, decision: 'rejected', reason: 'unknown vendor' },
+    });
+    expect(out).toMatchObject({ decision: 'refused', needsReject: true, approval: { state: 'rejected' } });
+    expect(out.reason).toContain('unknown vendor');
+  });
+
+  it.each([
+    [
+      'overlapping CIDRs',
+      { accepter: { ...protectedFinance, cidrs: ['10.10.0.0/16'] } },
+      'overlapping CIDRs',
+    ],
+    [
+      'accept=false on the other VPC',
+      {
+        requester: { ...marketing, tags: { 'peering-autopilot:accept': 'false' } },
+        accepter: protectedFinance,
+      },
+      'accept=false',
+    ],
+    ['an expired request', { status: 'expired', accepter: protectedFinance }, 'expired'],
+    ['a deleted request', { status: 'deleted', accepter: protectedFinance }, 'deleted'],
+  ])('never puts %s to a person, approved or not', (_, change, why) => {
+    const out = decide({ ...base, ...change, approval: approved } as Parameters<typeof decide>[0]);
+    expect(out.decision).toBe('refused');
+    expect(out.reason).toContain(why);
+  });
+
+  it('refuses an outside accepter still pending: only its owner can accept (nothing to approve yet)', () => {
+    const out = decide({ ...base, accepter: { ...finance, ownerId: PARTNER }, outsideAccounts: 'approve' });
+    expect(out.decision).toBe('refused');
+    expect(out.reason).toContain('only its owner can accept it');
+  });
+
+  it('refuses a peering between two outside accounts even when outsideAccounts=approve', () => {
+    const out = decide({
+      ...base,
+      requester: fromPartner,
+      accepter: { ...finance, ownerId: '999999999999' },
+      outsideAccounts: 'approve',
+    });
+    expect(out.decision).toBe('refused');
   });
 });
