@@ -8,4 +8,4 @@ export { PeeringAutopilotMember, type PeeringAutopilotMemberProps } from './memb
 export { PeeringAutopilot } from './peering-autopilot.js';
 export { PeeringAutopilotMemberStack } from './peering-autopilot-member-stack.js';
 export { PeeringAutopilotStack } from './peering-autopilot-stack.js';
-export { AcceptPolicy, DnsResolution, type PeeringAutopilotProps } from './props.js';
+export { AcceptPolicy, DnsResolution, OutsideAccounts, type PeeringAutopilotProps } from './props.js';

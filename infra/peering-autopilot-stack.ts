@@ -5,7 +5,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { PeeringAutopilot } from './peering-autopilot.js';
-import type { AcceptPolicy, DnsResolution } from './props.js';
+import type { AcceptPolicy, DnsResolution, OutsideAccounts } from './props.js';
 
 export class PeeringAutopilotStack extends Stack {
   public readonly autopilot: PeeringAutopilot;
@@ -26,6 +26,7 @@ export class PeeringAutopilotStack extends Stack {
       .filter(Boolean);
     const organizationId = ctx('organizationId');
     const dnsResolution = ctx('dnsResolution');
+    const outsideAccounts = ctx('outsideAccounts');
     const memberRoleName = ctx('memberRoleName');
     const email = ctx('alarmEmail');
     const sweep = ctx('sweepRate');
@@ -36,11 +37,13 @@ export class PeeringAutopilotStack extends Stack {
       ...(members && members.length > 0 ? { members } : {}),
       ...(organizationId ? { organizationId } : {}),
       ...(dnsResolution ? { dnsResolution: dnsResolution as DnsResolution } : {}),
+      ...(outsideAccounts ? { outsideAccounts: outsideAccounts as OutsideAccounts } : {}),
       ...(memberRoleName ? { memberRoleName } : {}),
       ...(sweep ? { sweepRate: parseRate(sweep) } : {}),
     });
     new CfnOutput(this, 'StateMachineArn', { value: this.autopilot.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.autopilot.alarmTopic.topicArn });
+    new CfnOutput(this, 'ApproverPolicyArn', { value: this.autopilot.approverPolicy.managedPolicyArn });
   }
 }
 

@@ -7,7 +7,7 @@
 import { Stack } from 'aws-cdk-lib';
 import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Rule } from 'aws-cdk-lib/aws-events';
-import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { IRole, ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -15,6 +15,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { buildApproverPolicy } from './approvers.js';
 import { suppressFindings } from './nag.js';
 import { buildAlarms, buildDashboard } from './observability.js';
 import { checkProps, type PeeringAutopilotProps } from './props.js';
@@ -39,6 +40,12 @@ export class PeeringAutopilot extends Construct {
   public readonly deadLetterQueue: Queue;
   /** Every alarm notifies this topic (and Report's notices go there too). */
   public readonly alarmTopic: Topic;
+  /**
+   * Attach to the people (roles, groups) who decide about peerings that wait for one
+   * (`outsideAccounts: 'approve'`, VPCs tagged `peering-autopilot:accept=approval`): it lets them
+   * record a decision and run the workflow (`peering-autopilot approve` / `reject`), nothing else.
+   */
+  public readonly approverPolicy: ManagedPolicy;
   /** Failed runs, failed verifications, the dead-letter queue, sweep places that cannot be read, … */
   public readonly alarms: Alarm[];
   /** Executions by outcome, verification results, heals, durations, DLQ depth. */
@@ -58,6 +65,8 @@ export class PeeringAutopilot extends Construct {
     const workflow = buildWorkflow(this, config, this.alarmTopic);
     this.functions = { ...workflow.functions };
     this.stateMachine = workflow.stateMachine;
+
+    this.approverPolicy = buildApproverPolicy(this, this.stateMachine);
 
     const triggers = buildTriggers(this, config, this.stateMachine);
     this.starter = triggers.starter;

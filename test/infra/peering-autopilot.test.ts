@@ -4,7 +4,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PeeringAutopilot } from '../../infra/peering-autopilot.js';
 import { PeeringAutopilotStack } from '../../infra/peering-autopilot-stack.js';
-import { AcceptPolicy, DnsResolution } from '../../infra/props.js';
+import { AcceptPolicy, DnsResolution, OutsideAccounts } from '../../infra/props.js';
 import { placeholdersIn } from '../../state-machines/builder.js';
 import { readWorkflowDefinition } from '../../state-machines/peering-workflow.js';
 import { STEPS } from '../../state-machines/steps.js';
@@ -233,6 +233,50 @@ describe('PeeringAutopilot construct', () => {
       ArnLike: { 'ec2:RequesterVpc': expect.anything(), 'ec2:AccepterVpc': expect.anything() },
     });
     expect(statements[1]?.Condition).toBeUndefined();
+  });
+
+  it('lets the Activation role accept a request from any account only when outside accounts are put to a person', () => {
+    const requesterVpcs = (props: ConstructorParameters<typeof PeeringAutopilot>[2]) =>
+      JSON.stringify(
+        statementsOf(synth(props).template, 'Activation').find(
+          (s) => s.Action === 'ec2:AcceptVpcPeeringConnection',
+        )?.Condition,
+      );
+    expect(requesterVpcs({})).toContain(':123456789012:vpc/*');
+    expect(requesterVpcs({})).not.toContain(':*:vpc/*');
+    expect(requesterVpcs({ outsideAccounts: OutsideAccounts.APPROVE })).toContain(':*:vpc/*');
+  });
+
+  // Issue 23 §6: approving and rejecting need their own permissions, and only those.
+  it('exports an approver policy that writes the approval record and runs this workflow, nothing else', () => {
+    const { template } = synth();
+    const policies = template.findResources('AWS::IAM::ManagedPolicy');
+    const approver = Object.entries(policies).find(([id]) => id.includes('ApproverPolicy'))?.[1] as {
+      Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[]; Resource: unknown }> } };
+    };
+    const statements = approver.Properties.PolicyDocument.Statement;
+    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+    expect(actions).toEqual([
+      'ec2:DescribeVpcPeeringConnections',
+      'ec2:DescribeVpcs',
+      'ssm:GetParameter',
+      'ssm:PutParameter',
+      'states:DescribeExecution',
+      'states:GetExecutionHistory',
+      'states:ListStateMachines',
+      'states:StartExecution',
+    ]);
+    const put = statements.find((s) => [s.Action].flat().includes('ssm:PutParameter'));
+    expect(JSON.stringify(put?.Resource)).toContain(':parameter/peering-autopilot/approvals/*');
+    // No function role may write a decision: their only PutParameter is Report's, on the routed record.
+    const roleStatements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument
+          .Statement,
+    ) as Array<{ Action: string | string[]; Resource: unknown }>;
+    const writes = roleStatements.filter((s) => [s.Action].flat().includes('ssm:PutParameter'));
+    expect(writes.map((s) => JSON.stringify(s.Resource)).join()).not.toContain('approvals');
+    expect(writes.map((s) => JSON.stringify(s.Resource)).join()).toContain('routed');
   });
 
   // SSM User Guide, "Restricting Run Command access based on tags": ssm:resourceTag on instance/*.

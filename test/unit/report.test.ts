@@ -294,3 +294,101 @@ describe('where the outcome is recorded across accounts (issue 19 §3)', () => {
     expect(places).toEqual([{ ownerId: '123456789012', region: 'us-east-1' }]);
   });
 });
+
+describe('what a person sees (issue 23 §2)', () => {
+  const partner = {
+    vpcId: 'vpc-partner',
+    ownerId: '222222222222',
+    region: 'us-east-1',
+    cidrs: ['10.30.0.0/16'],
+    ipv6Cidrs: [],
+    tags: {},
+    outside: true,
+  };
+  const financeSide = {
+    vpcId: 'vpc-f',
+    ownerId: '123456789012',
+    region: 'us-east-1',
+    cidrs: ['172.31.0.0/16'],
+    ipv6Cidrs: [],
+    tags: {},
+    name: 'Finance',
+  };
+  const waiting = (over: Over = {}) =>
+    result({
+      decision: 'awaiting-approval',
+      status: 'pending-acceptance',
+      reason: 'waiting for a person to approve',
+      requester: partner,
+      accepter: financeSide,
+      approval: {
+        state: 'waiting',
+        why: 'requester VPC vpc-partner is owned by 222222222222',
+        by: '',
+        at: '',
+        reason: '',
+      },
+      routes: [],
+      verification: { status: 'skipped' },
+      ...over,
+    });
+
+  it('one notice says who asks for what, why it waits, and the exact commands; the hub view is tagged awaiting-approval', async () => {
+    const out = await report({ result: waiting() }, deps);
+    expect(out).toMatchObject({ outcome: 'awaiting-approval', tagged: true, notified: true });
+    const message = snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
+    expect(message).toContain(
+      'vpc-partner (account 222222222222, us-east-1, 10.30.0.0/16) [outside the hub and members]',
+    );
+    expect(message).toContain('Finance vpc-f (account 123456789012, us-east-1, 172.31.0.0/16)');
+    expect(message).toContain('Why it waits: requester VPC vpc-partner is owned by 222222222222');
+    expect(message).toContain(`peering-autopilot approve ${PCX} --reason "<why>"`);
+    expect(message).toContain(`peering-autopilot reject ${PCX} --reason "<why>"`);
+    // Our own view only: the outside account's view is never written.
+    expect(ec2Mock.commandCalls(CreateTagsCommand)).toHaveLength(1);
+  });
+
+  it('does not ask again when the peering already waits (the sweep or an event re-ran it)', async () => {
+    const out = await report({ result: waiting({ recordedStatus: 'awaiting-approval' }) }, deps);
+    expect(out.notified).toBe(false);
+  });
+
+  it('tells a person when a waiting request expired; a refused outside peering is tagged nowhere', async () => {
+    const expired = result({
+      decision: 'refused',
+      status: 'expired',
+      cleanup: { routesRemoved: [], rulesRemoved: [] },
+      recordedStatus: 'awaiting-approval',
+      requester: partner,
+      accepter: financeSide,
+      approval: { state: 'not-required', why: '', by: '', at: '', reason: '' },
+      routes: [],
+    });
+    const out = await report({ result: expired }, deps);
+    expect(out.outcome).toBe('expired');
+    expect(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Subject).toContain(
+      'expired while waiting for approval',
+    );
+    expect(ec2Mock.commandCalls(CreateTagsCommand)).toHaveLength(0);
+  });
+
+  it('calls a run a person rejected `rejected`, with who and why', async () => {
+    const rejected = waiting({
+      decision: 'refused',
+      status: 'rejected',
+      approval: {
+        state: 'rejected',
+        why: 'outside',
+        by: 'arn:aws:iam::123456789012:user/alice',
+        at: 'now',
+        reason: 'unknown vendor',
+      },
+    });
+    expect(outcomeOf(rejected)).toBe('rejected');
+    const out = await report({ result: rejected }, deps);
+    expect(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain(
+      'rejected by arn:aws:iam::123456789012:user/alice',
+    );
+    expect(out.outcome).toBe('rejected');
+  });
+});

@@ -225,3 +225,36 @@ describe('sweep verdict', () => {
     expect(sweepVerdict(input({ status: 'failed', described: false }))).toEqual({ run: false });
   });
 });
+
+describe('a peering that waits for a person (issue 23 §2)', () => {
+  const protectedFinance = { ...finance, tags: { 'peering-autopilot:accept': 'approval' } };
+  const waiting = (status: string, recorded?: string) =>
+    input({
+      status,
+      accepter: protectedFinance,
+      // Never configured: nothing of ours in either VPC.
+      facts: { routeTables: [], securityGroups: [] },
+      tags: recorded
+        ? { 'peering-autopilot:status': recorded, 'peering-autopilot:checked-at': hoursAgo(30) }
+        : {},
+      decision: decide({
+        status,
+        accountId: ACCOUNT,
+        requester: marketing,
+        accepter: protectedFinance,
+        policy: 'same-account',
+      }),
+    });
+
+  it('asks once: a pending request already recorded as awaiting-approval starts no run, however old', () => {
+    expect(sweepVerdict(waiting('pending-acceptance', 'awaiting-approval'))).toEqual({ run: false });
+  });
+
+  it('runs an unseen one (to ask), and one that expired while waiting (to record it and tell a person)', () => {
+    expect(sweepVerdict(waiting('pending-acceptance'))).toMatchObject({ run: true, reason: 'pending' });
+    expect(sweepVerdict(waiting('expired', 'awaiting-approval'))).toMatchObject({
+      run: true,
+      reason: 'record',
+    });
+  });
+});

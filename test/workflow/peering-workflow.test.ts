@@ -572,4 +572,135 @@ describe('peering workflow paths', () => {
     expect(out).toMatchObject({ error: 'InputValidationError' });
     expect(entered(out.events)).toEqual(['Settle', 'Inspect', 'InspectFailed', 'ReportFailure', 'Failed']);
   });
+
+  describe('a person decides (issue 23)', () => {
+    const waiting = {
+      state: 'waiting',
+      why: 'VPC vpc-finance is protected (peering-autopilot:accept=approval)',
+      by: '',
+      at: '',
+      reason: '',
+    };
+    const decided = (state: 'approved' | 'rejected') => ({
+      ...waiting,
+      state,
+      by: 'arn:aws:iam::123456789012:user/alice',
+      at: '2026-12-06T10:00:00.000Z',
+      reason: 'ticket NET-42',
+    });
+    const calls: string[] = [];
+    const activation = async (p: unknown) => {
+      const { action } = p as { action: string };
+      calls.push(action);
+      return { status: action === 'reject' ? 'rejected' : 'active', attempt: 0 };
+    };
+    beforeEach(() => {
+      calls.length = 0;
+    });
+
+    it('waits: nothing is accepted, planned or written; the result says why and the outcome is awaiting-approval', async () => {
+      const out = await runLocalWorkflow(input, {
+        functions: steps({
+          InspectFunctionArn: async () =>
+            inspection({
+              decision: 'awaiting-approval',
+              needsAccept: false,
+              reason: `waiting: ${waiting.why}`,
+              approval: waiting,
+            }),
+          ActivationFunctionArn: activation,
+        }),
+      });
+      expect(entered(out.events)).toEqual(['Settle', 'Inspect', 'Decide', 'AwaitingApproval', 'Report']);
+      expect(out.output).toMatchObject({
+        decision: 'awaiting-approval',
+        approval: { state: 'waiting', why: waiting.why },
+        routes: [],
+        securityGroupRules: [],
+        verification: { status: 'skipped' },
+      });
+      expect(calls).toEqual([]);
+    });
+
+    it('approved: accepts and configures exactly as an automatic accept, carrying who approved', async () => {
+      const out = await runLocalWorkflow(input, {
+        functions: steps({
+          InspectFunctionArn: async () => inspection({ approval: decided('approved') }),
+          ActivationFunctionArn: activation,
+        }),
+      });
+      expect(entered(out.events)).toContain('Apply');
+      expect(calls).toEqual(['accept']);
+      expect(out.output).toMatchObject({
+        decision: 'accepted',
+        approval: { state: 'approved', by: expect.stringContaining('alice') },
+      });
+    });
+
+    it('rejected while pending: RejectVpcPeeringConnection, then a result with the peering rejected', async () => {
+      const out = await runLocalWorkflow(input, {
+        functions: steps({
+          InspectFunctionArn: async () =>
+            inspection({
+              decision: 'refused',
+              needsAccept: false,
+              needsReject: true,
+              reason: 'rejected by alice',
+              approval: decided('rejected'),
+            }),
+          ActivationFunctionArn: activation,
+        }),
+      });
+      expect(entered(out.events)).toEqual(['Settle', 'Inspect', 'Decide', 'Reject', 'Rejected', 'Report']);
+      expect(calls).toEqual(['reject']);
+      expect(out.output).toMatchObject({
+        decision: 'refused',
+        status: 'rejected',
+        approval: { state: 'rejected' },
+        routes: [],
+      });
+    });
+
+    it('a dry run of a rejected request rejects nothing', async () => {
+      const out = await runLocalWorkflow(
+        { ...input, dryRun: true },
+        {
+          functions: steps({
+            InspectFunctionArn: async () =>
+              inspection({
+                dryRun: true,
+                decision: 'refused',
+                needsAccept: false,
+                needsReject: true,
+                reason: 'rejected',
+                approval: decided('rejected'),
+              }),
+            ActivationFunctionArn: activation,
+          }),
+        },
+      );
+      expect(entered(out.events)).toEqual(['Settle', 'Inspect', 'Decide', 'Refused', 'Report']);
+      expect(calls).toEqual([]);
+    });
+
+    it('expired while waiting: the cleanup path, nothing accepted', async () => {
+      const out = await runLocalWorkflow(input, {
+        functions: steps({
+          InspectFunctionArn: async () =>
+            inspection({
+              status: 'expired',
+              decision: 'refused',
+              needsAccept: false,
+              cleanup: true,
+              reason: 'peering is expired',
+              recordedStatus: 'awaiting-approval',
+            }),
+          ActivationFunctionArn: activation,
+        }),
+      });
+      expect(entered(out.events)).toEqual(['Settle', 'Inspect', 'Decide', 'Cleanup', 'CleanedUp', 'Report']);
+      expect(calls).toEqual([]);
+      expect(out.output).toMatchObject({ status: 'expired', recordedStatus: 'awaiting-approval' });
+    });
+  });
 });
