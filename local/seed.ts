@@ -188,25 +188,31 @@ export async function requestPeering(
 export const LOCAL_MEMBER_ACCOUNT = '111111111111';
 
 /**
- * An EC2 client acting in a member account, as a person signed in there would have: moto answers
+ * Credentials acting in another account, as a person signed in there would have: moto answers
  * AssumeRole into any role of any account with credentials that act in that account.
  */
-export async function memberEc2(member: string): Promise<EC2Client> {
+export async function accountCredentials(
+  account: string,
+): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }> {
   const out = await new STSClient({}).send(
     new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${member}:role/${DEFAULT_MEMBER_ROLE}`,
+      RoleArn: `arn:aws:iam::${account}:role/${DEFAULT_MEMBER_ROLE}`,
       RoleSessionName: 'person',
     }),
   );
   const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('the local AWS gave no member credentials');
-  return new EC2Client({
-    credentials: {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
-      sessionToken: c.SessionToken,
-    },
-  });
+  if (!c?.AccessKeyId || !c.SecretAccessKey)
+    throw new Error('the local AWS gave no credentials for that account');
+  return {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+  };
+}
+
+/** An EC2 client acting in a member (or any other) account, as a person signed in there. */
+export async function memberEc2(member: string): Promise<EC2Client> {
+  return new EC2Client({ credentials: await accountCredentials(member) });
 }
 
 export interface AccountsScenario {

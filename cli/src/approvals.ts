@@ -19,14 +19,17 @@ export interface WaitingPeering extends PeeringStatus {
   readonly why: string;
 }
 
-/** Every peering whose last run left it waiting for a person and that still does. */
+/**
+ * Every peering that waits for a person now: each pending request, and each active peering whose
+ * last run left it waiting, is inspected (read-only, the approval record included). The status tag
+ * is only a hint of where to look: deleting it hides no request.
+ */
 export async function waitingPeerings(): Promise<WaitingPeering[]> {
   const rows = (await peeringStatus()).filter(
-    (r) => r.outcome === 'awaiting-approval' && ['pending-acceptance', 'active'].includes(r.state),
+    (r) => r.state === 'pending-acceptance' || (r.state === 'active' && r.outcome === 'awaiting-approval'),
   );
   const out: WaitingPeering[] = [];
   for (const r of rows) {
-    // The tag only says where to look: the inspection (and the approval record) says whether it waits.
     const { inspection } = await liveInspection(r.peeringConnectionId, { account: r.account });
     if (inspection.decision === 'awaiting-approval') out.push({ ...r, why: inspection.approval.why });
   }

@@ -137,11 +137,16 @@ export async function runDemo(io: Io): Promise<number> {
  * Verify's ping script, sent now from `source`'s server to `target`'s through SSM (the local
  * endpoint runs it in the kernel replica): the ping's own summary line.
  */
-async function pingNow(source: SeedVpc, target: SeedVpc): Promise<string> {
-  const ec2 = new EC2Client({});
+export async function pingNow(
+  source: SeedVpc,
+  target: SeedVpc,
+  /** The source's owner and the target's, when they are not the caller (another account). */
+  clients: { readonly ssm?: SSMClient; readonly targetEc2?: EC2Client } = {},
+): Promise<string> {
+  const ec2 = clients.targetEc2 ?? new EC2Client({});
   const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [target.instanceId] }));
   const targetIp = described.Reservations?.[0]?.Instances?.[0]?.PrivateIpAddress ?? '';
-  const ssm = new SSMClient({});
+  const ssm = clients.ssm ?? new SSMClient({});
   const sent = await ssm.send(
     new SendCommandCommand({
       DocumentName: 'AWS-RunShellScript',

@@ -280,18 +280,24 @@ Example:
       '--accounts',
       'the same story across two accounts: Marketing in a member account, Finance in the hub',
     )
+    .option(
+      '--approval',
+      'a partner outside the organization asks to peer with Finance: the request waits, a person approves it',
+    )
     .option('--verbose', "show the step functions' structured logs")
     .addHelpText(
       'after',
-      '\nExamples:\n  npx --no-install peering-autopilot demo\n  npx --no-install peering-autopilot demo --accounts',
+      '\nExamples:\n  npx --no-install peering-autopilot demo\n  npx --no-install peering-autopilot demo --accounts\n  npx --no-install peering-autopilot demo --approval',
     )
-    .action(async (opts: { verbose?: boolean; accounts?: boolean }) => {
+    .action(async (opts: { verbose?: boolean; accounts?: boolean; approval?: boolean }) => {
       quietLocalHandlers(opts.verbose ?? false);
       // The demos (moto, the local engine) load only for `demo`.
       setExit(
-        await (opts.accounts
-          ? (await import('./demo-accounts.js')).runAccountsDemo(io)
-          : (await import('./demo.js')).runDemo(io)),
+        await (opts.approval
+          ? (await import('./demo-approval.js')).runApprovalDemo(io)
+          : opts.accounts
+            ? (await import('./demo-accounts.js')).runAccountsDemo(io)
+            : (await import('./demo.js')).runDemo(io)),
       );
     });
   return program;

@@ -7,12 +7,12 @@
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod/mini';
+import { approvalNotice } from '../commons/approval-notice.js';
 import { type Ec2For, type Place, placeKey } from '../commons/aws-clients.js';
 import { type Outcome, TAGS } from '../commons/contracts.js';
 import { outcomeOf } from '../commons/outcome.js';
 import type { RoutedRecordStore } from '../commons/routed-record.js';
-import { PEERING_ID, type WorkflowResult, WorkflowResultSchema } from '../commons/schemas.js';
-import type { VpcSide } from '../network/model.js';
+import { PEERING_ID, WorkflowResultSchema } from '../commons/schemas.js';
 
 import { needsTrustedCopy, routedTags } from '../network/routed.js';
 import { printable } from '../network/text.js';
@@ -58,57 +58,6 @@ export function noticeOf(
       body: [
         `Peering Autopilot: ${pcx} is configured except where ${quota ? 'a quota leaves no room' : 'AWS allows nothing or a quota leaves no room'}:`,
         ...[...new Set(left.map((c) => c.detail ?? c.action))].map((d) => `- ${d}`),
-      ].join('\n'),
-    };
-  }
-  return undefined;
-}
-
-/** A VPC of the peering as a person reads it: name, id, owner, region, blocks. */
-function sideLabel(side: VpcSide | undefined): string {
-  if (!side) return 'unknown';
-  const blocks = [...side.cidrs, ...side.ipv6Cidrs].join(', ') || 'blocks unknown';
-  return `${side.name ? `${side.name} ` : ''}${side.vpcId} (account ${side.ownerId}, ${side.region}, ${blocks})${side.outside ? ' [outside the hub and members]' : ''}`;
-}
-
-/**
- * The notices about a person's decision: a request starts waiting (who asks for what, why, and the
- * exact commands), a waiting request expired, a request was rejected.
- */
-function approvalNotice(r: WorkflowResult, outcome: Outcome): { subject: string; body: string } | undefined {
-  const pcx = r.peeringConnectionId;
-  const who = [`- requester: ${sideLabel(r.requester)}`, `- accepter:  ${sideLabel(r.accepter)}`];
-  if (outcome === 'awaiting-approval') {
-    return {
-      subject: `${pcx} waits for your approval`,
-      body: [
-        `Peering Autopilot: peering ${pcx} (${r.status ?? 'pending-acceptance'}) waits for a person to decide.`,
-        ...who,
-        `Why it waits: ${r.approval?.why || r.reason || 'a person must decide'}.`,
-        'Nothing has been accepted or written. To decide (an approver, with the hub account credentials):',
-        `  peering-autopilot approve ${pcx} --reason "<why>"`,
-        `  peering-autopilot reject ${pcx} --reason "<why>"`,
-        'Approving accepts the request and configures our side as an automatic accept would; rejecting ' +
-          'calls RejectVpcPeeringConnection. AWS expires an unanswered request 7 days after it was made.',
-      ].join('\n'),
-    };
-  }
-  if (outcome === 'expired' && r.recordedStatus === 'awaiting-approval') {
-    return {
-      subject: `${pcx} expired while waiting for approval`,
-      body: [
-        `Peering Autopilot: peering ${pcx} expired before anyone approved it; nothing was accepted or written.`,
-        ...who,
-        'The requester must create a new request if it is still wanted.',
-      ].join('\n'),
-    };
-  }
-  if (outcome === 'rejected' && r.approval?.state === 'rejected') {
-    return {
-      subject: `${pcx} rejected by a person`,
-      body: [
-        `Peering Autopilot: peering ${pcx} was rejected by ${r.approval.by} at ${r.approval.at}: ${r.approval.reason}`,
-        ...who,
       ].join('\n'),
     };
   }
