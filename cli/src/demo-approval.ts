@@ -45,7 +45,7 @@ export async function runApprovalDemo(io: Io): Promise<number> {
   try {
     useLocalAws(moto.endpoint);
     process.env.PROBE_FIRST_POLL_MS ??= '100';
-    // What the hub deployment's `outsideAccounts: 'approve'` sets on every function.
+    // What the hub deployment's `outsideAccounts: 'approve'` sets on every function (this demo only).
     process.env.PEERING_AUTOPILOT_OUTSIDE_ACCOUNTS = 'approve';
     const hubAccount = await callerAccount();
     const hub = new EC2Client({});
@@ -115,6 +115,7 @@ export async function runApprovalDemo(io: Io): Promise<number> {
     io.out(`  Partner (outside):  ${await routeSummary(partner, vendor, finance.cidr)} (the partner's own)`);
     return code;
   } finally {
+    delete process.env.PEERING_AUTOPILOT_OUTSIDE_ACCOUNTS;
     await packets.stop();
     await moto.stop();
     io.out('\nLocal AWS stopped.');

@@ -13,8 +13,10 @@ import {
   DeleteTagsCommand,
   DeleteVpcPeeringConnectionCommand,
 } from '@aws-sdk/client-ec2';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { ssmApprovalStore } from '../../functions/commons/approval-record.js';
 import { observeClients } from '../../functions/commons/aws-clients.js';
 import { PeeringAutopilotMember } from '../../infra/member.js';
 import { PeeringAutopilot } from '../../infra/peering-autopilot.js';
@@ -167,6 +169,43 @@ it('every AWS call of every function in the seed, source-group, drift, refusal, 
   expect(made.get('Cleanup')).toContain('ec2:RevokeSecurityGroupIngress');
   expect(made.get('Apply')).toContain('ec2:ModifyVpcPeeringConnectionOptions');
   expect(made.get('Plan')).toContain('ec2:DescribeVpcAttribute');
+}, 120_000);
+
+it('a person decides: waiting, approved and rejected runs call only what their roles grant', async () => {
+  await reset();
+  const recorder = new CallRecorder(() => runningFunction.getStore());
+  observeClients((client, owner) => recorder.watch(client, owner));
+  const seed = await buildSeedScenario(ec2);
+  const { marketingFinance: mf, developerFinance: df } = seed.peerings;
+  await tag(ec2, seed.finance.vpcId, 'peering-autopilot:accept', 'approval');
+  for (const pcx of [mf, df]) await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
+  // An approver records the decisions (the approver policy's call, not a function's).
+  const approvals = ssmApprovalStore(new SSMClient({ region: 'us-east-1', endpoint: motoEndpoint() }));
+  const decided = (decision: 'approved' | 'rejected', requesterVpcId: string) => ({
+    decision,
+    by: 'arn:aws:iam::123456789012:user/approver',
+    at: new Date().toISOString(),
+    reason: 'test',
+    requesterVpcId,
+    accepterVpcId: seed.finance.vpcId,
+  });
+  await approvals.write(mf, decided('approved', seed.marketing.vpcId));
+  await approvals.write(df, decided('rejected', seed.developer.vpcId));
+  for (const pcx of [mf, df]) await runLocalWorkflow({ peeringConnectionId: pcx, dryRun: false });
+
+  const granted = grantedActions(['111111111111']);
+  const made = new Map<string, Set<string>>();
+  for (const { by, action } of recorder.actions) {
+    if (!by) continue;
+    made.set(by, (made.get(by) ?? new Set()).add(action));
+  }
+  const missing = [...made].flatMap(([fn, actions]) =>
+    [...actions].filter((a) => !granted[fn]?.has(a)).map((a) => `${fn} calls ${a}`),
+  );
+  expect(missing).toEqual([]);
+  expect(made.get('Inspect')).toContain('ssm:GetParameter');
+  expect(made.get('Activation')).toContain('ec2:AcceptVpcPeeringConnection');
+  expect(made.get('Activation')).toContain('ec2:RejectVpcPeeringConnection');
 }, 120_000);
 
 it('across accounts: each call made as the member is granted to the member role, and the hub functions may assume it', async () => {
