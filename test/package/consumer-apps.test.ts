@@ -109,6 +109,16 @@ function expectWorkingSynth(result: ReturnType<typeof synth>) {
     expect(existsSync(join(staged, 'index.mjs'))).toBe(true);
   }
   expect(Object.values(hub.Resources).some((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toBe(true);
+  // outsideAccounts crosses the language boundary, and the exported approver policy attaches to a role.
+  const withMembers = result.template('HubWithMembers');
+  const approverPolicy = Object.entries(withMembers.Resources).find(
+    ([id, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && id.includes('ApproverPolicy'),
+  )?.[0];
+  const approvers = Object.entries(withMembers.Resources).find(
+    ([id, r]) => r.Type === 'AWS::IAM::Role' && id.startsWith('Approvers'),
+  )?.[1];
+  expect(JSON.stringify(approvers?.Properties.ManagedPolicyArns)).toContain(String(approverPolicy));
+  expect(JSON.stringify(withMembers)).toContain('"PEERING_AUTOPILOT_OUTSIDE_ACCOUNTS":"approve"');
   // The member stack is StackSet-ready: no assets, parameters for the hub.
   const member = readFileSync(join(result.out, 'Member.template.json'), 'utf8');
   expect(member).toContain('"HubAccount"');
@@ -116,7 +126,7 @@ function expectWorkingSynth(result: ReturnType<typeof synth>) {
   // Prop validation keeps its clear message across the language boundary; the names read results.
   expect(result.output).toContain("members must be 12-digit AWS account ids, got '123'");
   expect(result.output).toContain(
-    'names: {"outcomes":["configured","partial","conflict","invalid-tag","refused","cleaned-up","rejected","expired","failed"],"ingress":"peering-autopilot:ingress"}',
+    'names: {"outcomes":["configured","partial","conflict","invalid-tag","refused","cleaned-up","rejected","expired","failed","awaiting-approval"],"ingress":"peering-autopilot:ingress"}',
   );
 }
 

@@ -1,9 +1,11 @@
 // The same app in CommonJS JavaScript.
 const { App, Aspects, Stack } = require('aws-cdk-lib');
+const { AccountRootPrincipal, Role } = require('aws-cdk-lib/aws-iam');
 const { AwsSolutionsChecks } = require('cdk-nag');
 const {
   AcceptPolicy,
   DnsResolution,
+  OutsideAccounts,
   PeeringAutopilot,
   PeeringAutopilotMemberStack,
   PeeringAutopilotStack,
@@ -15,12 +17,18 @@ const app = new App();
 const env = { account: '123456789012', region: 'eu-west-1' };
 new PeeringAutopilotStack(app, 'Hub', { env });
 const withMembers = new Stack(app, 'HubWithMembers', { env });
-new PeeringAutopilot(withMembers, 'PeeringAutopilot', {
+const autopilot = new PeeringAutopilot(withMembers, 'PeeringAutopilot', {
   alarmEmail: 'netops@example.com',
   acceptPolicy: AcceptPolicy.TAGGED_ONLY,
   dnsResolution: DnsResolution.ALWAYS,
+  outsideAccounts: OutsideAccounts.APPROVE,
   members: ['111111111111', '222222222222'],
   regions: ['eu-west-1', 'us-east-1'],
+});
+// The people who decide about waiting peerings get the exported approver policy.
+new Role(withMembers, 'Approvers', {
+  assumedBy: new AccountRootPrincipal(),
+  managedPolicies: [autopilot.approverPolicy],
 });
 new PeeringAutopilotMemberStack(app, 'Member', { env: { account: '111111111111', region: 'eu-west-1' } });
 try {

@@ -2,10 +2,12 @@
 // the hub alone (the package's stack), the hub with members and a second region, and the member
 // stack, each with a concrete env; cdk-nag's AwsSolutions pack on all of them.
 import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   AcceptPolicy,
   DnsResolution,
+  OutsideAccounts,
   PeeringAutopilot,
   PeeringAutopilotMemberStack,
   PeeringAutopilotStack,
@@ -17,12 +19,18 @@ const app = new App();
 const env = { account: '123456789012', region: 'eu-west-1' };
 new PeeringAutopilotStack(app, 'Hub', { env });
 const withMembers = new Stack(app, 'HubWithMembers', { env });
-new PeeringAutopilot(withMembers, 'PeeringAutopilot', {
+const autopilot = new PeeringAutopilot(withMembers, 'PeeringAutopilot', {
   alarmEmail: 'netops@example.com',
   acceptPolicy: AcceptPolicy.TAGGED_ONLY,
   dnsResolution: DnsResolution.ALWAYS,
+  outsideAccounts: OutsideAccounts.APPROVE,
   members: ['111111111111', '222222222222'],
   regions: ['eu-west-1', 'us-east-1'],
+});
+// The people who decide about waiting peerings get the exported approver policy.
+new Role(withMembers, 'Approvers', {
+  assumedBy: new AccountRootPrincipal(),
+  managedPolicies: [autopilot.approverPolicy],
 });
 new PeeringAutopilotMemberStack(app, 'Member', { env: { account: '111111111111', region: 'eu-west-1' } });
 try {
