@@ -65,6 +65,13 @@ export interface PeeringStatus {
   readonly accepter: string;
   readonly outcome?: string;
   readonly checkedAt?: string;
+  /** A person's recorded decision (approval record): who, when, why. */
+  readonly approval?: {
+    readonly decision: string;
+    readonly by: string;
+    readonly at: string;
+    readonly reason: string;
+  };
 }
 
 function row(p: PeeringFacts, account: string): PeeringStatus {
@@ -100,7 +107,19 @@ export async function peeringStatus(pcx?: string, account?: string): Promise<Pee
     }
   }
   if (pcx && rows.length === 0) throw new CliError(`peering connection ${pcx} not found in ${homeRegion()}`);
-  return rows;
+  // People's decisions, where recorded (a caller who may not read the records sees the rest).
+  const approvals = ssmApprovalStore(hubSsmClient());
+  return Promise.all(
+    rows.map(async (r) => {
+      const record = await approvals.read(r.peeringConnectionId).catch(() => undefined);
+      if (!record) return r;
+      const { decision, by, at, reason } = record;
+      return {
+        ...r,
+        approval: { decision, by: printable(by), at: printable(at), reason: printable(reason) },
+      };
+    }),
+  );
 }
 
 /** The workflow's Inspect step from live, read-only calls, found where a run would find the peering. */

@@ -123,9 +123,20 @@ Examples:
         io.out(JSON.stringify(rows, null, 2));
         return;
       }
+      const decided = rows.some((r) => r.approval);
       const t = new Table({
         style: PLAIN,
-        head: ['peering', 'name', 'account', 'state', 'last outcome', 'checked at', 'requester', 'accepter'],
+        head: [
+          'peering',
+          'name',
+          'account',
+          'state',
+          'last outcome',
+          'checked at',
+          'requester',
+          'accepter',
+          ...(decided ? ['decided by a person'] : []),
+        ],
       });
       for (const r of rows)
         t.push([
@@ -137,6 +148,13 @@ Examples:
           r.checkedAt ?? '',
           r.requester,
           r.accepter,
+          ...(decided
+            ? [
+                r.approval
+                  ? `${r.approval.decision} by ${r.approval.by} at ${r.approval.at}: ${r.approval.reason}`
+                  : '',
+              ]
+            : []),
         ]);
       io.out(rows.length > 0 ? t.toString() : 'no peering connections in this region');
     });

@@ -119,6 +119,9 @@ describe('a peering into a VPC tagged accept=approval', () => {
     expect(json(rerun.stdout)).toMatchObject({ decision: 'already-active', approval: { state: 'approved' } });
     const status = await cli('status', pcx);
     expect(status.stdout).toContain('configured');
+    expect(status.stdout).toMatch(/approved by arn:aws:\S+ at \S+: ticket NET-42/);
+    const statusJson = JSON.parse((await cli('status', pcx, '--json')).stdout);
+    expect(statusJson[0]).toMatchObject({ approval: { decision: 'approved', reason: 'ticket NET-42' } });
 
     const twice = await cli('approve', pcx, '--local');
     expect(twice.code).toBe(EXIT.refused);
