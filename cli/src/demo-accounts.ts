@@ -9,11 +9,9 @@
 import { DeleteRouteCommand, DescribeVpcPeeringConnectionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { callerAccount } from '../../functions/commons/aws-clients.js';
 import { TAGS } from '../../functions/commons/contracts.js';
-import { useRealPackets } from '../../local/dataplane/ssm-endpoint.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
-import { startMoto, useLocalAws } from '../../local/moto.js';
 import { buildAccountsScenario, LOCAL_MEMBER_ACCOUNT, memberEc2 } from '../../local/seed.js';
-import { ingressSummary, routeSummary } from './demo.js';
+import { ingressSummary, onLocalAws, routeSummary } from './demo.js';
 import type { Io } from './io.js';
 import { printRun } from './report.js';
 
@@ -26,20 +24,14 @@ async function statusSeenBy(ec2: EC2Client, pcx: string): Promise<string> {
 
 export async function runAccountsDemo(io: Io): Promise<number> {
   io.out('Peering Autopilot demo --accounts — the tutorial across two accounts, one hub.');
-  io.out('Starting a local AWS (moto server on 127.0.0.1) ...');
-  const moto = await startMoto();
-  // Real packets when this machine can build the kernel replica (see demo.ts).
-  const packets = await useRealPackets(moto.endpoint);
-  try {
-    useLocalAws(moto.endpoint);
-    process.env.PROBE_FIRST_POLL_MS ??= '100';
+  return onLocalAws(io, async ({ endpoint }) => {
     // What the hub deployment's `members` prop sets on every function.
     process.env.PEERING_AUTOPILOT_MEMBER_ACCOUNTS = LOCAL_MEMBER_ACCOUNT;
     const hubAccount = await callerAccount();
     const hub = new EC2Client({});
     const member = await memberEc2(LOCAL_MEMBER_ACCOUNT);
     const s = await buildAccountsScenario(hub, member, { hub: hubAccount, member: LOCAL_MEMBER_ACCOUNT });
-    io.out(`\nThe world (local AWS at ${moto.endpoint}):`);
+    io.out(`\nThe world (local AWS at ${endpoint}):`);
     io.out(`  hub account ${hubAccount}: Finance ${s.finance.vpcId} ${s.finance.cidr}, the autopilot`);
     io.out(
       `  member account ${LOCAL_MEMBER_ACCOUNT}: Marketing ${s.marketing.vpcId} ${s.marketing.cidr}, ` +
@@ -49,7 +41,7 @@ export async function runAccountsDemo(io: Io): Promise<number> {
       `\nSteps 13-15 in the member account: a person requests Marketing <> Finance (${s.peering}), ` +
         `pending acceptance by the hub account.`,
     );
-    const starter = await starterHarness(moto.endpoint);
+    const starter = await starterHarness(endpoint);
     const created = await starter.deliver(
       cloudTrailEvent(
         'CreateVpcPeeringConnection',
@@ -98,9 +90,5 @@ export async function runAccountsDemo(io: Io): Promise<number> {
     io.out(`  Finance (hub):      ${await routeSummary(hub, s.finance, s.marketing.cidr)}`);
     io.out(`  FinanceServerSecurityGroup allows: ${await ingressSummary(hub, s.finance.securityGroupId)}`);
     return code;
-  } finally {
-    await packets.stop();
-    await moto.stop();
-    io.out('\nLocal AWS stopped.');
-  }
+  });
 }

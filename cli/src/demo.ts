@@ -16,7 +16,7 @@ import { TAGS } from '../../functions/commons/contracts.js';
 import { describeRouteTablesById } from '../../functions/commons/ec2-route-tables.js';
 import { describeGroupsById } from '../../functions/commons/ec2-security-groups.js';
 import { probeScript } from '../../functions/network/ping.js';
-import { useRealPackets } from '../../local/dataplane/ssm-endpoint.js';
+import { type RealPackets, useRealPackets } from '../../local/dataplane/ssm-endpoint.js';
 import { runLocalWorkflow } from '../../local/local-runner.js';
 import { cloudTrailEvent, starterHarness } from '../../local/local-starter.js';
 import { startMoto, useLocalAws } from '../../local/moto.js';
@@ -26,18 +26,11 @@ import { printRun, type WorkflowResult } from './report.js';
 
 export async function runDemo(io: Io): Promise<number> {
   io.out('Peering Autopilot demo — the "Connecting VPCs" tutorial, automated.');
-  io.out('Starting a local AWS (moto server on 127.0.0.1) ...');
-  const moto = await startMoto();
-  // Real packets: Verify's ping runs in a kernel replica of the local AWS network, through a local
-  // SSM endpoint in front of moto; without user namespaces or the tools, moto answers as before.
-  const packets = await useRealPackets(moto.endpoint);
-  const probe = packets.endpoint;
-  try {
-    useLocalAws(moto.endpoint);
-    process.env.PROBE_FIRST_POLL_MS ??= '100';
+  return onLocalAws(io, async ({ endpoint, packets }) => {
+    const probe = packets.endpoint;
     const ec2 = new EC2Client({});
     const seed = await buildSeedScenario(ec2);
-    io.out(`\nStep 1-8: the world as the tutorial finds it (local AWS at ${moto.endpoint}):`);
+    io.out(`\nStep 1-8: the world as the tutorial finds it (local AWS at ${endpoint}):`);
     for (const v of [seed.marketing, seed.developer, seed.finance]) {
       io.out(
         `  ${v.name.padEnd(10)} ${v.vpcId}  ${v.cidr.padEnd(14)} route table ${v.routeTableId}  server ${v.instanceId}`,
@@ -90,7 +83,7 @@ export async function runDemo(io: Io): Promise<number> {
     io.out(`  ${await routeSummary(ec2, seed.finance, '10.10.0.0/16')}`);
     if (probe)
       io.out(`  ping MarketingServer -> FinanceServer now: ${await pingNow(seed.marketing, seed.finance)}`);
-    const starter = await starterHarness(moto.endpoint);
+    const starter = await starterHarness(endpoint);
     const healStart = Date.now();
     const healed = await starter.deliver(
       cloudTrailEvent('DeleteRoute', {
@@ -126,6 +119,29 @@ export async function runDemo(io: Io): Promise<number> {
             'instead, labelled as such. In a real account the same step runs a real ping from MarketingServer.',
     );
     return code;
+  });
+}
+
+/** A demo's local AWS: moto's endpoint, and the kernel replica's SSM endpoint when it could start. */
+export interface LocalStage {
+  readonly endpoint: string;
+  readonly packets: RealPackets;
+}
+
+/**
+ * Runs a demo's story on its own local AWS: moto on 127.0.0.1, and real packets (Verify's ping in a
+ * kernel replica of the local AWS network, through a local SSM endpoint in front of moto) when this
+ * machine can build the replica; without user namespaces or the tools, moto answers as before. Both
+ * are stopped afterwards, whatever happens.
+ */
+export async function onLocalAws(io: Io, story: (stage: LocalStage) => Promise<number>): Promise<number> {
+  io.out('Starting a local AWS (moto server on 127.0.0.1) ...');
+  const moto = await startMoto();
+  const packets = await useRealPackets(moto.endpoint);
+  try {
+    useLocalAws(moto.endpoint);
+    process.env.PROBE_FIRST_POLL_MS ??= '100';
+    return await story({ endpoint: moto.endpoint, packets });
   } finally {
     await packets.stop();
     await moto.stop();

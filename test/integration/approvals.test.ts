@@ -45,6 +45,16 @@ async function peering(client: EC2Client, pcx: string) {
   const p = out.VpcPeeringConnections?.[0];
   return { status: p?.Status?.Code, tag: p?.Tags?.find((t) => t.Key === 'peering-autopilot:status')?.Value };
 }
+/** One sweep of the hub's own account and home region (no members), through the real starter logic. */
+const hubSweep = (harness: Awaited<ReturnType<typeof starterHarness>>) =>
+  sweepWith(harness, {
+    ec2For: ec2Clients(
+      { hub: HUB, members: [], memberRole: 'PeeringAutopilotMember', partition: 'aws' },
+      'sweep',
+    ),
+    home: { ownerId: HUB, region: 'us-east-1' },
+    places: [{ ownerId: HUB, region: 'us-east-1' }],
+  });
 const json = (stdout: string) =>
   JSON.parse(stdout) as Record<string, unknown> & { approval?: Record<string, string> };
 
@@ -163,13 +173,7 @@ describe('a peering into a VPC tagged accept=approval', () => {
 
   it('the sweep asks once: a request recorded as waiting gets no new run', async () => {
     const harness = await starterHarness(motoEndpoint());
-    const accounts = { hub: HUB, members: [], memberRole: 'PeeringAutopilotMember', partition: 'aws' };
-    const sweep = () =>
-      sweepWith(harness, {
-        ec2For: ec2Clients(accounts, 'sweep'),
-        home: { ownerId: HUB, region: 'us-east-1' },
-        places: [{ ownerId: HUB, region: 'us-east-1' }],
-      });
+    const sweep = () => hubSweep(harness);
     const first = await sweep();
     expect(first.started).toEqual(
       expect.arrayContaining([
@@ -228,13 +232,7 @@ describe('a request from an account outside the hub and members (outsideAccounts
     });
     const pcx = await requestPeering(partnerEc2, partner, finance, { ownerId: HUB });
     const harness = await starterHarness(motoEndpoint());
-    const accounts = { hub: HUB, members: [], memberRole: 'PeeringAutopilotMember', partition: 'aws' };
-    const sweep = () =>
-      sweepWith(harness, {
-        ec2For: ec2Clients(accounts, 'sweep'),
-        home: { ownerId: HUB, region: 'us-east-1' },
-        places: [{ ownerId: HUB, region: 'us-east-1' }],
-      });
+    const sweep = () => hubSweep(harness);
 
     // CloudTrail records the request in the partner's account only: the sweep finds it.
     expect((await sweep()).started).toEqual([expect.stringContaining(pcx)]);
