@@ -111,8 +111,11 @@ export function tagPlaces(req: ReportRequest, deps: Pick<ReportDeps, 'home' | 'a
     };
     return actsAt(seen) ? [seen] : [];
   }
-  // A peering with an outside account gets tags only when it was put to a person (our sides' views).
-  const putToPerson = (req.result?.approval?.state ?? 'not-required') !== 'not-required';
+  // A peering with an outside account gets tags only when it was (or had been) put to a person, in
+  // our sides' views: so an expiry is recorded once, and told once.
+  const putToPerson =
+    (req.result?.approval?.state ?? 'not-required') !== 'not-required' ||
+    req.result?.recordedStatus === 'awaiting-approval';
   if (sides.some((s) => !deps.actsIn(s.ownerId)) && !putToPerson) return [];
   // A member's view outside the configured regions is never written (its side was refused).
   const places = new Map(

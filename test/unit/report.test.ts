@@ -353,7 +353,7 @@ describe('what a person sees (issue 23 §2)', () => {
     expect(out.notified).toBe(false);
   });
 
-  it('tells a person when a waiting request expired; a refused outside peering is tagged nowhere', async () => {
+  it('tells a person when a waiting request expired, and records it in our view so that is said once', async () => {
     const expired = result({
       decision: 'refused',
       status: 'expired',
@@ -369,6 +369,13 @@ describe('what a person sees (issue 23 §2)', () => {
     expect(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Subject).toContain(
       'expired while waiting for approval',
     );
+    expect(ec2Mock.commandCalls(CreateTagsCommand)[0]?.args[0].input.Tags?.[0]).toEqual({
+      Key: 'peering-autopilot:status',
+      Value: 'expired',
+    });
+    // A refused outside peering never put to a person is tagged nowhere.
+    ec2Mock.resetHistory();
+    await report({ result: { ...expired, recordedStatus: '' } }, deps);
     expect(ec2Mock.commandCalls(CreateTagsCommand)).toHaveLength(0);
   });
 
