@@ -97,3 +97,60 @@ it.each([['active'], ['pending-acceptance']] as const)(
     expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
   },
 );
+
+// Issue 23: a peering a person approved with an outside account was configured on our side only.
+it('cleans our side of an approved outside peering: our recorded route and our rule go, a person route through it stays, the outside side is never read', async () => {
+  ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves({
+    VpcPeeringConnections: [
+      {
+        VpcPeeringConnectionId: PCX,
+        Status: { Code: 'deleted' },
+        RequesterVpcInfo: { VpcId: 'vpc-partner', OwnerId: '222222222222', CidrBlock: '10.10.0.0/16' },
+        AccepterVpcInfo: { VpcId: 'vpc-finance', OwnerId: '123456789012', CidrBlock: '172.31.0.0/16' },
+        // Report's record in our view: the blocks our routes through the peering reach.
+        Tags: [{ Key: 'peering-autopilot:routed', Value: '10.10.0.0/16' }],
+      },
+    ],
+  });
+  ec2Mock.on(DescribeRouteTablesCommand).resolves({
+    RouteTables: [
+      {
+        RouteTableId: 'rtb-a',
+        VpcId: 'vpc-finance',
+        Routes: [
+          { DestinationCidrBlock: '10.10.0.0/16', VpcPeeringConnectionId: PCX },
+          // A person's own route through the same peering to a block we never routed.
+          { DestinationCidrBlock: '10.10.7.0/24', VpcPeeringConnectionId: PCX },
+        ],
+      },
+    ],
+  });
+  ec2Mock.on(DeleteRouteCommand).resolves({});
+  const outside = inspectionOf(PCX, { status: 'deleted', decision: 'refused', cleanup: true });
+  const out = await cleanup(outside, { ec2For, actsAt: (p) => p.ownerId === '123456789012' });
+  expect(out.routesRemoved.map((r) => `${r.routeTableId} ${r.destinationCidr}`)).toEqual([
+    'rtb-a 10.10.0.0/16',
+  ]);
+  expect(out.rulesRemoved).toHaveLength(1);
+  // Only our account was asked for tables and groups.
+  for (const call of ec2Mock.commandCalls(DescribeRouteTablesCommand)) {
+    expect(JSON.stringify(call.args[0].input)).not.toContain('vpc-partner');
+  }
+});
+
+it("leaves a person's route to an outside peer's block when no record says we routed it (a refused outside peering)", async () => {
+  ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves({
+    VpcPeeringConnections: [
+      {
+        VpcPeeringConnectionId: PCX,
+        Status: { Code: 'deleted' },
+        RequesterVpcInfo: { VpcId: 'vpc-partner', OwnerId: '222222222222', CidrBlock: '10.10.0.0/16' },
+        AccepterVpcInfo: { VpcId: 'vpc-finance', OwnerId: '123456789012', CidrBlock: '172.31.0.0/16' },
+      },
+    ],
+  });
+  const outside = inspectionOf(PCX, { status: 'deleted', decision: 'refused', cleanup: true });
+  const out = await cleanup(outside, { ec2For, actsAt: (p) => p.ownerId === '123456789012' });
+  expect(out.routesRemoved).toEqual([]);
+  expect(ec2Mock.commandCalls(DeleteRouteCommand)).toHaveLength(0);
+});
