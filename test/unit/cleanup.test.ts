@@ -99,19 +99,23 @@ it.each([['active'], ['pending-acceptance']] as const)(
 );
 
 // Issue 23: a peering a person approved with an outside account was configured on our side only.
+/** A deleted peering the partner's account 222222222222 requested into Finance, with our view's tags. */
+const fromPartner = (Tags: Array<{ Key: string; Value: string }> = []) => ({
+  VpcPeeringConnections: [
+    {
+      VpcPeeringConnectionId: PCX,
+      Status: { Code: 'deleted' as const },
+      RequesterVpcInfo: { VpcId: 'vpc-partner', OwnerId: '222222222222', CidrBlock: '10.10.0.0/16' },
+      AccepterVpcInfo: { VpcId: 'vpc-finance', OwnerId: '123456789012', CidrBlock: '172.31.0.0/16' },
+      Tags,
+    },
+  ],
+});
 it('cleans our side of an approved outside peering: our recorded route and our rule go, a person route through it stays, the outside side is never read', async () => {
-  ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves({
-    VpcPeeringConnections: [
-      {
-        VpcPeeringConnectionId: PCX,
-        Status: { Code: 'deleted' },
-        RequesterVpcInfo: { VpcId: 'vpc-partner', OwnerId: '222222222222', CidrBlock: '10.10.0.0/16' },
-        AccepterVpcInfo: { VpcId: 'vpc-finance', OwnerId: '123456789012', CidrBlock: '172.31.0.0/16' },
-        // Report's record in our view: the blocks our routes through the peering reach.
-        Tags: [{ Key: 'peering-autopilot:routed', Value: '10.10.0.0/16' }],
-      },
-    ],
-  });
+  // Report's record in our view: the blocks our routes through the peering reach.
+  ec2Mock
+    .on(DescribeVpcPeeringConnectionsCommand)
+    .resolves(fromPartner([{ Key: 'peering-autopilot:routed', Value: '10.10.0.0/16' }]));
   ec2Mock.on(DescribeRouteTablesCommand).resolves({
     RouteTables: [
       {
@@ -139,16 +143,7 @@ it('cleans our side of an approved outside peering: our recorded route and our r
 });
 
 it("leaves a person's route to an outside peer's block when no record says we routed it (a refused outside peering)", async () => {
-  ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves({
-    VpcPeeringConnections: [
-      {
-        VpcPeeringConnectionId: PCX,
-        Status: { Code: 'deleted' },
-        RequesterVpcInfo: { VpcId: 'vpc-partner', OwnerId: '222222222222', CidrBlock: '10.10.0.0/16' },
-        AccepterVpcInfo: { VpcId: 'vpc-finance', OwnerId: '123456789012', CidrBlock: '172.31.0.0/16' },
-      },
-    ],
-  });
+  ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves(fromPartner());
   const outside = inspectionOf(PCX, { status: 'deleted', decision: 'refused', cleanup: true });
   const out = await cleanup(outside, { ec2For, actsAt: (p) => p.ownerId === '123456789012' });
   expect(out.routesRemoved).toEqual([]);

@@ -7,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { outcomeOf } from '../../functions/commons/outcome.js';
 import type { WorkflowResult } from '../../functions/commons/schemas.js';
 import { type ReportRequest, run as report, tagPlaces } from '../../functions/report/report.js';
+import { side } from '../support/facts.js';
 
 const ec2Mock = mockClient(EC2Client);
 const snsMock = mockClient(SNSClient);
@@ -296,24 +297,13 @@ describe('where the outcome is recorded across accounts (issue 19 §3)', () => {
 });
 
 describe('what a person sees (issue 23 §2)', () => {
-  const partner = {
+  const partner = side({
     vpcId: 'vpc-partner',
     ownerId: '222222222222',
-    region: 'us-east-1',
     cidrs: ['10.30.0.0/16'],
-    ipv6Cidrs: [],
-    tags: {},
     outside: true,
-  };
-  const financeSide = {
-    vpcId: 'vpc-f',
-    ownerId: '123456789012',
-    region: 'us-east-1',
-    cidrs: ['172.31.0.0/16'],
-    ipv6Cidrs: [],
-    tags: {},
-    name: 'Finance',
-  };
+  });
+  const financeSide = side({ vpcId: 'vpc-f', cidrs: ['172.31.0.0/16'], name: 'Finance' });
   const waiting = (over: Over = {}) =>
     result({
       decision: 'awaiting-approval',
