@@ -1,6 +1,6 @@
 /**
  * `peering-autopilot` — the operator CLI. Exit codes: 0 configured (or already fine),
- * 1 the workflow failed or an error occurred, 2 the peering was refused, 64 bad usage.
+ * 1 the workflow failed or an error occurred, 2 the peering was refused (or waits for a person), 64 bad usage.
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
 import Table from 'cli-table3';
@@ -92,7 +92,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addHelpText(
       'after',
       `
-Exit codes: 0 configured or already fine, 1 failed, 2 refused, 64 bad usage.
+Exit codes: 0 configured or already fine, 1 failed, 2 refused or waiting for a person, 64 bad usage.
 Without --account/--region the workflow looks for the peering in the hub's home region, then in
 the hub and every member in every configured region, and says where it found it.
 A run whose ping failed, or that a quota or a cross-Region group reference left partly

@@ -269,7 +269,7 @@ describe('run (deployed)', () => {
     expect(help.code).toBe(EXIT.ok);
     expect(help.stdout).toContain('Examples:');
     expect(help.stdout).toContain(
-      'Exit codes: 0 configured or already fine, 1 failed, 2 refused, 64 bad usage.',
+      'Exit codes: 0 configured or already fine, 1 failed, 2 refused or waiting for a person, 64 bad usage.',
     );
   });
 });
