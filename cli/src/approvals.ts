@@ -9,8 +9,9 @@ import { ssmApprovalStore } from '../../functions/commons/approval-record.js';
 import { callerArn, hubSsmClient } from '../../functions/commons/aws-clients.js';
 import { outcomeOf } from '../../functions/commons/outcome.js';
 import type { Inspection } from '../../functions/commons/schemas.js';
+import { printable } from '../../functions/network/text.js';
 import { EXIT, type Io } from './io.js';
-import { liveInspection, type PeeringStatus, peeringStatus } from './live.js';
+import { cliClients, liveInspection, type PeeringStatus, peeringStatus } from './live.js';
 import { exitCodeFor, type WorkflowResult } from './report.js';
 import { type RunOptions, runCommand } from './run-command.js';
 
@@ -25,15 +26,42 @@ export interface WaitingPeering extends PeeringStatus {
  * is only a hint of where to look: deleting it hides no request.
  */
 export async function waitingPeerings(): Promise<WaitingPeering[]> {
-  const rows = (await peeringStatus()).filter(
+  const clients = await cliClients();
+  const rows = (await peeringStatus(undefined, undefined, clients)).filter(
     (r) => r.state === 'pending-acceptance' || (r.state === 'active' && r.outcome === 'awaiting-approval'),
   );
   const out: WaitingPeering[] = [];
   for (const r of rows) {
-    const { inspection } = await liveInspection(r.peeringConnectionId, { account: r.account });
+    const { inspection } = await liveInspection(r.peeringConnectionId, { account: r.account }, clients);
     if (inspection.decision === 'awaiting-approval') out.push({ ...r, why: inspection.approval.why });
   }
   return out;
+}
+
+/** A status row with a person's recorded decision (who, when, why), where one was recorded. */
+export interface DecidedPeering extends PeeringStatus {
+  readonly approval?: {
+    readonly decision: string;
+    readonly by: string;
+    readonly at: string;
+    readonly reason: string;
+  };
+}
+
+/** `status` rows with people's decisions (a caller who may not read the records sees the rest). */
+export function withDecisions(rows: readonly PeeringStatus[]): Promise<DecidedPeering[]> {
+  const approvals = ssmApprovalStore(hubSsmClient());
+  return Promise.all(
+    rows.map(async (r) => {
+      const record = await approvals.read(r.peeringConnectionId).catch(() => undefined);
+      if (!record) return r;
+      const { decision, by, at, reason } = record;
+      return {
+        ...r,
+        approval: { decision, by: printable(by), at: printable(at), reason: printable(reason) },
+      };
+    }),
+  );
 }
 
 /** Why a peering cannot be decided now (it does not wait for a person), in one line. */

@@ -103,7 +103,7 @@ async function partnerAsks(io: Io, { endpoint, packets }: LocalStage): Promise<n
       targetEc2: hub,
     });
     io.out(`  ping PartnerServer -> FinanceServer (sent by the partner): ${ping}`);
-    if (!ping.includes(' 0% packet loss') && !/(\d+) packets transmitted, \1 received/.test(ping)) code = 1;
+    if (!/(\d+) packets transmitted, \1 received/.test(ping)) code = 1;
   } else {
     io.out(`  (no kernel replica on this machine: ${packets.unavailable}; no ping)`);
   }

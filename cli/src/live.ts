@@ -47,13 +47,16 @@ async function cliAccounts(): Promise<Accounts> {
 }
 
 /** The EC2 clients the CLI reads with: the caller's own credentials, member roles for members. */
-async function cliClients() {
+export async function cliClients() {
   const accounts = await cliAccounts();
   const region = homeRegion();
   const places: Place[] = [accounts.hub, ...accounts.members].map((ownerId) => ({ ownerId, region }));
   // One role session per command (CloudTrail in the member shows each command on its own).
   return { accounts, ec2For: ec2Clients(accounts, `cli-${Date.now().toString(36)}`), places };
 }
+
+/** One command's clients (one member-role session per command). */
+export type CliClients = Awaited<ReturnType<typeof cliClients>>;
 
 export interface PeeringStatus {
   readonly peeringConnectionId: string;
@@ -65,13 +68,6 @@ export interface PeeringStatus {
   readonly accepter: string;
   readonly outcome?: string;
   readonly checkedAt?: string;
-  /** A person's recorded decision (approval record): who, when, why. */
-  readonly approval?: {
-    readonly decision: string;
-    readonly by: string;
-    readonly at: string;
-    readonly reason: string;
-  };
 }
 
 function row(p: PeeringFacts, account: string): PeeringStatus {
@@ -93,8 +89,12 @@ function row(p: PeeringFacts, account: string): PeeringStatus {
  * across the hub and its members (or in one `account`). A peering both owners see is listed once,
  * from the first view (the hub's first); each owner's status tags are its own.
  */
-export async function peeringStatus(pcx?: string, account?: string): Promise<PeeringStatus[]> {
-  const { accounts, ec2For, places } = await cliClients();
+export async function peeringStatus(
+  pcx?: string,
+  account?: string,
+  clients?: CliClients,
+): Promise<PeeringStatus[]> {
+  const { accounts, ec2For, places } = clients ?? (await cliClients());
   if (account !== undefined && !actsIn(accounts, account)) {
     throw new CliError(
       `--account ${account} is neither this account ${accounts.hub} nor a member (PEERING_AUTOPILOT_MEMBER_ACCOUNTS=${accounts.members.join(',')})`,
@@ -107,26 +107,18 @@ export async function peeringStatus(pcx?: string, account?: string): Promise<Pee
     }
   }
   if (pcx && rows.length === 0) throw new CliError(`peering connection ${pcx} not found in ${homeRegion()}`);
-  // People's decisions, where recorded (a caller who may not read the records sees the rest).
-  const approvals = ssmApprovalStore(hubSsmClient());
-  return Promise.all(
-    rows.map(async (r) => {
-      const record = await approvals.read(r.peeringConnectionId).catch(() => undefined);
-      if (!record) return r;
-      const { decision, by, at, reason } = record;
-      return {
-        ...r,
-        approval: { decision, by: printable(by), at: printable(at), reason: printable(reason) },
-      };
-    }),
-  );
+  return rows;
 }
 
 /** The workflow's Inspect step from live, read-only calls, found where a run would find the peering. */
-export async function liveInspection(pcx: string, where: { account?: string; region?: string } = {}) {
+export async function liveInspection(
+  pcx: string,
+  where: { account?: string; region?: string } = {},
+  clients?: CliClients,
+) {
   // The same settings the deployed functions read (ACCEPT_POLICY, *_QUOTA), defaults otherwise.
   const settings = readSettings();
-  const { accounts, ec2For } = await cliClients();
+  const { accounts, ec2For } = clients ?? (await cliClients());
   const inspection = await inspect(
     {
       peeringConnectionId: pcx,

@@ -6,7 +6,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import Table from 'cli-table3';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { PEERING_ID } from '../../functions/commons/schemas.js';
-import { type DecideOptions, decidePeering, waitingPeerings } from './approvals.js';
+import { type DecideOptions, decidePeering, waitingPeerings, withDecisions } from './approvals.js';
 import { oneLine } from './errors.js';
 import { EXIT, type Io, quietLocalHandlers, stdio } from './io.js';
 import { CliError, doctor, livePlan, peeringStatus } from './live.js';
@@ -118,7 +118,7 @@ Examples:
       '\nExamples:\n  peering-autopilot status\n  peering-autopilot status --account 111111111111\n  peering-autopilot status pcx-0123456789abcdef0 --json',
     )
     .action(async (pcx: string | undefined, opts: { json?: boolean; account?: string }) => {
-      const rows = await peeringStatus(pcx, opts.account);
+      const rows = await withDecisions(await peeringStatus(pcx, opts.account));
       if (opts.json) {
         io.out(JSON.stringify(rows, null, 2));
         return;

@@ -8,7 +8,7 @@ import {
   type InstanceNetworkInterface,
   paginateDescribeInstances,
 } from '@aws-sdk/client-ec2';
-import { atAddress } from '../network/interfaces.js';
+import { atAddress, interfacesOf } from '../network/interfaces.js';
 import { tagsToRecord } from '../network/model.js';
 import type { InstanceFacts, InterfaceFacts } from '../network/path-model.js';
 import { printable } from '../network/text.js';
@@ -42,32 +42,21 @@ export function instanceFacts(i: Instance): InstanceFacts | undefined {
     .sort((a, b) => (a.Attachment?.DeviceIndex ?? 0) - (b.Attachment?.DeviceIndex ?? 0))
     .map(interfaceFacts)
     .filter((n): n is InterfaceFacts => !!n);
-  // Without described interfaces, the instance's own fields are its one interface.
-  const interfaces: InterfaceFacts[] =
-    described.length > 0
-      ? described
-      : [
-          {
-            networkInterfaceId: `${i.InstanceId}/primary`,
-            subnetId: i.SubnetId,
-            privateIps: [i.PrivateIpAddress],
-            securityGroupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId).filter((g): g is string => !!g),
-          },
-        ];
-  const primary =
-    interfaces.find((n) => n.privateIps.includes(i.PrivateIpAddress as string)) ?? interfaces[0];
-  return {
+  const instance: InstanceFacts = {
     instanceId: i.InstanceId,
     ...(name ? { name } : {}),
     vpcId: i.VpcId,
-    subnetId: primary?.subnetId ?? i.SubnetId,
+    subnetId: i.SubnetId,
     privateIp: i.PrivateIpAddress,
     state: i.State?.Name ?? 'unknown',
     tags: tagsToRecord(i.Tags),
-    // The primary interface's groups only: a group rule admits traffic from the interfaces in the group.
-    securityGroupIds: primary?.securityGroupIds ?? [],
-    interfaces,
+    securityGroupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId).filter((g): g is string => !!g),
   };
+  // Without described interfaces, the instance's own fields are its one interface (interfacesOf).
+  const interfaces = described.length > 0 ? described : interfacesOf(instance);
+  // Seen at its primary address: that interface's subnet and groups only (a group rule admits
+  // traffic from the interfaces in the group, not from their instance's other interfaces).
+  return { ...(atAddress({ ...instance, interfaces }, i.PrivateIpAddress) ?? instance), interfaces };
 }
 
 /**

@@ -20,7 +20,6 @@ import {
   decideFor,
   describable,
   type OutsideAccounts,
-  TERMINAL_STATUSES,
 } from '../network/decision.js';
 import { tagsToRecord, tagValue, type VpcSide } from '../network/model.js';
 import { readRouted } from '../network/routed.js';
@@ -143,17 +142,20 @@ export async function run(input: WorkflowInput, deps: InspectDeps): Promise<Insp
   let verdict = decideFor(settings, status, requester, accepter);
   const outsideOf = (s: VpcSide) => !known(s.ownerId);
   if (verdict.approval.state === 'waiting') {
-    if (!canDescribe && !(TERMINAL_STATUSES as readonly string[]).includes(status)) {
-      const mine = [requester, accepter].filter((s) => !outsideOf(s));
-      const described = await describeSides(deps.ec2For, mine);
+    // (Never a dead peering: decide refuses those before asking anyone.)
+    if (!canDescribe) {
+      const described = await describeSides(
+        deps.ec2For,
+        [requester, accepter].filter((s) => !outsideOf(s)),
+      );
       const fill = (s: VpcSide) =>
         outsideOf(s) ? { ...s, outside: true } : (described.find((d) => d.vpcId === s.vpcId) as VpcSide);
       [requester, accepter] = [fill(requester), fill(accepter)];
     }
-    // The record is read only now: a person's decision never changes what policy alone refuses.
+    // Decided again with our side described (its accept=false still refuses) and the person's record,
+    // read only now: a person's decision never changes what policy alone refuses.
     const record = await deps.approvals?.read(input.peeringConnectionId);
     verdict = decideFor(settings, status, requester, accepter, record);
-    // Described again: a tag of our own side (accept=false) may refuse what the peering's view could not.
   }
   // The record on the tags is a hint anyone who tags the peering can edit: a block it names that is
   // no peer's now counts only when the hub's trusted copy names it too.

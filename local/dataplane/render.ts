@@ -201,8 +201,8 @@ export function renderReplica(world: World): Replica {
     const rules = (direction: 'in' | 'out') => {
       const addr = direction === 'in' ? 'ip saddr' : 'ip daddr';
       const out: string[] = [];
-      for (const [k, eni] of interfacesOf(inst).entries()) {
-        const on = `${direction === 'in' ? 'iifname' : 'oifname'} eth${k}`;
+      for (const { eni, dev } of enis.filter((e) => e.inst === inst)) {
+        const on = `${direction === 'in' ? 'iifname' : 'oifname'} ${dev}`;
         const groups = world.securityGroups.filter((g) => eni.securityGroupIds.includes(g.groupId));
         for (const g of groups) {
           const cidrRules = direction === 'in' ? g.ingress : g.egress;

@@ -18,6 +18,8 @@ import {
   DescribeVpcPeeringConnectionsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { instanceFacts } from '../../functions/commons/ec2-instances.js';
 import { networkAclFacts } from '../../functions/commons/ec2-network-acls.js';
 import { peeringFacts } from '../../functions/commons/ec2-peerings.js';
@@ -56,44 +58,51 @@ export function probeTarget(commands: unknown): { targetIp: string } | undefined
   return JSON.stringify(expected) === JSON.stringify(commands) ? { targetIp: m[3] as string } : undefined;
 }
 
-/** The caller's credentials from its request (moto tells accounts apart by access key, or by header). */
-function callerView(headers: IncomingHttpHeaders): View {
+/** The caller's credentials from its request (moto tells accounts apart by access key). */
+function callerCredentials(headers: IncomingHttpHeaders): AwsCredentialIdentity {
   const key = /Credential=([^/]+)\//.exec(String(headers.authorization ?? ''))?.[1] ?? 'testing';
   const token = headers['x-amz-security-token'];
-  const account = headers['x-moto-account-id'];
   return {
-    credentials: {
-      accessKeyId: key,
-      secretAccessKey: 'local',
-      ...(typeof token === 'string' ? { sessionToken: token } : {}),
-    },
-    ...(typeof account === 'string' ? { account } : {}),
+    accessKeyId: key,
+    secretAccessKey: 'local',
+    ...(typeof token === 'string' ? { sessionToken: token } : {}),
   };
 }
 
-/** Whose view of moto to read: credentials, and the account moto should answer as (its own header). */
-interface View {
-  readonly credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  readonly account?: string;
-}
+/** The credentials of moto's default account; any account is read through them with `answerAs`. */
+const LOCAL: AwsCredentialIdentity = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
-function ec2As(motoEndpoint: string, region: string, view: View): EC2Client {
-  const ec2 = new EC2Client({ endpoint: motoEndpoint, region, credentials: view.credentials });
-  return view.account ? answerAs(ec2, view.account) : ec2;
+/** The account a request acts in: moto's own account header, else its credentials' account (STS). */
+async function accountOf(
+  motoEndpoint: string,
+  region: string,
+  credentials: AwsCredentialIdentity,
+  header?: string | string[],
+): Promise<string> {
+  if (typeof header === 'string') return header;
+  const sts = new STSClient({ endpoint: motoEndpoint, region, credentials });
+  const account = (await sts.send(new GetCallerIdentityCommand({}))).Account;
+  if (!account) throw new Error('the local AWS names no account for these credentials');
+  return account;
 }
 
 /**
  * Everything the caller's account, the default account and every account peered with one of them
- * (followed peering by peering: each side's owner) see in moto, as replica facts.
+ * (followed peering by peering: each side's owner) see in moto, as replica facts. Each account is
+ * read once.
  */
 async function describeWorld(
   motoEndpoint: string,
   headers: IncomingHttpHeaders,
   region: string,
 ): Promise<World> {
-  const local = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-  const views: View[] = [callerView(headers), { credentials: local }];
-  const accounts = new Set<string>();
+  const caller = await accountOf(
+    motoEndpoint,
+    region,
+    callerCredentials(headers),
+    headers['x-moto-account-id'],
+  );
+  const accounts = [...new Set([caller, await accountOf(motoEndpoint, region, LOCAL)])];
   const world = { instances: [], peerings: [], routeTables: [], securityGroups: [], networkAcls: [] } as {
     [K in keyof Required<Omit<World, 'prefixLists'>>]: Array<World[K][number]>;
   };
@@ -104,8 +113,9 @@ async function describeWorld(
       list.push(item);
     }
   };
-  for (let v = 0; v < views.length; v++) {
-    const ec2 = ec2As(motoEndpoint, region, views[v] as View);
+  // (An account found through a peering is appended, and this loop reaches it too.)
+  for (const account of accounts) {
+    const ec2 = answerAs(new EC2Client({ endpoint: motoEndpoint, region, credentials: LOCAL }), account);
     for (const r of (await ec2.send(new DescribeInstancesCommand({}))).Reservations ?? []) {
       for (const i of r.Instances ?? []) add(world.instances, i.InstanceId ?? '', instanceFacts(i));
     }
@@ -113,10 +123,7 @@ async function describeWorld(
       []) {
       add(world.peerings, p.VpcPeeringConnectionId ?? '', peeringFacts(p));
       for (const owner of [p.RequesterVpcInfo?.OwnerId, p.AccepterVpcInfo?.OwnerId]) {
-        if (owner && !accounts.has(owner)) {
-          accounts.add(owner);
-          views.push({ credentials: local, account: owner });
-        }
+        if (owner && !accounts.includes(owner)) accounts.push(owner);
       }
     }
     for (const t of (await ec2.send(new DescribeRouteTablesCommand({}))).RouteTables ?? []) {
