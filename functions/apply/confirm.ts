@@ -33,8 +33,10 @@ export async function confirmAgainstPeering(
   record?: RoutedRecordStore,
 ): Promise<void> {
   const pcx = inspection.peeringConnectionId;
-  const region = inspection.accepter.region;
-  const peering = await describePeering(ec2For, inspection.accepter, pcx);
+  // Read as our own side: an outside account's side (a peering a person approved) is never read.
+  const ours = inspection.accepter.outside ? inspection.requester : inspection.accepter;
+  const region = ours.region;
+  const peering = await describePeering(ec2For, ours, pcx);
   const status = peering.Status?.Code ?? 'unknown';
   const adding =
     [...plan.routes, ...plan.securityGroupRules].some((c) => c.action === 'created') ||
@@ -57,7 +59,14 @@ export async function confirmAgainstPeering(
       .filter((c) => c.action === 'created')
       .flatMap((c) => (c.cidr === undefined ? [] : [c.cidr])),
   ];
-  if (asked.some((cidr) => !known.has(cidr))) sides = await describeSides(ec2For, sides);
+  if (asked.some((cidr) => !known.has(cidr))) {
+    const outside = [inspection.requester, inspection.accepter].filter((s) => s.outside).map((s) => s.vpcId);
+    const described = await describeSides(
+      ec2For,
+      sides.filter((s) => !outside.includes(s.vpcId)),
+    );
+    sides = sides.map((s) => described.find((d) => d.vpcId === s.vpcId) ?? s);
+  }
   // A line is written as the owner it names, so that owner and region must be the VPC's own.
   const peerCidrs = (line: { vpcId: string; ownerId: string; region: string }) => {
     const self = sides.find((s) => s.vpcId === line.vpcId);

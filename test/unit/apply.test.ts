@@ -445,6 +445,54 @@ describe('apply', () => {
     });
   });
 
+  // Issue 23: we requested a partner's VPC, the partner accepted, a person approved configuring our side.
+  it('configures our side of an approved peering whose accepter is an outside account, never acting as that account', async () => {
+    const partner = {
+      vpcId: 'vpc-partner',
+      ownerId: '222222222222',
+      region: 'us-east-1',
+      cidrs: ['10.30.0.0/16'],
+      ipv6Cidrs: [],
+      tags: {},
+      outside: true,
+    };
+    const approved = inspectionOf(PCX, { accepter: partner });
+    ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves({
+      VpcPeeringConnections: [
+        {
+          VpcPeeringConnectionId: PCX,
+          Status: { Code: 'active' },
+          RequesterVpcInfo: {
+            VpcId: 'vpc-marketing',
+            OwnerId: '123456789012',
+            Region: 'us-east-1',
+            CidrBlockSet: [{ CidrBlock: '10.10.0.0/16' }],
+          },
+          AccepterVpcInfo: {
+            VpcId: 'vpc-partner',
+            OwnerId: '222222222222',
+            Region: 'us-east-1',
+            CidrBlockSet: [{ CidrBlock: '10.30.0.0/16' }],
+          },
+        },
+      ],
+    });
+    ec2Mock.on(CreateRouteCommand).resolves({ Return: true });
+    const places: string[] = [];
+    const asOwner = (place: { ownerId: string }) => {
+      places.push(place.ownerId);
+      if (place.ownerId !== '123456789012') throw new Error(`acted as ${place.ownerId}`);
+      return client;
+    };
+    const marketingRoute = { ...route('rtb-m', '10.30.0.0/16'), vpcId: 'vpc-marketing' };
+    const out = await run(
+      { inspection: approved, changes: plan([marketingRoute]) },
+      { ec2For: asOwner, record },
+    );
+    expect(out.routes).toEqual([expect.objectContaining({ destinationCidr: '10.30.0.0/16', applied: true })]);
+    expect(new Set(places)).toEqual(new Set(['123456789012']));
+  });
+
   it('writes IPv6 destinations as DestinationIpv6CidrBlock', async () => {
     ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves(peering('active', true));
     ec2Mock.on(DescribeVpcsCommand).resolves(vpcs(true));
