@@ -16,20 +16,14 @@ import { diagnosePath } from '../../functions/network/diagnose.js';
 import { atAddress } from '../../functions/network/interfaces.js';
 import type { World } from '../../local/dataplane/render.js';
 import { kernelPing } from '../../local/dataplane/sandbox.js';
-import { acl, FINANCE, group, icmpFrom, MARKETING, table, toPeer } from '../support/worlds.js';
+import { acl, FINANCE, group, icmpFrom, MARKETING, table, toPeer, tutorialWorld } from '../support/worlds.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the generator edits plain fact objects in place
 type Mutable = any;
 type Facts = Mutable[];
 
 const base = () => ({
-  instances: [MARKETING, FINANCE],
-  peerings: [{ id: 'pcx-1', status: 'active', requesterVpcId: 'vpc-m', accepterVpcId: 'vpc-f' }],
-  routeTables: [
-    table('rtb-m', 'vpc-m', '10.10.0.0/16', [toPeer('172.31.0.0/16')]),
-    table('rtb-f', 'vpc-f', '172.31.0.0/16', [toPeer('10.10.0.0/16')]),
-  ],
-  securityGroups: [group('sg-m', 'vpc-m'), group('sg-f', 'vpc-f', [icmpFrom('10.10.0.0/16')])],
+  ...tutorialWorld(),
   networkAcls: [] as Facts,
   prefixLists: { 'pl-1': ['10.10.0.0/16'] },
 });

@@ -12,21 +12,11 @@ import { readdirSync, readlinkSync } from 'node:fs';
 import { diagnosePath } from '../../functions/network/diagnose.js';
 import type { World } from '../../local/dataplane/render.js';
 import { ISOLATION_CHECK, kernelPing, REFUSED, runInPrivateTree } from '../../local/dataplane/sandbox.js';
-import { acl, FINANCE, group, icmpFrom, MARKETING, table, toPeer } from '../support/worlds.js';
+import { acl, FINANCE, group, MARKETING, table, toPeer, tutorialWorld } from '../support/worlds.js';
 
-/** The tutorial after step 34: both routes, Finance open for ICMP from Marketing. */
+/** The tutorial after step 34, with `change` applied. */
 function tutorial(change: Partial<World> = {}): World {
-  return {
-    instances: [MARKETING, FINANCE],
-    peerings: [{ id: 'pcx-1', status: 'active', requesterVpcId: 'vpc-m', accepterVpcId: 'vpc-f' }],
-    routeTables: [
-      table('rtb-m', 'vpc-m', '10.10.0.0/16', [toPeer('172.31.0.0/16')]),
-      table('rtb-f', 'vpc-f', '172.31.0.0/16', [toPeer('10.10.0.0/16')]),
-    ],
-    securityGroups: [group('sg-m', 'vpc-m'), group('sg-f', 'vpc-f', [icmpFrom('10.10.0.0/16')])],
-    networkAcls: [],
-    ...change,
-  };
+  return { ...tutorialWorld(), ...change };
 }
 
 const allowAll = (egress: boolean, ruleNumber = 100) => ({

@@ -4,6 +4,7 @@
  */
 import type { RouteTableFacts, SecurityGroupFacts } from '../../functions/network/model.js';
 import type { NaclFacts } from '../../functions/network/path-model.js';
+import type { World } from '../../local/dataplane/render.js';
 
 export const MARKETING = {
   instanceId: 'i-m',
@@ -80,4 +81,16 @@ export const acl = (vpcId: string, subnetId: string, entries: NaclFacts['entries
   isDefault: false,
   subnetIds: [subnetId],
   entries,
+});
+
+/** The tutorial after step 34, as a replica world: both routes, Finance open for ICMP from Marketing. */
+export const tutorialWorld = (): World => ({
+  instances: [MARKETING, FINANCE],
+  peerings: [{ id: 'pcx-1', status: 'active', requesterVpcId: 'vpc-m', accepterVpcId: 'vpc-f' }],
+  routeTables: [
+    table('rtb-m', 'vpc-m', '10.10.0.0/16', [toPeer('172.31.0.0/16')]),
+    table('rtb-f', 'vpc-f', '172.31.0.0/16', [toPeer('10.10.0.0/16')]),
+  ],
+  securityGroups: [group('sg-m', 'vpc-m'), group('sg-f', 'vpc-f', [icmpFrom('10.10.0.0/16')])],
+  networkAcls: [],
 });
