@@ -9,6 +9,7 @@ import { ssmApprovalStore } from '../../functions/commons/approval-record.js';
 import { callerArn, hubSsmClient } from '../../functions/commons/aws-clients.js';
 import { outcomeOf } from '../../functions/commons/outcome.js';
 import type { Inspection } from '../../functions/commons/schemas.js';
+import type { ApprovalRecord } from '../../functions/network/decision.js';
 import { printable } from '../../functions/network/text.js';
 import { EXIT, type Io } from './io.js';
 import { cliClients, liveInspection, type PeeringStatus, peeringStatus } from './live.js';
@@ -40,12 +41,7 @@ export async function waitingPeerings(): Promise<WaitingPeering[]> {
 
 /** A status row with a person's recorded decision (who, when, why), where one was recorded. */
 export interface DecidedPeering extends PeeringStatus {
-  readonly approval?: {
-    readonly decision: string;
-    readonly by: string;
-    readonly at: string;
-    readonly reason: string;
-  };
+  readonly approval?: Pick<ApprovalRecord, 'decision' | 'by' | 'at' | 'reason'>;
 }
 
 /** `status` rows with people's decisions (a caller who may not read the records sees the rest). */
